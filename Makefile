@@ -1,0 +1,39 @@
+# sizeup — every target creates the virtual environment from the lock file first.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.8
+UV := .uv/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+
+.PHONY: demo test check bench venv clean
+
+venv: $(VENV)/.synced
+
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock $(UV)
+	$(UV) sync --frozen --all-groups
+	touch $@
+
+demo: venv
+	$(VENV)/bin/sizeup report --sample --out sizeup-report.html
+
+test: venv
+	$(VENV)/bin/python -m pytest -q --timeout=900
+
+check: venv
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+bench: venv
+	$(VENV)/bin/python benchmarks/run.py --out BENCHMARKS.md
+
+clean:
+	rm -rf $(VENV) .uv .pytest_cache .mypy_cache .ruff_cache sizeup-report.html

@@ -1,0 +1,793 @@
+"""The embedded store: Parquet files under a data directory, queried through DuckDB.
+
+Layout::
+
+    <data_dir>/
+      bars/<source>/<symbol>.parquet           one file per partition (see schema.partition_by)
+      series/<source>/<series_id>.parquet
+      actions/ holdings/ fundamentals/ payloads/
+      raw/<sha256[:2]>/<sha256>                raw payload bodies, content-addressed
+      .lock                                    advisory lock held while writing
+
+Partition values are percent-encoded in file names (``^RUT`` -> ``%5ERUT``).
+
+Writes are upserts by the table key: the partition file is read, merged with the new rows (new
+rows win), and replaced atomically (temporary file, fsync, rename, fsync of the folder). A file is
+rewritten only if its content changes, so re-importing the same data changes nothing. A crash at
+any point leaves every partition either in its old or in its new state.
+
+Reads choose one source per symbol (never mixing sources within a series) by this documented
+preference: sources with open/high/low prices first, then the one whose data end latest, then
+the most rows, then the source name (for determinism). Series choose the newest vintage per id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sizeup.errors import SchemaError, StoreError
+from sizeup.schema import TABLES, TableSchema, empty_frame, validate
+from sizeup.types import DateLike, PriceField
+
+__all__ = ["Store", "StoreInfo", "TableInfo", "UpsertResult"]
+
+log = logging.getLogger(__name__)
+
+_DATE_COLUMN = {
+    "bars": "date",
+    "series": "date",
+    "actions": "date",
+    "holdings": "as_of",
+    "fundamentals": "period_end",
+    "payloads": "fetched_at",
+    "symbols": "as_of",
+}
+_ENTITY_COLUMN = {
+    "bars": "symbol",
+    "series": "series_id",
+    "actions": "symbol",
+    "holdings": "fund",
+    "fundamentals": "symbol",
+    "payloads": "url",
+    "symbols": "symbol",
+}
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """What an upsert did.
+
+    Parameters
+    ----------
+    table
+        Table name.
+    rows_in
+        Rows offered.
+    files_written
+        Partition files that changed.
+    files_unchanged
+        Partition files whose content was already identical.
+    rows_added
+        Rows whose key was new.
+    rows_updated
+        Rows whose key existed with different values.
+    """
+
+    table: str
+    rows_in: int
+    files_written: int
+    files_unchanged: int
+    rows_added: int
+    rows_updated: int
+
+    def __add__(self, other: UpsertResult) -> UpsertResult:
+        """Sum two results of the same table."""
+        return UpsertResult(
+            self.table,
+            self.rows_in + other.rows_in,
+            self.files_written + other.files_written,
+            self.files_unchanged + other.files_unchanged,
+            self.rows_added + other.rows_added,
+            self.rows_updated + other.rows_updated,
+        )
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """Catalog entry of one table."""
+
+    table: str
+    files: int
+    rows: int
+    entities: int
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+    bytes: int
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """Catalog of the whole store."""
+
+    root: Path
+    tables: tuple[TableInfo, ...]
+    by_source: pd.DataFrame = field(repr=False)
+
+    @property
+    def total_bytes(self) -> int:
+        """Size on disk of all tables and raw payloads."""
+        return sum(t.bytes for t in self.tables)
+
+    def summary(self) -> str:
+        """Plain-text catalog."""
+        lines = [f"store at {self.root}"]
+        for t in self.tables:
+            span = f"{_fmt(t.first)} .. {_fmt(t.last)}" if t.rows else "-"
+            lines.append(
+                f"{t.table:<13} rows={t.rows:>10,} entities={t.entities:>6,} files={t.files:>5,} "
+                f"{span}  {t.bytes / 1e6:8.1f} MB"
+            )
+        return "\n".join(lines)
+
+
+def _fmt(ts: pd.Timestamp | None) -> str:
+    return "-" if ts is None or pd.isna(ts) else str(pd.Timestamp(ts).date())
+
+
+def _encode(value: Any) -> str:
+    text = str(value)
+    if not text:
+        text = "_"
+    return quote(text, safe="-_.,=+@")
+
+
+class Store:
+    """Parquet + DuckDB store rooted at a data directory.
+
+    Parameters
+    ----------
+    root
+        Data directory; created on first write.
+    """
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).expanduser()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r})"
+
+    @classmethod
+    def open(cls, root: Path | str) -> Store:
+        """Open (and create if needed) a store at ``root``.
+
+        Raises
+        ------
+        StoreError
+            The path exists and is not a folder, or cannot be created.
+        """
+        path = Path(root).expanduser()
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"data directory {path} exists and is not a folder")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"data directory {path}: cannot create it: {exc}") from exc
+        return cls(path)
+
+    # ------------------------------------------------------------------ paths and locking
+    def _table_dir(self, table: str) -> Path:
+        return self.root / table
+
+    def partition_path(self, table: TableSchema | str, values: Sequence[Any]) -> Path:
+        """Return the file that holds one partition of a table."""
+        schema = TABLES[table] if isinstance(table, str) else table
+        parts = [_encode(v) for v in values]
+        return self._table_dir(schema.name).joinpath(*parts[:-1], parts[-1] + ".parquet")
+
+    def files(self, table: str) -> list[Path]:
+        """Return every partition file of a table, sorted."""
+        schema = _schema(table)
+        base = self._table_dir(schema.name)
+        if not base.is_dir():
+            return []
+        depth = len(schema.partition_by)
+        pattern = "/".join(["*"] * depth) + ".parquet"
+        return sorted(p for p in base.glob(pattern) if not p.name.startswith("."))
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    # ------------------------------------------------------------------ writing
+    def upsert(self, table: str, frame: pd.DataFrame) -> UpsertResult:
+        """Insert or replace rows by the table key.
+
+        Parameters
+        ----------
+        table
+            Table name (see :mod:`sizeup.schema`).
+        frame
+            Rows; validated against the contract before anything is written.
+
+        Raises
+        ------
+        SchemaError
+            The frame breaks the contract (nothing is written).
+        StoreError
+            A file cannot be written (files already replaced stay complete).
+        """
+        return self.write({table: frame})[table]
+
+    def write(self, frames: Mapping[str, pd.DataFrame]) -> dict[str, UpsertResult]:
+        """Upsert several tables; every frame is validated before the first write.
+
+        Returns
+        -------
+        dict
+            Table name -> :class:`UpsertResult`.
+        """
+        checked = {name: validate(frame, name) for name, frame in frames.items()}
+        results: dict[str, UpsertResult] = {}
+        with self._locked():
+            for name, frame in checked.items():
+                results[name] = self._upsert_checked(_schema(name), frame)
+        return results
+
+    def _upsert_checked(self, schema: TableSchema, frame: pd.DataFrame) -> UpsertResult:
+        total = UpsertResult(schema.name, len(frame), 0, 0, 0, 0)
+        if frame.empty:
+            return total
+        keys = list(schema.partition_by)
+        for values, part in frame.groupby(keys, sort=True, dropna=False):
+            vals = values if isinstance(values, tuple) else (values,)
+            path = self.partition_path(schema, vals)
+            total = total + self._merge_partition(schema, path, part.reset_index(drop=True))
+        return total
+
+    def _merge_partition(self, schema: TableSchema, path: Path, new: pd.DataFrame) -> UpsertResult:
+        key = list(schema.key)
+        if path.exists():
+            old = self._read_file(schema, path)
+            merged = pd.concat([old, new], ignore_index=True)
+            merged = merged.drop_duplicates(subset=key, keep="last")
+            merged = merged.sort_values(list(schema.sort_by), kind="mergesort")
+            merged = merged.reset_index(drop=True)
+            old_keys = pd.MultiIndex.from_frame(old[key])
+            new_keys = pd.MultiIndex.from_frame(new[key])
+            added = int((~new_keys.isin(old_keys)).sum())
+            if len(merged) == len(old) and _frames_equal(merged, old):
+                return UpsertResult(schema.name, len(new), 0, 1, 0, 0)
+            updated = len(new) - added
+        else:
+            merged, added, updated = new, len(new), 0
+        self._atomic_write(merged, path)
+        return UpsertResult(schema.name, len(new), 1, 0, added, updated)
+
+    def _atomic_write(self, frame: pd.DataFrame, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                pq.write_table(table, handle, compression="zstd")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            if isinstance(exc, OSError):
+                raise StoreError(f"cannot write {path}: {exc}") from exc
+            raise
+
+    def _read_file(self, schema: TableSchema, path: Path) -> pd.DataFrame:
+        try:
+            frame = pq.read_table(path).to_pandas()
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"cannot read {path}: {exc}") from exc
+        return _conform(frame, schema)
+
+    # ------------------------------------------------------------------ raw payloads
+    def archive_payload(
+        self,
+        body: bytes,
+        *,
+        url: str,
+        source: str,
+        status: int = 200,
+        fetched_at: pd.Timestamp | None = None,
+        keep_body: bool = True,
+    ) -> str:
+        """Store a raw body content-addressed and record it in ``payloads``.
+
+        Parameters
+        ----------
+        body
+            The bytes exactly as received or read.
+        url
+            Request URL (credentials already scrubbed) or local path.
+        source
+            Provider or importer name.
+        status
+            HTTP status (200 for files).
+        fetched_at
+            Time of the fetch, default now (UTC).
+        keep_body
+            Store the body under ``raw/`` (default). Imports of local files record only the
+            path, digest and size.
+
+        Returns
+        -------
+        str
+            The body's SHA-256 hex digest.
+        """
+        digest = hashlib.sha256(body).hexdigest()
+        target = self.root / "raw" / digest[:2] / digest
+        with self._locked():
+            if keep_body and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+                try:
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(body)
+                        handle.flush()
+                        os.fsync(handle.fileno())
+                    os.replace(tmp_name, target)
+                    _fsync_dir(target.parent)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        os.unlink(tmp_name)
+                    raise
+            row = pd.DataFrame(
+                {
+                    "url": [url],
+                    "fetched_at": [fetched_at or pd.Timestamp.now(tz="UTC")],
+                    "sha256": [digest],
+                    "bytes": [len(body)],
+                    "source": [source],
+                    "status": [status],
+                }
+            )
+            existing = self._payload_row(url, digest, source)
+            if existing is None:
+                self._upsert_checked(_schema("payloads"), validate(row, "payloads"))
+        return digest
+
+    def _payload_row(self, url: str, digest: str, source: str) -> pd.DataFrame | None:
+        path = self.partition_path("payloads", [source])
+        if not path.exists():
+            return None
+        frame = self._read_file(_schema("payloads"), path)
+        hit = frame[(frame["url"] == url) & (frame["sha256"] == digest)]
+        return None if hit.empty else hit
+
+    def payload_body(self, sha256: str) -> bytes:
+        """Return an archived body by digest.
+
+        Raises
+        ------
+        StoreError
+            No such body, or its content no longer matches the digest.
+        """
+        path = self.root / "raw" / sha256[:2] / sha256
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"no archived payload with sha256 {sha256!r} in {self.root}") from exc
+        if hashlib.sha256(body).hexdigest() != sha256:
+            raise StoreError(f"archived payload {path} is corrupt (digest mismatch)")
+        return body
+
+    def latest_payload(self, url: str) -> tuple[bytes, pd.Timestamp] | None:
+        """Return the newest archived body for a URL and its fetch time, if any."""
+        frame = self.read("payloads")
+        hit = frame[frame["url"] == url]
+        if hit.empty:
+            return None
+        row = hit.sort_values("fetched_at").iloc[-1]
+        return self.payload_body(str(row["sha256"])), pd.Timestamp(row["fetched_at"])
+
+    # ------------------------------------------------------------------ reading
+    def read(
+        self,
+        table: str,
+        *,
+        where: str | None = None,
+        params: Sequence[Any] | None = None,
+        files: Sequence[Path] | None = None,
+    ) -> pd.DataFrame:
+        """Read a table (or some of its files) as a frame with contract dtypes.
+
+        Parameters
+        ----------
+        table
+            Table name.
+        where
+            Optional SQL condition (DuckDB syntax) with ``?`` placeholders.
+        params
+            Values for the placeholders.
+        files
+            Restrict to these partition files.
+        """
+        schema = _schema(table)
+        paths = list(files) if files is not None else self.files(schema.name)
+        paths = [p for p in paths if p.exists()]
+        if not paths:
+            return empty_frame(schema)
+        sql = "SELECT * FROM read_parquet(?, union_by_name=true)"
+        args: list[Any] = [[str(p) for p in paths]]
+        if where:
+            sql += f" WHERE {where}"
+            args.extend(params or [])
+        try:
+            with duckdb.connect() as con:
+                frame = con.execute(sql, args).df()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read table {table!r} from {self.root}: {exc}") from exc
+        return _conform(frame, schema)
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+        """Run SQL against views named after the tables (``bars``, ``series``, ...)."""
+        try:
+            with duckdb.connect() as con:
+                self._register_views(con)
+                return con.execute(sql, list(params or [])).df()
+        except duckdb.Error as exc:
+            raise StoreError(f"query failed on {self.root}: {exc}") from exc
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """Return an in-memory DuckDB connection with a view per table."""
+        con = duckdb.connect()
+        self._register_views(con)
+        return con
+
+    def _register_views(self, con: duckdb.DuckDBPyConnection) -> None:
+        for name, schema in TABLES.items():
+            paths = self.files(name)
+            if paths:
+                listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+                con.execute(
+                    f"CREATE OR REPLACE VIEW {name} AS "
+                    f"SELECT * FROM read_parquet([{listing}], union_by_name=true)"
+                )
+            else:
+                con.register(f"_{name}_empty", empty_frame(schema))
+                con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM _{name}_empty")
+
+    def _symbol_files(self, table: str, symbols: Sequence[str] | None) -> list[Path]:
+        if symbols is None:
+            return self.files(table)
+        wanted = {_encode(s) + ".parquet" for s in symbols}
+        return [p for p in self.files(table) if p.name in wanted]
+
+    def sources(self, symbols: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per (symbol, source): rows, first/last date, whether OHLC exist; and the preferred one.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns symbol, source, rows, first, last, has_ohlc, preferred (bool).
+        """
+        files = self._symbol_files("bars", symbols)
+        if not files:
+            return pd.DataFrame(
+                columns=["symbol", "source", "rows", "first", "last", "has_ohlc", "preferred"]
+            )
+        listing = [str(p) for p in files]
+        sql = """
+            SELECT symbol, source, count(*) AS rows, min(date) AS first, max(date) AS last,
+                   count(open) > 0 AND count(high) > 0 AND count(low) > 0 AS has_ohlc
+            FROM read_parquet(?, union_by_name=true) GROUP BY symbol, source
+        """
+        with duckdb.connect() as con:
+            frame = con.execute(sql, [listing]).df()
+        frame = frame.sort_values(
+            ["symbol", "has_ohlc", "last", "rows", "source"],
+            ascending=[True, False, False, False, True],
+            kind="mergesort",
+        )
+        frame["preferred"] = ~frame.duplicated("symbol")
+        return frame.reset_index(drop=True)
+
+    def bars(
+        self,
+        symbols: Sequence[str] | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        source: str | None = None,
+    ) -> pd.DataFrame:
+        """Daily bars, one source per symbol (the preferred one unless ``source`` is given).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Tidy ``bars`` rows sorted by symbol and date; the ``source`` column says which
+            source each symbol's rows come from.
+        """
+        files = self._symbol_files("bars", symbols)
+        if source is not None:
+            files = [p for p in files if p.parent.name == _encode(source)]
+        else:
+            pref = self.sources(symbols)
+            chosen = {
+                (_encode(r.source), _encode(r.symbol) + ".parquet")
+                for r in pref[pref["preferred"]].itertuples()
+            }
+            files = [p for p in files if (p.parent.name, p.name) in chosen]
+        where, params = _date_filter("date", start, end)
+        return self.read("bars", where=where, params=params, files=files)
+
+    def panel(
+        self,
+        symbols: Sequence[str] | None = None,
+        *,
+        field: PriceField = "adj_close",
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        source: str | None = None,
+    ) -> pd.DataFrame:
+        """Wide frame (DatetimeIndex x symbol) of one price field.
+
+        Each column comes from a single source (see :meth:`bars`); dates are the union of the
+        symbols' dates, missing values are NaN.
+        """
+        tidy = self.bars(symbols, start=start, end=end, source=source)
+        if tidy.empty:
+            return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
+        wide = tidy.pivot(index="date", columns="symbol", values=field)
+        wide.columns.name = None
+        if symbols is not None:
+            wide = wide.reindex(columns=[s for s in symbols if s in wide.columns])
+        return wide.sort_index()
+
+    def series(
+        self,
+        series_ids: Sequence[str] | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        vintage: str | None = None,
+    ) -> pd.DataFrame:
+        """Wide frame (DatetimeIndex x series id).
+
+        The newest vintage (then the source with the latest data) is used per id unless
+        ``vintage`` is given.
+        """
+        files = self._symbol_files("series", series_ids)
+        where, params = _date_filter("date", start, end)
+        if vintage is not None:
+            where = f"({where}) AND vintage = ?" if where else "vintage = ?"
+            params = [*params, vintage]
+        tidy = self.read("series", where=where, params=params, files=files)
+        if tidy.empty:
+            return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
+        ident = ["series_id", "vintage", "source"]
+        spans: pd.DataFrame = tidy.groupby(ident, as_index=False).agg(last=("date", "max"))
+        spans = spans.sort_values(
+            ["series_id", "vintage", "last", "source"], ascending=[True, False, False, True]
+        )
+        best = spans.drop_duplicates("series_id")
+        tidy = tidy.merge(best[ident], on=ident)
+        wide = tidy.pivot(index="date", columns="series_id", values="value").sort_index()
+        wide.columns.name = None
+        if series_ids is not None:
+            wide = wide.reindex(columns=[s for s in series_ids if s in wide.columns])
+        return wide
+
+    def holdings(self, fund: str, *, as_of: DateLike | None = None) -> pd.DataFrame:
+        """Return the fund's latest holdings snapshot on or before ``as_of`` (default: latest)."""
+        frame = self.read("holdings", files=[self.partition_path("holdings", [fund])])
+        if frame.empty:
+            return frame
+        if as_of is not None:
+            frame = frame[frame["as_of"] <= pd.Timestamp(as_of)]
+            if frame.empty:
+                return frame
+        latest = frame["as_of"].max()
+        snapshot: pd.DataFrame = frame[frame["as_of"] == latest].reset_index(drop=True)
+        return snapshot
+
+    def fundamentals(
+        self,
+        symbols: Sequence[str] | None = None,
+        *,
+        concepts: Sequence[str] | None = None,
+        source: str | None = None,
+    ) -> pd.DataFrame:
+        """Return tidy fundamentals rows (all filings; point-in-time selection is the caller's)."""
+        files = self._symbol_files("fundamentals", symbols)
+        if source is not None:
+            files = [p for p in files if p.parent.name == _encode(source)]
+        where, params = None, None
+        if concepts is not None:
+            where = "concept IN (SELECT unnest(?))"
+            params = [list(concepts)]
+        return self.read("fundamentals", where=where, params=params, files=files)
+
+    # ------------------------------------------------------------------ catalog
+    def info(self) -> StoreInfo:
+        """Tables, rows, entities, date ranges, sizes, and a per-source breakdown."""
+        infos: list[TableInfo] = []
+        per_source: list[pd.DataFrame] = []
+        with duckdb.connect() as con:
+            for name in TABLES:
+                files = self.files(name)
+                size = sum(p.stat().st_size for p in files)
+                if name == "payloads":
+                    raw = self.root / "raw"
+                    if raw.is_dir():
+                        size += sum(p.stat().st_size for p in raw.glob("*/*") if p.is_file())
+                if not files:
+                    infos.append(TableInfo(name, 0, 0, 0, None, None, size, ()))
+                    continue
+                dcol, ecol = _DATE_COLUMN[name], _ENTITY_COLUMN[name]
+                stats = con.execute(
+                    f"SELECT source, count(*) AS rows, count(DISTINCT {ecol}) AS entities, "
+                    f"min({dcol}) AS first, max({dcol}) AS last "
+                    f"FROM read_parquet(?, union_by_name=true) GROUP BY source ORDER BY source",
+                    [[str(p) for p in files]],
+                ).df()
+                total = con.execute(
+                    f"SELECT count(DISTINCT {ecol}) FROM read_parquet(?, union_by_name=true)",
+                    [[str(p) for p in files]],
+                ).fetchone()
+                stats.insert(0, "table", name)
+                per_source.append(stats)
+                infos.append(
+                    TableInfo(
+                        name,
+                        len(files),
+                        int(stats["rows"].sum()),
+                        int(total[0]) if total else 0,
+                        pd.Timestamp(stats["first"].min()),
+                        pd.Timestamp(stats["last"].max()),
+                        size,
+                        tuple(str(s) for s in stats["source"]),
+                    )
+                )
+        by_source = (
+            pd.concat(per_source, ignore_index=True)
+            if per_source
+            else pd.DataFrame(columns=["table", "source", "rows", "entities", "first", "last"])
+        )
+        return StoreInfo(self.root, tuple(infos), by_source)
+
+    def disagreements(self, *, tolerance: float = 0.005, min_overlap: int = 20) -> pd.DataFrame:
+        """Symbols held by several sources whose daily adjusted returns differ beyond a tolerance.
+
+        Parameters
+        ----------
+        tolerance
+            Absolute difference of daily returns (decimal) that counts as a disagreement.
+        min_overlap
+            Minimum common dates for a pair to be compared.
+
+        Returns
+        -------
+        pandas.DataFrame
+            symbol, source_a, source_b, overlap_days, days_beyond, max_abs_diff, worst_date.
+        """
+        src = self.sources()
+        multi = src[src.duplicated("symbol", keep=False)]
+        rows: list[dict[str, Any]] = []
+        for symbol, group in multi.groupby("symbol"):
+            tidy = self.read("bars", files=self._symbol_files("bars", [str(symbol)]))
+            wide = tidy.pivot(index="date", columns="source", values="adj_close").sort_index()
+            names = list(group["source"])
+            for i, a in enumerate(names):
+                for b in names[i + 1 :]:
+                    pair = wide[[a, b]].dropna()
+                    if len(pair) < min_overlap:
+                        continue
+                    diff = (pair[a].pct_change() - pair[b].pct_change()).abs().dropna()
+                    if diff.empty:
+                        continue
+                    rows.append(
+                        {
+                            "symbol": symbol,
+                            "source_a": a,
+                            "source_b": b,
+                            "overlap_days": len(pair),
+                            "days_beyond": int((diff > tolerance).sum()),
+                            "max_abs_diff": float(diff.max()),
+                            "worst_date": diff.idxmax(),
+                        }
+                    )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "symbol",
+                "source_a",
+                "source_b",
+                "overlap_days",
+                "days_beyond",
+                "max_abs_diff",
+                "worst_date",
+            ],
+        )
+
+
+def _schema(table: str) -> TableSchema:
+    try:
+        return TABLES[table]
+    except KeyError:
+        raise SchemaError(f"unknown table {table!r}; valid tables are {sorted(TABLES)}") from None
+
+
+def _conform(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Give a frame read from Parquet/DuckDB the contract's column order and dtypes."""
+    out = pd.DataFrame(index=range(len(frame)))
+    for name, kind in schema.columns.items():
+        col = frame[name].reset_index(drop=True) if name in frame.columns else None
+        if col is None:
+            col = pd.Series([None] * len(frame), dtype=object)
+        if kind == "str":
+            out[name] = col.astype(object).where(col.notna(), None)
+        elif kind in ("date", "timestamp"):
+            dt = pd.to_datetime(col)
+            if getattr(dt.dt, "tz", None) is not None:
+                dt = dt.dt.tz_convert("UTC").dt.tz_localize(None)
+            out[name] = dt.astype("datetime64[ns]")
+        elif kind == "float":
+            out[name] = pd.to_numeric(col).astype("float64")
+        else:
+            out[name] = pd.to_numeric(col).astype("Int64")
+    return out
+
+
+def _frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    try:
+        pd.testing.assert_frame_equal(
+            a.reset_index(drop=True), b.reset_index(drop=True), check_exact=True
+        )
+    except AssertionError:
+        return False
+    return True
+
+
+def _date_filter(
+    column: str, start: DateLike | None, end: DateLike | None
+) -> tuple[str | None, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if start is not None:
+        clauses.append(f"{column} >= ?")
+        params.append(pd.Timestamp(start).to_pydatetime())
+    if end is not None:
+        clauses.append(f"{column} <= ?")
+        params.append(pd.Timestamp(end).to_pydatetime())
+    return (" AND ".join(clauses) or None), params
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
