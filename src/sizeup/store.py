@@ -448,7 +448,8 @@ class Store:
                 frame = con.execute(sql, args).df()
         except duckdb.Error as exc:
             raise StoreError(f"cannot read table {table!r} from {self.root}: {exc}") from exc
-        return _conform(frame, schema)
+        out = _conform(frame, schema)
+        return out.sort_values(list(schema.sort_by), kind="mergesort").reset_index(drop=True)
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         """Run SQL against views named after the tables (``bars``, ``series``, ...)."""
