@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from sizeup.cli import app
+from sizeup.store import Store
+
+
+def test_store_info_lists_tables_and_disagreements(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    dates = pd.bdate_range("2021-01-01", periods=30)
+    a = pd.DataFrame(
+        {
+            "symbol": "IWM",
+            "date": dates,
+            "close": [float(x) for x in range(100, 130)],
+            "source": "a",
+        }
+    )
+    a["adj_close"] = a["close"]
+    b = a.copy()
+    b["source"] = "b"
+    b.loc[10:, "adj_close"] = b.loc[10:, "adj_close"] * 1.05  # a 5 % jump only in source b
+    store.upsert("bars", pd.concat([a, b]))
+    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "store", "info"])
+    assert result.exit_code == 0, result.output
+    assert "bars" in result.output and "60" in result.output
+    assert "2021-01-01" in result.output
+    assert "disagreeing" in result.output and "IWM" in result.output
+
+
+def test_errors_end_without_traceback(tmp_path: Path) -> None:
+    target = tmp_path / "a-file"
+    target.write_text("not a folder")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from sizeup.cli import main; main()",
+            "--data-dir",
+            str(target),
+            "store",
+            "info",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "not a folder" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
