@@ -17,6 +17,7 @@ from typing import Annotated
 import click
 import typer
 from rich.console import Console
+from typer.exceptions import TyperException
 from rich.logging import RichHandler
 from rich.table import Table
 
@@ -150,6 +151,10 @@ def _day(value: object) -> str:
 
 def _register_commands() -> None:
     """Add the command modules' commands to the root app."""
+    from sizeup import cli_pnf, cli_report
+
+    for module in (cli_report, cli_pnf):
+        module.register(app)
 
 
 _register_commands()
@@ -159,12 +164,16 @@ def main() -> None:
     """Entry point of the ``sizeup`` command."""
     try:
         result = app(standalone_mode=False)
-    except click.exceptions.Abort:
+    except (typer.Abort, click.exceptions.Abort):
         err_console.print("aborted")
         sys.exit(1)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except (TyperException, click.exceptions.ClickException) as exc:
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(f"[bold red]error:[/] {exc}")
+        sys.exit(int(getattr(exc, "exit_code", 2)))
     except SizeupError as exc:
         err_console.print(f"[bold red]error:[/] {exc}")
         sys.exit(2)

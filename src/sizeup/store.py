@@ -29,6 +29,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from typing import Any
 from urllib.parse import quote
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -47,6 +49,8 @@ from sizeup.types import DateLike, PriceField
 __all__ = ["Store", "StoreInfo", "TableInfo", "UpsertResult"]
 
 log = logging.getLogger(__name__)
+
+_IO_THREADS = 8  # partition files merged/written concurrently (I/O and fsync bound)
 
 _DATE_COLUMN = {
     "bars": "date",
@@ -256,20 +260,56 @@ class Store:
         return results
 
     def _upsert_checked(self, schema: TableSchema, frame: pd.DataFrame) -> UpsertResult:
-        total = UpsertResult(schema.name, len(frame), 0, 0, 0, 0)
+        total = UpsertResult(schema.name, 0, 0, 0, 0, 0)
         if frame.empty:
             return total
+        # One stable sort by partition (rows keep their sort_by order inside a partition) and
+        # one Arrow conversion for the whole frame; partitions are zero-copy slices of it,
+        # merged and written by a small thread pool (Parquet I/O and fsync release the GIL).
         keys = list(schema.partition_by)
-        for values, part in frame.groupby(keys, sort=True, dropna=False):
-            vals = values if isinstance(values, tuple) else (values,)
-            path = self.partition_path(schema, vals)
-            total = total + self._merge_partition(schema, path, part.reset_index(drop=True))
+        codes = np.zeros(len(frame), dtype="int64")
+        for k in keys:
+            col_codes, uniques = pd.factorize(frame[k], use_na_sentinel=False)
+            codes = codes * max(len(uniques), 1) + col_codes
+        order = np.argsort(codes, kind="stable")
+        codes = codes[order]
+        frame = frame.take(order).reset_index(drop=True)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        stops = np.r_[starts[1:], len(frame)]
+        jobs = [
+            (
+                self.partition_path(schema, tuple(frame[k].iat[start] for k in keys)),
+                table.slice(start, stop - start),
+            )
+            for start, stop in zip(starts.tolist(), stops.tolist(), strict=True)
+        ]
+
+        def merge(job: tuple[Path, pa.Table]) -> UpsertResult:
+            return self._merge_partition(schema, job[0], job[1])
+
+        if len(jobs) == 1:
+            results = [merge(jobs[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=_IO_THREADS) as pool:
+                results = list(pool.map(merge, jobs))
+        for result in results:
+            total = total + result
+        for folder in sorted(
+            {path.parent for (path, _), r in zip(jobs, results) if r.files_written}
+        ):
+            _fsync_dir(folder)
         return total
 
-    def _merge_partition(self, schema: TableSchema, path: Path, new: pd.DataFrame) -> UpsertResult:
+    def _merge_partition(self, schema: TableSchema, path: Path, part: pa.Table) -> UpsertResult:
         key = list(schema.key)
+        rows = part.num_rows
         if path.exists():
-            old = self._read_file(schema, path)
+            old_table = self._read_table(path)
+            if old_table.num_rows == rows and old_table.equals(part):
+                return UpsertResult(schema.name, rows, 0, 1, 0, 0)  # fast path: identical
+            old = _conform(old_table.to_pandas(), schema)
+            new = _conform(part.to_pandas(), schema)
             merged = pd.concat([old, new], ignore_index=True)
             merged = merged.drop_duplicates(subset=key, keep="last")
             merged = merged.sort_values(list(schema.sort_by), kind="mergesort")
@@ -278,25 +318,22 @@ class Store:
             new_keys = pd.MultiIndex.from_frame(new[key])
             added = int((~new_keys.isin(old_keys)).sum())
             if len(merged) == len(old) and _frames_equal(merged, old):
-                return UpsertResult(schema.name, len(new), 0, 1, 0, 0)
-            updated = len(new) - added
-        else:
-            merged, added, updated = new, len(new), 0
-        self._atomic_write(merged, path)
-        return UpsertResult(schema.name, len(new), 1, 0, added, updated)
+                return UpsertResult(schema.name, rows, 0, 1, 0, 0)
+            self._atomic_write(pa.Table.from_pandas(merged, preserve_index=False), path)
+            return UpsertResult(schema.name, rows, 1, 0, added, rows - added)
+        self._atomic_write(part, path)
+        return UpsertResult(schema.name, rows, 1, 0, rows, 0)
 
-    def _atomic_write(self, frame: pd.DataFrame, path: Path) -> None:
+    def _atomic_write(self, table: pa.Table, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as handle:
-                table = pa.Table.from_pandas(frame, preserve_index=False)
                 pq.write_table(table, handle, compression="zstd")
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            os.replace(tmp, path)  # the caller fsyncs the folder once per upsert
         except BaseException as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
@@ -305,11 +342,13 @@ class Store:
             raise
 
     def _read_file(self, schema: TableSchema, path: Path) -> pd.DataFrame:
+        return _conform(self._read_table(path).to_pandas(), schema)
+
+    def _read_table(self, path: Path) -> pa.Table:
         try:
-            frame = pq.read_table(path).to_pandas()
+            return pq.read_table(path)
         except (OSError, pa.ArrowException) as exc:
             raise StoreError(f"cannot read {path}: {exc}") from exc
-        return _conform(frame, schema)
 
     # ------------------------------------------------------------------ raw payloads
     def archive_payload(

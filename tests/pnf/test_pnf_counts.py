@@ -202,7 +202,11 @@ def test_horizontal_count_from_chart_bullish_base() -> None:
     po = horizontal_count_at(cols, ONE)
     assert po is not None
     assert (po.price, po.boxes, po.first_column, po.column, po.anchor_price) == (
-        30.0, 6, 1, 6, 12.0
+        30.0,
+        6,
+        1,
+        6,
+        12.0,
     )
 
 
@@ -214,7 +218,11 @@ def test_horizontal_count_from_chart_bearish_base() -> None:
     po = horizontal_count_at(cols, ONE)
     assert po is not None
     assert (po.side, po.price, po.boxes, po.first_column, po.anchor_price) == (
-        "bearish", 16.0, 6, 1, 28.0
+        "bearish",
+        16.0,
+        6,
+        1,
+        28.0,
     )
     vert = vertical_count_at(cols, ONE)  # column 6 = 24..27: 27 - 4*2 = 19, provisional
     assert vert is not None and (vert.price, vert.final) == (19.0, False)
@@ -238,8 +246,16 @@ def test_price_objective_on_a_chart_object_and_asof() -> None:
     cols = draw("X 10-14", "O 11-13", "X 12-16", "O 13-15")
     dates = pd.bdate_range("2024-03-01", periods=cols.n_bars)
     chart = FakeChart(
-        dates, FixedScale(0.5), 3, cols.direction, cols.low, cols.high, cols.first_bar,
-        cols.last_bar, cols.bar_column, cols.bar_box,
+        dates,
+        FixedScale(0.5),
+        3,
+        cols.direction,
+        cols.low,
+        cols.high,
+        cols.first_bar,
+        cols.last_bar,
+        cols.bar_column,
+        cols.bar_box,
     )
     po = price_objective(chart)
     # column 2 = boxes 12..16 on a $0.50 grid = 6.00 .. 8.00: 6 + 5*3*0.5 = 13.5

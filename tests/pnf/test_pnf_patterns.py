@@ -175,7 +175,10 @@ def test_ascending_near_miss_equal_first_tops_is_a_triple_top() -> None:
 
 def test_descending_triple_bottom() -> None:
     cols = draw("O 16-20", "X 17-19", "O 15-18", "X 16-18", "O 14-17")
-    assert at(cols) == {2: {P.DOUBLE_BOTTOM_SELL}, 4: {P.DOUBLE_BOTTOM_SELL, P.DESCENDING_TRIPLE_BOTTOM}}
+    assert at(cols) == {
+        2: {P.DOUBLE_BOTTOM_SELL},
+        4: {P.DOUBLE_BOTTOM_SELL, P.DESCENDING_TRIPLE_BOTTOM},
+    }
     assert (bar_of(cols, 4, 14), 4, "descending_triple_bottom", 14) in patterns(cols)
 
 
@@ -305,7 +308,6 @@ def test_bearish_triangle() -> None:
 # ----------------------------------------------------------------------------- poles
 
 
-
 def test_high_pole_golden_closes_1_6_2_10_5() -> None:
     # METHODS §9 item 4, closes [1,6,2,10,5], $1 box, 3-box, close method, drawn by hand:
     # bar0 close 1: no column yet; bar1 close 6: X 2..6 (col 0); bar2 close 2: O 5..2 (col 1);
@@ -332,8 +334,13 @@ def test_high_pole_golden_closes_1_6_2_10_5() -> None:
 def test_high_pole_needs_more_than_half_when_strict() -> None:
     # same pole (8 boxes 3..10) but the O column stops at 6: 4 of 8 boxes = exactly 50 %
     cols = ColumnArrays.from_arrays(
-        [1, -1, 1, -1], [2, 2, 3, 6], [6, 5, 10, 9], [1, 2, 3, 4], [1, 2, 3, 4],
-        [-1, 0, 1, 2, 3], [1, 6, 2, 10, 6],
+        [1, -1, 1, -1],
+        [2, 2, 3, 6],
+        [6, 5, 10, 9],
+        [1, 2, 3, 4],
+        [1, 2, 3, 4],
+        [-1, 0, 1, 2, 3],
+        [1, 6, 2, 10, 6],
     )
     assert all(e.pattern != P.HIGH_POLE for e in find_pattern_events(cols))
     lax = find_pattern_events(cols, pole_retrace_strict=False)
@@ -484,8 +491,19 @@ def test_mirror_symmetry_of_every_two_sided_rule() -> None:
 
 def test_events_of_a_truncated_chart_are_a_prefix() -> None:
     cols = draw(
-        "X 10-15", "O 11-14", "X 12-14", "O 11-13", "X 12-15", "O 12-14", "X 13-16",
-        "O 10-15", "X 11-14", "O 9-13", "X 10-17", "O 12-16", trend=1,
+        "X 10-15",
+        "O 11-14",
+        "X 12-14",
+        "O 11-13",
+        "X 12-15",
+        "O 12-14",
+        "X 13-16",
+        "O 10-15",
+        "X 11-14",
+        "O 9-13",
+        "X 10-17",
+        "O 12-16",
+        trend=1,
     )
     full = find_pattern_events(cols)
     for t in range(cols.n_bars):
@@ -537,24 +555,148 @@ def test_detect_patterns_frame() -> None:
     cols = draw("X 10-14", "O 11-13", "X 12-14", "O 11-13", "X 12-15", "O 12-14", trend=1)
     dates = pd.bdate_range("2024-01-01", periods=cols.n_bars)
     chart = FakeChart(
-        dates, HalfDollar(), 3, cols.direction, cols.low, cols.high, cols.first_bar,
-        cols.last_bar, cols.bar_column, cols.bar_box, cols.bar_trend,
+        dates,
+        HalfDollar(),
+        3,
+        cols.direction,
+        cols.low,
+        cols.high,
+        cols.first_bar,
+        cols.last_bar,
+        cols.bar_column,
+        cols.bar_box,
+        cols.bar_trend,
     )
     frame = detect_patterns(chart)
     assert list(frame.columns) == ["date", "bar", "column", "pattern", "direction", "level", "box"]
     tt_bar = bar_of(cols, 4, 15)
     trap_bar = int(cols.first_bar[5])
     assert frame.to_dict("records") == [
-        {"date": dates[tt_bar], "bar": tt_bar, "column": 4, "pattern": "triple_top_buy",
-         "direction": 1, "level": 7.5, "box": 15},
-        {"date": dates[trap_bar], "bar": trap_bar, "column": 5, "pattern": "bull_trap",
-         "direction": -1, "level": 6.0, "box": 12},
+        {
+            "date": dates[tt_bar],
+            "bar": tt_bar,
+            "column": 4,
+            "pattern": "triple_top_buy",
+            "direction": 1,
+            "level": 7.5,
+            "box": 15,
+        },
+        {
+            "date": dates[trap_bar],
+            "bar": trap_bar,
+            "column": 5,
+            "pattern": "bull_trap",
+            "direction": -1,
+            "level": 6.0,
+            "box": 12,
+        },
     ]
     empty = detect_patterns(
         FakeChart(
-            dates[:1], HalfDollar(), 3, *(np.zeros(0, np.int64) for _ in range(5)),
-            np.array([-1]), np.array([3]), np.array([0]),
+            dates[:1],
+            HalfDollar(),
+            3,
+            *(np.zeros(0, np.int64) for _ in range(5)),
+            np.array([-1]),
+            np.array([3]),
+            np.array([0]),
         )
     )
     assert empty.empty
     assert list(empty.columns) == list(frame.columns)
+
+
+# ----------------------------------------------------------------------------- end to end
+
+
+def engine(closes: list[float], box: str = "1") -> Any:
+    from sizeup.analytics.pnf import pnf_chart
+
+    series = pd.Series(closes, index=pd.bdate_range("2024-01-01", periods=len(closes)))
+    return pnf_chart(series, box=box, method="close")
+
+
+def rows(frame: pd.DataFrame) -> list[tuple[int, str, float]]:
+    return [
+        (int(b), str(p), float(v))
+        for b, p, v in zip(frame["bar"], frame["pattern"], frame["level"], strict=True)
+    ]
+
+
+def test_end_to_end_high_pole_golden() -> None:
+    # METHODS §9 item 4 through the engine: closes [1,6,2,10,5] -> HIGH_POLE on the last bar
+    chart = engine([1, 6, 2, 10, 5])
+    assert rows(detect_patterns(chart)) == [(3, "double_top_buy", 7.0), (4, "high_pole", 5.0)]
+
+
+def test_end_to_end_low_pole_golden_strictness() -> None:
+    chart = engine([12, 6, 10, 2, 6])
+    assert rows(detect_patterns(chart)) == [(3, "double_bottom_sell", 5.0)]
+    lax = detect_patterns(chart, pole_retrace_strict=False)
+    assert rows(lax) == [(3, "double_bottom_sell", 5.0), (4, "low_pole", 6.0)]
+
+
+def test_end_to_end_catapult() -> None:
+    # closes 9, 14, 11, 14, 11, 15, 12, 16 draw X 10-14, O 13-11, X 12-14, O 13-11,
+    # X 12-15 (triple top, bar 5), O 14-12, X 13-16 (catapult, bar 7). The triple top was
+    # broken by exactly one box and then reversed 3 boxes: a bull trap on bar 6 (O at 12),
+    # which the catapult then overrides.
+    chart = engine([9, 14, 11, 14, 11, 15, 12, 16])
+    assert rows(detect_patterns(chart)) == [
+        (5, "triple_top_buy", 15.0),
+        (6, "bull_trap", 12.0),
+        (7, "double_top_buy", 16.0),
+        (7, "ascending_triple_top", 16.0),
+        (7, "bullish_catapult", 16.0),
+    ]
+
+
+def test_end_to_end_shakeout_uses_engine_trend() -> None:
+    # closes 4, 9, 6, 14, 11, 14, 10, 15 draw X 5-9, O 8-6, X 7-14 (buy at 10 on bar 3 ->
+    # trend POS, BSL from the O bottom 6: BSL(c) = 5 + (c - 1)), O 13-11, X 12-14,
+    # O 13-10 (double-bottom sell at 10 on bar 6; BSL(5) = 9 not touched, trend stays POS),
+    # X 11-15 (triple top over 14, 14 on bar 7 = the shakeout completes)
+    chart = engine([4, 9, 6, 14, 11, 14, 10, 15])
+    assert chart.bar_trend[5] == 1
+    assert rows(detect_patterns(chart)) == [
+        (3, "double_top_buy", 10.0),
+        (6, "double_bottom_sell", 10.0),
+        (7, "triple_top_buy", 15.0),
+        (7, "bullish_shakeout", 15.0),
+    ]
+
+
+BREAKOUTS = {
+    "double_top_buy": 1,
+    "triple_top_buy": 1,
+    "quadruple_top_buy": 1,
+    "double_bottom_sell": -1,
+    "triple_bottom_sell": -1,
+    "quadruple_bottom_sell": -1,
+}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_breakouts_match_engine_signals_and_truncation_on_random_walks(seed: int) -> None:
+    from sizeup.analytics.pnf import pnf_chart
+
+    rng = np.random.default_rng(seed)
+    n = 1500
+    close = 50 * np.exp(np.cumsum(rng.normal(0, 0.02, n)))
+    high = close * np.exp(np.abs(rng.normal(0, 0.01, n)))
+    low = close * np.exp(-np.abs(rng.normal(0, 0.01, n)))
+    bars = pd.DataFrame(
+        {"high": high, "low": low, "close": close}, index=pd.bdate_range("2010-01-01", periods=n)
+    )
+    chart = pnf_chart(bars, box="traditional" if seed % 2 else "2%", method="hl")
+    frame = detect_patterns(chart, pole_retrace_strict=bool(seed % 3))
+    brk = frame[frame["pattern"].isin(list(BREAKOUTS))]
+    got = sorted(zip(brk["bar"].tolist(), brk["pattern"].map(BREAKOUTS).tolist(), strict=True))
+    fired = np.flatnonzero(chart.bar_signal_fired)
+    assert got == [(int(t), int(chart.bar_signal_fired[t])) for t in fired]
+    assert len(frame) > len(brk)  # compound patterns show up on 1,500 bars
+    # the chart known at an earlier date yields exactly the events up to that date
+    for cut in (400, 777, 1200):
+        early = pnf_chart(bars, box=chart.scale, method="hl", asof=bars.index[cut])
+        part = detect_patterns(early, pole_retrace_strict=bool(seed % 3))
+        assert part.equals(frame[frame["bar"] <= cut].reset_index(drop=True)), cut

@@ -42,9 +42,7 @@ DATES = pd.bdate_range("2024-01-01", periods=len(Z))
 
 def universe(order: list[str] | None = None) -> pd.DataFrame:
     order = order or list(C)
-    return pd.DataFrame(
-        {s: [1.065 ** (C[s] * z) for z in Z] for s in order}, index=DATES
-    )
+    return pd.DataFrame({s: [1.065 ** (C[s] * z) for z in Z] for s in order}, index=DATES)
 
 
 def test_rs_matrix_known_ranking_buy_x() -> None:
@@ -57,9 +55,9 @@ def test_rs_matrix_known_ranking_buy_x() -> None:
     assert m.ranking["rank"].tolist() == [1, 2, 3, 4]
     assert m.ranking["defined"].tolist() == [3, 3, 3, 3]
     # the signal matrix: i beats j exactly when c_i > c_j
-    for i in C:
-        for j in C:
-            want = 0 if i == j else (1 if C[i] > C[j] else -1)
+    for i, ci in C.items():
+        for j, cj in C.items():
+            want = 0 if i == j else (1 if ci > cj else -1)
             assert m.signal.loc[i, j] == want, (i, j)
             assert m.column.loc[i, j] == want, (i, j)
     assert m.scores.to_dict() == {"A": 4.5, "B": 3.0, "C": 1.5, "D": 0.0}
@@ -106,6 +104,19 @@ def test_rs_matrix_agrees_with_relative_strength_chart_per_pair() -> None:
             assert m.column.loc[a, b] == rs_column(chart), (a, b)
 
 
+def test_rs_matrix_chunked_equals_whole() -> None:
+    rng = np.random.default_rng(11)
+    frame = pd.DataFrame(
+        np.exp(rng.normal(0, 0.03, size=(200, 5)).cumsum(axis=0)),
+        index=pd.bdate_range("2021-01-01", periods=200),
+        columns=list("VWXYZ"),
+    )
+    whole = rs_matrix(frame)
+    pieces = rs_matrix(frame, max_cells=3 * 200)  # 3 pair charts per chunk, 7 chunks
+    assert pieces.signal.equals(whole.signal) and pieces.column.equals(whole.column)
+    assert pieces.ranking.equals(whole.ranking) and pieces.asof == whole.asof
+
+
 def test_rs_matrix_errors() -> None:
     with pytest.raises(DataError, match="at least 2 symbols"):
         rs_matrix(universe(["A"]))
@@ -127,7 +138,10 @@ def test_rs_helpers_on_one_chart() -> None:
     assert rs_configuration(chart, asof=DATES[1]) is None  # one X column, no signal yet
     assert rs_signal(chart, asof="2020-01-01") == 0
     assert [k for k, _ in sorted(CONFIGURATION_RANK.items(), key=lambda kv: kv[1])] == [
-        "buy/X", "buy/O", "sell/X", "sell/O"
+        "buy/X",
+        "buy/O",
+        "sell/X",
+        "sell/O",
     ]
     r = rs_reading(chart)
     # d = 3z: buys fire on d=24 (bar 3) and d=30 (bar 5); the O column opens on bar 6

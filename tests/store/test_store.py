@@ -50,7 +50,7 @@ def test_round_trip_and_idempotent_upsert(tmp_path: Path) -> None:
     store = Store.open(tmp_path)
     frame = _bars(["IWM", "^RUT", "BRK-B"], 30)
     first = store.upsert("bars", frame)
-    assert first.files_written == 3 and first.rows_added == 90
+    assert first.files_written == 3 and first.rows_added == 90 and first.rows_in == 90
     before = _snapshot(tmp_path)
     again = store.upsert("bars", frame)
     assert again.files_written == 0 and again.files_unchanged == 3

@@ -1,0 +1,241 @@
+"""Property tests of the P&F engine: kernel vs slow reference, chart structure, invariances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sizeup.analytics.pnf import NO_BOX, NO_LINE, PnfChart, pnf_chart
+from sizeup.analytics.pnf_kernel import build_series
+from sizeup.analytics.pnf_reference import reference_chart
+from sizeup.analytics.pnf_scale import (
+    REL_EPS,
+    BoxScale,
+    FixedScale,
+    LevelsScale,
+    PercentScale,
+    TraditionalScale,
+)
+
+SETTINGS = settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+)
+
+SCALES: list[BoxScale] = [
+    FixedScale(1.0),
+    FixedScale(0.25),
+    PercentScale(0.01),
+    PercentScale(0.065),
+    TraditionalScale("stockcharts"),
+    TraditionalScale("dwa"),
+    LevelsScale.from_array(np.round(np.cumsum(np.linspace(0.5, 3.0, 80)) + 5.0, 2)),
+]
+
+
+@dataclass(frozen=True)
+class Case:
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    scale: BoxScale
+    reversal: int
+    method: str
+
+
+@st.composite
+def cases(draw: st.DrawFn, *, scales: list[BoxScale] = SCALES, max_n: int = 150) -> Case:
+    n = draw(st.integers(1, max_n))
+    seed = draw(st.integers(0, 2**32 - 1))
+    scale = draw(st.sampled_from(scales))
+    reversal = draw(st.integers(1, 5))
+    method = draw(st.sampled_from(["hl", "close"]))
+    vol = draw(st.sampled_from([0.005, 0.02, 0.06]))
+    snap = draw(st.sampled_from([0.0, 0.25, 1.0]))  # snap prices to a tick (hits levels exactly)
+    nan_frac = draw(st.sampled_from([0.0, 0.0, 0.1]))
+    rng = np.random.default_rng(seed)
+    base = 40.0 if not isinstance(scale, LevelsScale) else 60.0
+    c = base * np.exp(np.cumsum(rng.normal(0, vol, n)))
+    h = c * np.exp(np.abs(rng.normal(0, vol / 2, n)))
+    lo = c * np.exp(-np.abs(rng.normal(0, vol / 2, n)))
+    if isinstance(scale, LevelsScale):
+        top, bottom = scale.values[-1], scale.values[0]
+        c, h, lo = (np.clip(a, bottom, top) for a in (c, h, lo))
+    if snap:
+        c, h, lo = (np.maximum(np.round(a / snap) * snap, snap) for a in (c, h, lo))
+        h = np.maximum(h, np.maximum(c, lo))
+        lo = np.minimum(lo, c)
+        if isinstance(scale, LevelsScale):
+            c, h, lo = (np.clip(a, scale.values[0], scale.values[-1]) for a in (c, h, lo))
+    if nan_frac:
+        gone = rng.random(n) < nan_frac
+        c, h, lo = c.copy(), h.copy(), lo.copy()
+        c[gone] = h[gone] = lo[gone] = np.nan
+    if method == "close":
+        h = lo = c
+    return Case(h, lo, c, scale, reversal, method)
+
+
+def _kernel(case: Case) -> tuple:
+    return build_series(
+        case.high,
+        case.low,
+        case.close,
+        kind=case.scale.kind,
+        params=case.scale.params(),
+        reversal=case.reversal,
+        eps=REL_EPS,
+    )
+
+
+@SETTINGS
+@given(cases())
+def test_kernel_equals_reference(case: Case) -> None:
+    k = _kernel(case)
+    r = reference_chart(case.high, case.low, case.close, case.scale, reversal=case.reversal)
+    box = [None if v == NO_BOX else int(v) for v in k[2]]
+    line = [None if v == NO_LINE else int(v) for v in k[10]]
+    got = [list(k[0]), list(k[1]), box, list(k[3]), list(k[4]), list(k[5]), list(k[6])]
+    got += [list(k[7]), list(k[8]), list(k[9]), line]
+    want = [r.col, r.direction, r.box, r.action, r.added, r.signal, r.fired]
+    want += [r.consec_buys, r.consec_sells, r.trend, r.trend_line]
+    names = "col dir box act add sig fired cbuy csell trend line".split()
+    for name, a, b in zip(names, got, want):
+        assert [int(x) if x is not None else None for x in a] == b, name
+    cols = list(zip(*(list(map(int, a)) for a in k[11:])))
+    assert cols == r.columns
+
+
+def _chart(case: Case) -> PnfChart:
+    idx = pd.bdate_range("2000-01-03", periods=len(case.close))
+    frame = pd.DataFrame({"high": case.high, "low": case.low, "close": case.close}, index=idx)
+    return pnf_chart(
+        frame,
+        box=case.scale,
+        reversal=case.reversal,
+        method=case.method,  # type: ignore[arg-type]
+    )
+
+
+@SETTINGS
+@given(cases(max_n=400))
+def test_chart_structure(case: Case) -> None:
+    ch = _chart(case)
+    d, lo, hi = ch.col_direction, ch.col_low, ch.col_high
+    n = ch.n_columns
+    assert np.all(hi >= lo)
+    if n:
+        assert np.all(d[1:] != d[:-1]), "columns alternate"
+        # every reversal column spans >= R boxes and starts next to the previous extreme
+        assert np.all((hi - lo + 1)[1:] >= case.reversal)
+        for c in range(1, n):
+            if d[c] == 1:
+                assert lo[c] == lo[c - 1] + 1
+            else:
+                assert hi[c] == hi[c - 1] - 1
+        assert np.all(np.diff(ch.col_first_bar) > 0)
+        assert np.all(ch.col_last_bar >= ch.col_first_bar)
+        # per-bar log is consistent with the columns
+        last = ch.bar_column[-1]
+        assert last == n - 1
+        final = hi[last] if d[last] == 1 else lo[last]
+        assert ch.bar_box[-1] == final
+        assert np.sum(ch.bar_boxes_added) == np.sum(hi - lo + 1)
+        assert np.all(np.diff(ch.bar_column) >= 0)
+    # consec counts reset on the opposite signal
+    fired = ch.bar_signal_fired
+    assert np.all(ch.bar_consec_buys[fired == -1] == 0)
+    assert np.all(ch.bar_consec_sells[fired == 1] == 0)
+    assert np.all((ch.bar_trend != 0) == (ch.bar_trend_line != NO_LINE))
+    assert np.all(ch.bar_trend[ch.bar_signal == 0] == 0)
+
+
+@SETTINGS
+@given(
+    cases(scales=[PercentScale(0.01), PercentScale(0.0325), PercentScale(0.065)], max_n=200),
+    st.integers(-40, 40),
+)
+def test_percent_grid_invariant_to_scaling_by_box_powers(case: Case, k: int) -> None:
+    p = case.scale.pct  # type: ignore[attr-defined]
+    factor = (1.0 + p) ** k
+    a = _chart(case)
+    scaled = Case(
+        case.high * factor,
+        case.low * factor,
+        case.close * factor,
+        case.scale,
+        case.reversal,
+        case.method,
+    )
+    b = _chart(scaled)
+    for name in (
+        "bar_column",
+        "bar_direction",
+        "bar_action",
+        "bar_boxes_added",
+        "bar_signal",
+        "bar_signal_fired",
+        "bar_consec_buys",
+        "bar_consec_sells",
+        "bar_trend",
+        "col_direction",
+        "col_first_bar",
+        "col_last_bar",
+    ):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    has = a.bar_direction != 0
+    np.testing.assert_array_equal(a.bar_box[has] + k, b.bar_box[has])
+    line = a.bar_trend_line != NO_LINE
+    np.testing.assert_array_equal(a.bar_trend_line[line] + k, b.bar_trend_line[line])
+    np.testing.assert_array_equal(a.col_low + k, b.col_low)
+    np.testing.assert_array_equal(a.col_high + k, b.col_high)
+
+
+@SETTINGS
+@given(cases(max_n=300), st.floats(0.0, 1.0))
+def test_no_look_ahead_prefix(case: Case, frac: float) -> None:
+    full = _chart(case)
+    t = max(1, round(frac * len(case.close)))
+    idx = full.dates
+    frame = pd.DataFrame({"high": case.high, "low": case.low, "close": case.close}, index=idx)
+    cut = pnf_chart(
+        frame,
+        box=case.scale,
+        reversal=case.reversal,
+        method=case.method,  # type: ignore[arg-type]
+        asof=idx[t - 1],
+    )
+    short = _chart(
+        Case(
+            case.high[:t], case.low[:t], case.close[:t], case.scale, case.reversal, case.method
+        )
+    )
+    for ch in (cut, short):
+        assert len(ch.dates) == t
+        for name in (
+            "bar_column",
+            "bar_direction",
+            "bar_box",
+            "bar_action",
+            "bar_boxes_added",
+            "bar_signal",
+            "bar_signal_fired",
+            "bar_consec_buys",
+            "bar_consec_sells",
+            "bar_trend",
+            "bar_trend_line",
+        ):
+            np.testing.assert_array_equal(getattr(ch, name), getattr(full, name)[:t], err_msg=name)
+        # finished columns are identical; the current one is the full column as of t
+        m = ch.n_columns
+        np.testing.assert_array_equal(ch.col_direction, full.col_direction[:m])
+        np.testing.assert_array_equal(ch.col_first_bar, full.col_first_bar[:m])
+        if m > 1:
+            np.testing.assert_array_equal(ch.col_low[: m - 1], full.col_low[: m - 1])
+            np.testing.assert_array_equal(ch.col_high[: m - 1], full.col_high[: m - 1])
