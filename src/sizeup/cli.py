@@ -151,9 +151,9 @@ def _day(value: object) -> str:
 
 def _register_commands() -> None:
     """Add the command modules' commands to the root app."""
-    from sizeup import cli_claims, cli_pnf, cli_report
+    from sizeup import cli_claims, cli_pnf, cli_report, cli_screen
 
-    for module in (cli_report, cli_pnf, cli_claims):
+    for module in (cli_report, cli_pnf, cli_claims, cli_screen):
         module.register(app)
 
 
