@@ -230,6 +230,10 @@ def _coerce(col: pd.Series, kind: ColumnKind, table: str, name: str) -> pd.Serie
         if kind == "str":
             notna = col.notna().to_numpy()
             values = np.asarray(col.astype(object).to_numpy(), dtype=object)
+            if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+                values = values.copy()
+                values[~notna] = None
+                return pd.Series(values, dtype=object)
             if notna.all():
                 return pd.Series(values.astype(str).astype(object), dtype=object)
             out = values.copy()
