@@ -48,7 +48,10 @@ def _bars(rows: list[tuple[float, float, float]]) -> pd.DataFrame:
 
 def _columns(ch: PnfChart) -> list[tuple[str, float, float]]:
     f = ch.columns_frame()
-    return [(d, float(lo), float(hi)) for d, lo, hi in zip(f["direction"], f["low"], f["high"])]
+    return [
+        (d, float(lo), float(hi))
+        for d, lo, hi in zip(f["direction"], f["low"], f["high"], strict=True)
+    ]
 
 
 # ------------------------------------------------------------------------------- scales
@@ -212,7 +215,7 @@ def test_golden_rs_chart_reversal_is_20_8_percent_on_the_log_grid() -> None:
     # METHODS §9.7: on a 6.5 % log grid a 3-box reversal from an O bottom needs a rise of
     # 1.065**3 - 1 = 20.8 %, not DWA's additive 19.5 %. (From an X top the reversal level sits
     # 1.065**3 below the top, i.e. a fall of 1 - 1.065**-3 = 17.2 %.)
-    assert 1.065**3 - 1 == pytest.approx(0.208, abs=5e-4)
+    assert pytest.approx(0.208, abs=5e-4) == 1.065**3 - 1
     top = 1.065**60
     bottom = 1.065**57
     ratio = [
@@ -230,7 +233,7 @@ def test_golden_rs_chart_reversal_is_20_8_percent_on_the_log_grid() -> None:
     assert ch.method == "close"
     assert isinstance(ch.scale, PercentScale)
     assert list(ch.bar_action) == [0, 2, 0, 3, 0, 4]
-    assert list(zip(ch.col_low, ch.col_high)) == [(57, 59), (58, 60), (57, 59)]
+    assert list(zip(ch.col_low, ch.col_high, strict=True)) == [(57, 59), (58, 60), (57, 59)]
 
 
 def test_golden_high_pole_example_columns() -> None:
@@ -262,10 +265,12 @@ def test_first_column_waits_for_a_one_box_move() -> None:
 #  4   14     O col3 16..14   14 > 12: no sell          BSL(3)=13 < 14: holds
 #  5   19     X col4 15..19   19 > 17: BUY #2 ("second consecutive buy")
 #  6   18     nothing
-#  7   13     O col5 18..13   13 < 14: SELL             BSL(5)=15 >= 13: NEG; BRL from col4 (19): 20-(c-4)
+#  7   13     O col5 18..13   13 < 14: SELL             BSL(5)=15 >= 13: NEG;
+#                                                       BRL from col4 (top 19): 20-(c-4)
 #  8   16     X col6 14..16   16 < 19: no buy           BRL(6)=18 > 16: holds
 #  9   17     X to 17
-#  10  18     X to 18         still no buy              18 >= BRL(6)=18: POS (no signal!); BSL from col5 (13): 12+(c-5)
+#  10  18     X to 18         still no buy              18 >= BRL(6)=18: POS (no signal!);
+#                                                       BSL from col5 (bottom 13): 12+(c-5)
 #  11  20     X to 20         20 > 19: BUY (1 since the sell)
 #  12  17     O col7 19..17                             BSL(7)=14 < 17
 SIGNAL_CLOSES = [10, 15, 12, 17, 14, 19, 18, 13, 16, 17, 18, 20, 17]
@@ -494,5 +499,36 @@ def test_panel_backends_and_threads_agree() -> None:
     base = build_panel(h, lo, c, starts, threads=1, **kw)  # type: ignore[arg-type]
     for backend, threads in [("pool", 2), ("prange", 2), ("prange", 1), ("pool", 4)]:
         got = build_panel(h, lo, c, starts, threads=threads, backend=backend, **kw)  # type: ignore[arg-type]
-        for a, b in zip(base, got):
+        for a, b in zip(base, got, strict=True):
             np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.benchmark
+def test_benchmark_minimal_builder_draws_the_same_columns() -> None:
+    # the benchmark's "speed of light" builder must build the same chart (close method)
+    import importlib.util
+    from pathlib import Path
+
+    from sizeup.analytics.pnf_kernel import kernel_grid
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_pnf.py"
+    spec = importlib.util.spec_from_file_location("bench_pnf", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    _, _, close = bench._walks(6, 1500, seed=7)
+    sc = bench.BOX
+    tab, off, _, _ = kernel_grid(sc.kind, sc.params(), bench.REVERSAL)
+    col = np.empty(close.shape, np.int32)
+    box = np.empty(close.shape, np.int32)
+    bench._minimal_close_builder(close, tab, off, bench.REVERSAL, 0, 6, col, box)
+    for s in range(6):
+        ch = pnf_chart(_close_n(close[s]), box=sc, reversal=bench.REVERSAL, method="close")
+        has = ch.bar_column >= 0
+        assert has.sum() > 1000
+        np.testing.assert_array_equal(col[s], ch.bar_column)
+        np.testing.assert_array_equal(box[s][has], ch.bar_box[has])
+
+
+def _close_n(values: np.ndarray) -> pd.Series:
+    return pd.Series(values, index=_dates(len(values)))

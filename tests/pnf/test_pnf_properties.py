@@ -105,10 +105,10 @@ def test_kernel_equals_reference(case: Case) -> None:
     got += [list(k[7]), list(k[8]), list(k[9]), line]
     want = [r.col, r.direction, r.box, r.action, r.added, r.signal, r.fired]
     want += [r.consec_buys, r.consec_sells, r.trend, r.trend_line]
-    names = "col dir box act add sig fired cbuy csell trend line".split()
-    for name, a, b in zip(names, got, want):
+    names = ["col", "dir", "box", "act", "add", "sig", "fired", "cbuy", "csell", "trend", "line"]
+    for name, a, b in zip(names, got, want, strict=True):
         assert [int(x) if x is not None else None for x in a] == b, name
-    cols = list(zip(*(list(map(int, a)) for a in k[11:])))
+    cols = list(zip(*(list(map(int, a)) for a in k[11:]), strict=True))
     assert cols == r.columns
 
 
@@ -212,9 +212,7 @@ def test_no_look_ahead_prefix(case: Case, frac: float) -> None:
         asof=idx[t - 1],
     )
     short = _chart(
-        Case(
-            case.high[:t], case.low[:t], case.close[:t], case.scale, case.reversal, case.method
-        )
+        Case(case.high[:t], case.low[:t], case.close[:t], case.scale, case.reversal, case.method)
     )
     for ch in (cut, short):
         assert len(ch.dates) == t

@@ -40,7 +40,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from sizeup.analytics.pnf_kernel import NO_BOX, NO_LINE, build_panel, build_series, grid_bounds
+from sizeup.analytics.pnf_kernel import (
+    NO_BOX,
+    NO_LINE,
+    Grid,
+    build_panel,
+    build_series,
+    grid_bounds,
+    kernel_grid,
+    price_range,
+)
 from sizeup.analytics.pnf_scale import (
     REL_EPS,
     RS_BOX_DEFAULT,
@@ -333,11 +342,11 @@ def _dates_of(index: pd.Index, what: str) -> pd.DatetimeIndex:
 
 
 def _check_prices(values: npt.NDArray[np.float64], scale: BoxScale | None, what: str) -> None:
-    if np.isinf(values).any():
+    lo, hi, ninf = price_range(values)
+    if ninf:
         raise DataError(f"{what}: prices contain infinite values; use NaN for missing bars")
-    if scale is None or not values.size or np.isnan(values).all():
+    if scale is None or lo > hi:  # no finite price: nothing to check
         return
-    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
     if scale.positive_only and lo <= 0:
         raise DataError(f"{what}: the {scale.name} scale needs prices > 0, got minimum {lo!r}")
     g_lo, g_hi = grid_bounds(scale.kind, scale.params())
@@ -346,6 +355,15 @@ def _check_prices(values: npt.NDArray[np.float64], scale: BoxScale | None, what:
             f"{what}: prices {lo:g}..{hi:g} fall outside the range {g_lo:g}..{g_hi:g} that the "
             f"{scale.name} grid supports"
         )
+
+
+def _finite_range(*arrays: npt.NDArray[np.float64] | None) -> tuple[float | None, float | None]:
+    """Smallest and largest finite value over the arrays (None when there is none)."""
+    ranges = [price_range(a) for a in arrays if a is not None]
+    ranges = [r for r in ranges if r[0] <= r[1]]
+    if not ranges:
+        return None, None
+    return min(r[0] for r in ranges), max(r[1] for r in ranges)
 
 
 def _check_reversal(reversal: int) -> int:
@@ -504,6 +522,7 @@ def pnf_chart(
         scale = spec
     for values in (hi_a, lo_a) if method_used == "hl" else (hi_a,):
         _check_prices(values[t_start:], scale, "pnf_chart input")
+    p_lo, p_hi = _finite_range(hi_a, lo_a, ref)
     res = build_series(
         hi_a,
         lo_a,
@@ -513,6 +532,7 @@ def pnf_chart(
         reversal=rev,
         eps=REL_EPS,
         start=t_start,
+        grid=kernel_grid(scale.kind, scale.params(), rev, price_min=p_lo, price_max=p_hi),
     )
     return _chart_from(res, dates[r0:r1], scale, rev, method_used, r0, t_start)
 
@@ -754,27 +774,29 @@ def pnf_charts(
     m = c2.shape[1]
     starts = np.full(m, r0, dtype=np.int64)
     scale_out: BoxScale | tuple[BoxScale | None, ...]
+    grids: list[Grid] | None = None
     if isinstance(spec, AtrSpec):
-        boxes = np.ones((m, 1))
+        for values in (c2,) if h2 is None or l2 is None else (h2, l2):
+            _check_prices(values, None, "pnf_charts input")
         per: list[BoxScale | None] = []
+        grids = []
         for s in range(m):
-            got = _atr_start(
-                None if h2 is None else np.ascontiguousarray(h2[:, s]),
-                None if l2 is None else np.ascontiguousarray(l2[:, s]),
-                np.ascontiguousarray(c2[:, s]),
-                spec.n,
-                r0,
-            )
+            hs = None if h2 is None else np.ascontiguousarray(h2[:, s])
+            ls = None if l2 is None else np.ascontiguousarray(l2[:, s])
+            cs = np.ascontiguousarray(c2[:, s])
+            got = _atr_start(hs, ls, cs, spec.n, r0)
             if got is None:
                 starts[s] = r1
                 per.append(None)
-            else:
-                boxes[s, 0], starts[s] = got
-                per.append(FixedScale(float(boxes[s, 0])))
-        kind, params = FixedScale(1.0).kind, boxes
+                grids.append(kernel_grid(0, np.ones(1), rev))
+                continue
+            box_size, starts[s] = got
+            sc = FixedScale(box_size)
+            per.append(sc)
+            lo_s, hi_s = _finite_range(cs, hs, ls)
+            grids.append(kernel_grid(0, sc.params(), rev, price_min=lo_s, price_max=hi_s))
+        kind, params = 0, np.ones(1)
         scale_out = tuple(per)
-        for values in (c2,) if h2 is None or l2 is None else (h2, l2):
-            _check_prices(values, None, "pnf_charts input")
     else:
         kind, params = spec.kind, spec.params()
         scale_out = spec
@@ -792,6 +814,7 @@ def pnf_charts(
         reversal=rev,
         eps=REL_EPS,
         threads=threads,
+        grids=grids,
     )
     views = [o.T[r0:] for o in outs]
     return PnfPanel(

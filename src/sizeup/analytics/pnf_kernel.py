@@ -1,9 +1,10 @@
 """Numba kernels of the point-and-figure engine (one series, and many series on threads).
 
 The kernels work in box-index space on a scale described by ``(kind, params)`` (see
-:mod:`sizeup.analytics.pnf_scale`), turned into a fixed box or a table of levels
-(:func:`level_table`). A bar is compared with two cached thresholds (the level that extends the
-column and the level that reverses it); a price is mapped to a box index only when it fills one.
+:mod:`sizeup.analytics.pnf_scale`), turned into a table of levels (:func:`kernel_grid`) that
+covers every price the scale supports (fixed grids: the data's range) plus the reversal. A bar
+is compared with two cached thresholds (the level that extends the column and the level that
+reverses it); a price is mapped to a box index only when it fills one.
 The rules are those of METHODS.md §1.3 (columns), §1.4 (signals) and §1.6 (trend);
 :mod:`sizeup.analytics.pnf_reference` is an independent slow implementation of the same rules
 used by the tests.
@@ -29,14 +30,22 @@ Per-column outputs: direction, low box, high box, first bar, last bar that added
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from typing import Any, Final
 
 import numba as nb
 import numpy as np
 import numpy.typing as npt
 from numba import njit, prange
+
+from sizeup.analytics.pnf_scale import (
+    Grid,
+    grid_bounds,
+    indices_of,
+    kernel_grid,
+    levels_of,
+)
 
 __all__ = [
     "ACT_NONE",
@@ -46,11 +55,17 @@ __all__ = [
     "ACT_X",
     "NO_BOX",
     "NO_LINE",
+    "PANEL_DTYPES",
+    "Grid",
     "SeriesResult",
     "build_panel",
     "build_series",
+    "grid_bounds",
     "indices_of",
+    "kernel_grid",
     "levels_of",
+    "panel_outputs",
+    "price_range",
 ]
 
 NO_BOX: Final = int(np.iinfo(np.int32).min)
@@ -88,125 +103,11 @@ SeriesResult = tuple[
 ]
 
 
-# --------------------------------------------------------------------------------------------
-# scale arithmetic (must produce the same floats as BoxScale.level in pnf_scale)
-
-
 @njit(cache=True, nogil=True)
-def _level(kind: int, params: Any, i: int) -> float:  # pragma: no cover - numba
-    if kind == 0:
-        return float(i) * float(params[0])
-    if kind == 1:
-        return math.exp(float(i) * float(params[0]))
-    if kind == 2:
-        if i < 0:
-            return -_INF
-        nrow = int(params[0])
-        s = nrow - 1
-        while s > 0 and params[1 + 2 * nrow + s] > i:
-            s -= 1
-        return float(params[1 + s] + (float(i) - params[1 + 2 * nrow + s]) * params[1 + nrow + s])
-    n = params.shape[0]
-    if i < 0:
-        return -_INF
-    if i >= n:
-        return _INF
-    return float(params[i])
-
-
-@njit(cache=True, nogil=True)
-def _up(kind: int, params: Any, x: float) -> int:  # pragma: no cover - numba
-    """max{i : L[i] <= x} (x already carries the tolerance)."""
-    if kind == 3:
-        lo = 0
-        hi = params.shape[0]
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if params[mid] <= x:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo - 1
-    if kind == 0:
-        g = math.floor(x / params[0])
-    elif kind == 1:
-        g = math.floor(math.log(x) / params[0])
-    else:
-        if x < 0.0:
-            return -1
-        nrow = int(params[0])
-        s = nrow - 1
-        while s > 0 and params[1 + s] > x:
-            s -= 1
-        g = params[1 + 2 * nrow + s] + math.floor((x - params[1 + s]) / params[1 + nrow + s])
-    i = int(g)
-    while _level(kind, params, i + 1) <= x:
-        i += 1
-    while _level(kind, params, i) > x:
-        i -= 1
-    return i
-
-
-@njit(cache=True, nogil=True)
-def _dn(kind: int, params: Any, x: float) -> int:  # pragma: no cover - numba
-    """min{i : L[i] >= x} (x already carries the tolerance)."""
-    if kind == 3:
-        lo = 0
-        hi = params.shape[0]
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if params[mid] < x:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
-    if kind == 0:
-        g = math.ceil(x / params[0])
-    elif kind == 1:
-        g = math.ceil(math.log(x) / params[0])
-    else:
-        if x <= 0.0:
-            return 0
-        nrow = int(params[0])
-        s = nrow - 1
-        while s > 0 and params[1 + s] > x:
-            s -= 1
-        g = params[1 + 2 * nrow + s] + math.ceil((x - params[1 + s]) / params[1 + nrow + s])
-    i = int(g)
-    while _level(kind, params, i - 1) >= x:
-        i -= 1
-    while _level(kind, params, i) < x:
-        i += 1
-    return i
-
-
-@njit(cache=True, nogil=True)
-def _lev(box: float, tab: Any, off: int, i: int) -> float:  # pragma: no cover - numba
-    """Level ``i``: ``i * box`` on a fixed grid (empty table), else a clamped table lookup."""
-    nt = tab.shape[0]
-    if nt == 0:
-        return float(i) * box
-    j = i - off
-    if j < 0:
-        j = 0
-    elif j >= nt:
-        j = nt - 1
-    return float(tab[j])
-
-
-@njit(cache=True, nogil=True)
-def _find_up(box: float, tab: Any, off: int, x: float) -> int:  # pragma: no cover - numba
-    """max{i : L[i] <= x} by formula (fixed grid) or binary search of the table."""
-    nt = tab.shape[0]
-    if nt == 0:
-        i = int(math.floor(x / box))  # noqa: RUF046 (numba)
-        while _lev(box, tab, off, i + 1) <= x:
-            i += 1
-        while _lev(box, tab, off, i) > x:
-            i -= 1
-        return i
+def _find_up(tab: Any, off: int, x: float) -> int:  # pragma: no cover - numba
+    """max{i : L[i] <= x} by binary search of the level table."""
     lo = 0
-    hi = nt
+    hi = tab.shape[0]
     while lo < hi:
         mid = (lo + hi) >> 1
         if tab[mid] <= x:
@@ -217,18 +118,10 @@ def _find_up(box: float, tab: Any, off: int, x: float) -> int:  # pragma: no cov
 
 
 @njit(cache=True, nogil=True)
-def _find_dn(box: float, tab: Any, off: int, x: float) -> int:  # pragma: no cover - numba
-    """min{i : L[i] >= x}."""
-    nt = tab.shape[0]
-    if nt == 0:
-        i = int(math.ceil(x / box))  # noqa: RUF046 (numba)
-        while _lev(box, tab, off, i - 1) >= x:
-            i -= 1
-        while _lev(box, tab, off, i) < x:
-            i += 1
-        return i
+def _find_dn(tab: Any, off: int, x: float) -> int:  # pragma: no cover - numba
+    """min{i : L[i] >= x} by binary search of the level table."""
     lo = 0
-    hi = nt
+    hi = tab.shape[0]
     while lo < hi:
         mid = (lo + hi) >> 1
         if tab[mid] < x:
@@ -239,120 +132,27 @@ def _find_dn(box: float, tab: Any, off: int, x: float) -> int:  # pragma: no cov
 
 
 @njit(cache=True, nogil=True)
-def _walk_up(box: float, tab: Any, off: int, x: float, i: int) -> int:  # pragma: no cover
+def _walk_up(tab: Any, off: int, x: float, i: int) -> int:  # pragma: no cover - numba
     """max{j : L[j] <= x} given L[i] <= x: walk a few boxes, then search."""
     steps = 0
-    while _lev(box, tab, off, i + 1) <= x:
+    while tab[i + 1 - off] <= x:
         i += 1
         steps += 1
         if steps == 8:
-            return max(i, _find_up(box, tab, off, x))
+            return _find_up(tab, off, x)
     return i
 
 
 @njit(cache=True, nogil=True)
-def _walk_dn(box: float, tab: Any, off: int, x: float, i: int) -> int:  # pragma: no cover
+def _walk_dn(tab: Any, off: int, x: float, i: int) -> int:  # pragma: no cover - numba
     """min{j : L[j] >= x} given L[i] >= x."""
     steps = 0
-    while _lev(box, tab, off, i - 1) >= x:
+    while tab[i - 1 - off] >= x:
         i -= 1
         steps += 1
         if steps == 8:
-            return min(i, _find_dn(box, tab, off, x))
+            return _find_dn(tab, off, x)
     return i
-
-
-@njit(cache=True, nogil=True)
-def _indices_of(
-    prices: Any, kind: int, params: Any, up: bool, eps: float
-) -> Any:  # pragma: no cover
-    out = np.empty(prices.shape[0], dtype=np.int64)
-    for t in range(prices.shape[0]):
-        p = prices[t]
-        if up:
-            out[t] = _up(kind, params, p + eps * abs(p))
-        else:
-            out[t] = _dn(kind, params, p - eps * abs(p))
-    return out
-
-
-@njit(cache=True, nogil=True)
-def _levels_of(idx: Any, kind: int, params: Any) -> Any:  # pragma: no cover - numba
-    out = np.empty(idx.shape[0], dtype=np.float64)
-    for t in range(idx.shape[0]):
-        out[t] = _level(kind, params, idx[t])
-    return out
-
-
-def indices_of(
-    prices: npt.NDArray[np.float64],
-    kind: int,
-    params: npt.NDArray[np.float64],
-    up: bool,
-    eps: float,
-) -> npt.NDArray[np.int64]:
-    """Box index of each (finite) price: ``up`` or ``dn`` fill with relative tolerance ``eps``."""
-    out: npt.NDArray[np.int64] = _indices_of(prices, kind, params, up, eps)
-    return out
-
-
-def levels_of(
-    idx: npt.NDArray[np.int64], kind: int, params: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """Price level of each box index."""
-    out: npt.NDArray[np.float64] = _levels_of(idx, kind, params)
-    return out
-
-
-PERCENT_PRICE_RANGE: Final = (1e-6, 1e9)
-"""Prices a percentage-grid chart accepts (its level table covers them)."""
-TRADITIONAL_PRICE_MAX: Final = 1e6
-"""Highest price a traditional-scale chart accepts."""
-
-
-def grid_bounds(kind: int, params: npt.NDArray[np.float64]) -> tuple[float, float]:
-    """Return the closed price range a scale's kernel grid supports."""
-    if kind == 1:
-        return PERCENT_PRICE_RANGE
-    if kind == 2:
-        return (0.0, TRADITIONAL_PRICE_MAX)
-    if kind == 3:
-        return (float(params[0]), float(params[-1]))
-    return (-math.inf, math.inf)
-
-
-@lru_cache(maxsize=32)
-def _table_cached(
-    kind: int, key: bytes, reversal: int
-) -> tuple[float, npt.NDArray[np.float64], int]:
-    params = np.frombuffer(key, dtype=np.float64)
-    pad = reversal + 2
-    if kind == 0:
-        return float(params[0]), np.empty(0, np.float64), 0
-    if kind == 3:
-        lo, hi = -pad, params.shape[0] - 1 + pad
-    else:
-        p_lo, p_hi = grid_bounds(kind, params)
-        lo = (int(_dn(kind, params, p_lo)) if kind == 1 else 0) - pad
-        hi = int(_up(kind, params, p_hi)) + pad
-    idx = np.arange(lo, hi + 1, dtype=np.int64)
-    tab = levels_of(idx, kind, params)
-    tab.setflags(write=False)
-    return 0.0, tab, lo
-
-
-def level_table(
-    kind: int, params: npt.NDArray[np.float64], reversal: int
-) -> tuple[float, npt.NDArray[np.float64], int]:
-    """Grid of the chart kernel: ``(box, table, offset)``.
-
-    A fixed grid is ``L[i] = i * box`` (empty table). Any other grid is a table of its levels,
-    ``table[j] = L[j + offset]``, computed by the scale's own formula (so the same floats) over
-    the prices the grid supports (:func:`grid_bounds`) plus ``reversal + 2`` boxes each side;
-    lookups beyond the table clamp to its ends (``-inf``/``+inf`` outside a finite grid).
-    """
-    p = np.ascontiguousarray(params, dtype=np.float64)
-    return _table_cached(int(kind), p.tobytes(), int(reversal))
 
 
 # --------------------------------------------------------------------------------------------
@@ -365,9 +165,10 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
     lo: Any,
     ref: Any,
     t_start: int,
-    box: float,
     tab: Any,
     off: int,
+    pmin: float,
+    pmax: float,
     rev_boxes: int,
     eps: float,
     o_col: Any,
@@ -392,8 +193,11 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
     d = 0  # direction of the current column
     k = 0  # extreme box of the current column
     have_ref = False
-    nxt = 0.0  # level that extends the column (init: level that starts an X column)
-    rev = 0.0  # level that reverses the column (init: level that starts an O column)
+    up_at = -_INF  # price that fills a box upward (any price until the start box is set)
+    dn_at = _INF  # price that fills a box downward
+    o_col_v = -1
+    o_box_v = NO_BOX
+    o_line_v = NO_LINE
     ref_up = 0
     ref_dn = 0
     sig = 0
@@ -403,169 +207,185 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
     la = 0  # trend line anchor column
     lb = 0  # trend line level at the anchor column
     r = rev_boxes
-    for t in range(n):
+    t0 = min(max(t_start, 0), n)
+    for t in range(t0):
+        o_col[t] = -1
+        o_dir[t] = 0
+        o_box[t] = _I32_MIN
+        o_act[t] = 0
+        o_add[t] = 0
+        o_sig[t] = 0
+        o_fired[t] = 0
+        o_cbuy[t] = 0
+        o_csell[t] = 0
+        o_trend[t] = 0
+        o_line[t] = _I32_MIN
+    for t in range(t0, n):
         act = 0
         add = 0
         fired = 0
-        if t >= t_start:
-            h = hi[t]
-            lw = lo[t]
-            if (h - h) == 0.0 and (lw - lw) == 0.0:  # both finite
-                hu = h + eps * abs(h)
-                ld = lw - eps * abs(lw)
-                old = 0
-                if d == 1:
-                    if hu >= nxt:
-                        old = k
-                        k = _walk_up(box, tab, off, hu, k + 1)
-                        add = k - old
-                        act = 1
-                        c_high[ncols - 1] = k
-                        c_last[ncols - 1] = t
-                    elif ld <= rev:
-                        old = k - 1
-                        k = _walk_dn(box, tab, off, ld, k - r)
-                        add = old - k + 1
-                        act = 4
-                        d = -1
-                        c_dir[ncols] = -1
-                        c_high[ncols] = old
-                        c_low[ncols] = k
-                        c_first[ncols] = t
-                        c_last[ncols] = t
-                        ncols += 1
-                        old = 2147483647
-                elif d == -1:
-                    if ld <= nxt:
-                        old = k
-                        k = _walk_dn(box, tab, off, ld, k - 1)
-                        add = old - k
-                        act = 2
-                        c_low[ncols - 1] = k
-                        c_last[ncols - 1] = t
-                    elif hu >= rev:
-                        old = k + 1
-                        k = _walk_up(box, tab, off, hu, k + r)
-                        add = k - old + 1
-                        act = 3
-                        d = 1
-                        c_dir[ncols] = 1
-                        c_low[ncols] = old
-                        c_high[ncols] = k
-                        c_first[ncols] = t
-                        c_last[ncols] = t
-                        ncols += 1
-                        old = -2147483647
-                elif not have_ref:
-                    c0 = ref[t]
-                    if (c0 - c0) != 0.0:
-                        c0 = 0.5 * (h + lw)
-                    ref_up = _find_up(box, tab, off, c0 + eps * abs(c0))
-                    ref_dn = _find_dn(box, tab, off, c0 - eps * abs(c0))
-                    nxt = _lev(box, tab, off, ref_up + 1)
-                    rev = _lev(box, tab, off, ref_dn - 1)
-                    have_ref = True
-                elif hu >= nxt:
-                    k = _walk_up(box, tab, off, hu, ref_up + 1)
-                    add = k - ref_up
+        h = hi[t]
+        lw = lo[t]
+        hu = h + eps * abs(h)
+        ld = lw - eps * abs(lw)
+        # a threshold is reached (False for NaN) and the bar is inside the table's range
+        if (hu >= up_at or ld <= dn_at) and h <= pmax and lw >= pmin:
+            old = 0
+            if d == 1:
+                if hu >= up_at:
+                    old = k
+                    k = _walk_up(tab, off, hu, k + 1)
+                    add = k - old
                     act = 1
-                    d = 1
-                    c_dir[0] = 1
-                    c_low[0] = ref_up + 1
-                    c_high[0] = k
-                    c_first[0] = t
-                    c_last[0] = t
-                    ncols = 1
-                    old = -2147483647
-                elif ld <= rev:
-                    k = _walk_dn(box, tab, off, ld, ref_dn - 1)
-                    add = ref_dn - k
-                    act = 2
+                    c_high[ncols - 1] = k
+                    c_last[ncols - 1] = t
+                elif ld <= dn_at:
+                    old = k - 1
+                    k = _walk_dn(tab, off, ld, k - r)
+                    add = old - k + 1
+                    act = 4
                     d = -1
-                    c_dir[0] = -1
-                    c_high[0] = ref_dn - 1
-                    c_low[0] = k
-                    c_first[0] = t
-                    c_last[0] = t
-                    ncols = 1
+                    c_dir[ncols] = -1
+                    c_high[ncols] = old
+                    c_low[ncols] = k
+                    c_first[ncols] = t
+                    c_last[ncols] = t
+                    ncols += 1
                     old = 2147483647
-                if act != 0:
-                    j = ncols - 1
-                    if d == 1:
-                        nxt = _lev(box, tab, off, k + 1)
-                        rev = _lev(box, tab, off, k - r)
-                        if j >= 2:
-                            pt = c_high[j - 2]
-                            if k > pt and old <= pt:
-                                fired = 1
-                        if trend == -1 and k >= lb - (j - la):
-                            # BRL penetrated: POS, BSL from the lowest O column of the decline
-                            best = 2147483647
-                            bc = -1
-                            for c in range(la + 1, j):
-                                if c_dir[c] == -1 and c_low[c] <= best:
-                                    best = c_low[c]
-                                    bc = c
-                            trend = 1
-                            if bc >= 0:
-                                la = bc
-                                lb = best - 1
-                            else:
-                                la = j
-                                lb = k - 1
-                    else:
-                        nxt = _lev(box, tab, off, k - 1)
-                        rev = _lev(box, tab, off, k + r)
-                        if j >= 2:
-                            pb = c_low[j - 2]
-                            if k < pb and old >= pb:
-                                fired = -1
-                        if trend == 1 and k <= lb + (j - la):
-                            # BSL penetrated: NEG, BRL from the highest X column of the rise
-                            best = -2147483647
-                            bc = -1
-                            for c in range(la + 1, j):
-                                if c_dir[c] == 1 and c_high[c] >= best:
-                                    best = c_high[c]
-                                    bc = c
-                            trend = -1
-                            if bc >= 0:
-                                la = bc
-                                lb = best + 1
-                            else:
-                                la = j
-                                lb = k + 1
-                    if fired == 1:
-                        sig = 1
-                        cbuy += 1
-                        csell = 0
-                        if trend == 0:
-                            best = 2147483647
-                            bc = -1
-                            for c in range(1, j):
-                                if c_dir[c] == -1 and c_low[c] <= best:
-                                    best = c_low[c]
-                                    bc = c
-                            trend = 1
+            elif d == -1:
+                if ld <= dn_at:
+                    old = k
+                    k = _walk_dn(tab, off, ld, k - 1)
+                    add = old - k
+                    act = 2
+                    c_low[ncols - 1] = k
+                    c_last[ncols - 1] = t
+                elif hu >= up_at:
+                    old = k + 1
+                    k = _walk_up(tab, off, hu, k + r)
+                    add = k - old + 1
+                    act = 3
+                    d = 1
+                    c_dir[ncols] = 1
+                    c_low[ncols] = old
+                    c_high[ncols] = k
+                    c_first[ncols] = t
+                    c_last[ncols] = t
+                    ncols += 1
+                    old = -2147483647
+            elif not have_ref:
+                c0 = ref[t]
+                if not (pmin <= c0 <= pmax):  # missing (NaN) close: mid of the bar
+                    c0 = 0.5 * (h + lw)
+                ref_up = _find_up(tab, off, c0 + eps * abs(c0))
+                ref_dn = _find_dn(tab, off, c0 - eps * abs(c0))
+                up_at = tab[ref_up + 1 - off]
+                dn_at = tab[ref_dn - 1 - off]
+                have_ref = True
+            elif hu >= up_at:
+                k = _walk_up(tab, off, hu, ref_up + 1)
+                add = k - ref_up
+                act = 1
+                d = 1
+                c_dir[0] = 1
+                c_low[0] = ref_up + 1
+                c_high[0] = k
+                c_first[0] = t
+                c_last[0] = t
+                ncols = 1
+                old = -2147483647
+            elif ld <= dn_at:
+                k = _walk_dn(tab, off, ld, ref_dn - 1)
+                add = ref_dn - k
+                act = 2
+                d = -1
+                c_dir[0] = -1
+                c_high[0] = ref_dn - 1
+                c_low[0] = k
+                c_first[0] = t
+                c_last[0] = t
+                ncols = 1
+                old = 2147483647
+            if act != 0:
+                j = ncols - 1
+                if d == 1:
+                    up_at = tab[k + 1 - off]
+                    dn_at = tab[k - r - off]
+                    if j >= 2:
+                        pt = c_high[j - 2]
+                        if k > pt and old <= pt:
+                            fired = 1
+                    if trend == -1 and k >= lb - (j - la):
+                        # BRL penetrated: POS, BSL from the lowest O column of the decline
+                        best = 2147483647
+                        bc = -1
+                        for c in range(la + 1, j):
+                            if c_dir[c] == -1 and c_low[c] <= best:
+                                best = c_low[c]
+                                bc = c
+                        trend = 1
+                        if bc >= 0:
                             la = bc
                             lb = best - 1
-                    elif fired == -1:
-                        sig = -1
-                        csell += 1
-                        cbuy = 0
-                        if trend == 0:
-                            best = -2147483647
-                            bc = -1
-                            for c in range(1, j):
-                                if c_dir[c] == 1 and c_high[c] >= best:
-                                    best = c_high[c]
-                                    bc = c
-                            trend = -1
+                        else:
+                            la = j
+                            lb = k - 1
+                else:
+                    dn_at = tab[k - 1 - off]
+                    up_at = tab[k + r - off]
+                    if j >= 2:
+                        pb = c_low[j - 2]
+                        if k < pb and old >= pb:
+                            fired = -1
+                    if trend == 1 and k <= lb + (j - la):
+                        # BSL penetrated: NEG, BRL from the highest X column of the rise
+                        best = -2147483647
+                        bc = -1
+                        for c in range(la + 1, j):
+                            if c_dir[c] == 1 and c_high[c] >= best:
+                                best = c_high[c]
+                                bc = c
+                        trend = -1
+                        if bc >= 0:
                             la = bc
                             lb = best + 1
-        o_col[t] = ncols - 1
+                        else:
+                            la = j
+                            lb = k + 1
+                if fired == 1:
+                    sig = 1
+                    cbuy += 1
+                    csell = 0
+                    if trend == 0:
+                        best = 2147483647
+                        bc = -1
+                        for c in range(1, j):
+                            if c_dir[c] == -1 and c_low[c] <= best:
+                                best = c_low[c]
+                                bc = c
+                        trend = 1
+                        la = bc
+                        lb = best - 1
+                elif fired == -1:
+                    sig = -1
+                    csell += 1
+                    cbuy = 0
+                    if trend == 0:
+                        best = -2147483647
+                        bc = -1
+                        for c in range(1, j):
+                            if c_dir[c] == 1 and c_high[c] >= best:
+                                best = c_high[c]
+                                bc = c
+                        trend = -1
+                        la = bc
+                        lb = best + 1
+                o_col_v = ncols - 1
+                o_box_v = k
+                o_line_v = lb + (j - la) if trend == 1 else lb - (j - la)
+        o_col[t] = o_col_v
         o_dir[t] = d
-        o_box[t] = k if d != 0 else _I32_MIN
+        o_box[t] = o_box_v
         o_act[t] = act
         o_add[t] = add
         o_sig[t] = sig
@@ -573,13 +393,48 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
         o_cbuy[t] = cbuy
         o_csell[t] = csell
         o_trend[t] = trend
-        if trend == 1:
-            o_line[t] = lb + (ncols - 1 - la)
-        elif trend == -1:
-            o_line[t] = lb - (ncols - 1 - la)
-        else:
-            o_line[t] = _I32_MIN
+        o_line[t] = o_line_v if trend != 0 else _I32_MIN
     return ncols
+
+
+@njit(cache=True, nogil=True)
+def _scan(a: Any) -> tuple[float, float, int]:  # pragma: no cover - numba
+    lo = _INF
+    hi = -_INF
+    ninf = 0
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            x = a[i, j]
+            if (x - x) == 0.0:
+                lo = min(lo, x)
+                hi = max(hi, x)
+            elif not math.isnan(x):
+                ninf += 1
+    return lo, hi, ninf
+
+
+def price_range(values: npt.NDArray[np.float64]) -> tuple[float, float, int]:
+    """One pass over prices: smallest and largest finite value and the number of infinities.
+
+    ``(inf, -inf, k)`` when there is no finite value. Accepts 1-D or 2-D arrays of any order.
+    """
+    a = np.asarray(values, dtype=np.float64)
+    if a.ndim != 2:
+        a = a.reshape(1, -1)
+    if a.flags.f_contiguous and not a.flags.c_contiguous:
+        a = a.T
+    lo, hi, ninf = _scan(a)
+    return float(lo), float(hi), int(ninf)
+
+
+def _finite_min(*arrays: npt.NDArray[np.float64]) -> float | None:
+    vals = [r[0] for r in map(price_range, arrays) if r[0] <= r[1]]
+    return min(vals) if vals else None
+
+
+def _finite_max(*arrays: npt.NDArray[np.float64]) -> float | None:
+    vals = [r[1] for r in map(price_range, arrays) if r[0] <= r[1]]
+    return max(vals) if vals else None
 
 
 def _alloc_bars(n: int) -> list[npt.NDArray[Any]]:
@@ -609,6 +464,7 @@ def build_series(
     reversal: int,
     eps: float,
     start: int = 0,
+    grid: Grid | None = None,
 ) -> SeriesResult:
     """Build one chart with its per-bar event log.
 
@@ -626,6 +482,8 @@ def build_series(
         Relative tolerance of the box mapping.
     start
         Bars before this position are ignored.
+    grid
+        Precomputed :func:`kernel_grid` (default: built here; fixed grids from the data range).
 
     Returns
     -------
@@ -645,16 +503,25 @@ def build_series(
         np.empty(m, np.int32),
         np.empty(m, np.int32),
     ]
-    box, tab, off = level_table(kind, params, reversal)
+    if grid is None:
+        grid = kernel_grid(
+            kind,
+            params,
+            reversal,
+            price_min=_finite_min(lo, rf),
+            price_max=_finite_max(hi, rf),
+        )
+    tab, off, pmin, pmax = grid
     ncols = int(
         _build_one(
             hi,
             lo,
             rf,
             start,
-            box,
             tab,
             off,
+            pmin,
+            pmax,
             reversal,
             eps,
             *bars,
@@ -675,9 +542,12 @@ def _panel_range(  # noqa: PLR0917  # pragma: no cover - numba
     lo: Any,
     ref: Any,
     starts: Any,
-    boxes: Any,
-    tab: Any,
-    off: int,
+    tabs: Any,
+    tab_lo: Any,
+    tab_hi: Any,
+    offs: Any,
+    pmins: Any,
+    pmaxs: Any,
     rev_boxes: int,
     eps: float,
     s0: int,
@@ -706,9 +576,10 @@ def _panel_range(  # noqa: PLR0917  # pragma: no cover - numba
             lo[s],
             ref[s],
             starts[s],
-            boxes[s],
-            tab,
-            off,
+            tabs[tab_lo[s] : tab_hi[s]],
+            offs[s],
+            pmins[s],
+            pmaxs[s],
             rev_boxes,
             eps,
             o_col[s],
@@ -736,9 +607,12 @@ def _panel_prange(  # noqa: PLR0917  # pragma: no cover - numba
     lo: Any,
     ref: Any,
     starts: Any,
-    boxes: Any,
-    tab: Any,
-    off: int,
+    tabs: Any,
+    tab_lo: Any,
+    tab_hi: Any,
+    offs: Any,
+    pmins: Any,
+    pmaxs: Any,
     rev_boxes: int,
     eps: float,
     nchunks: int,
@@ -756,20 +630,21 @@ def _panel_prange(  # noqa: PLR0917  # pragma: no cover - numba
 ) -> None:
     m = hi.shape[0]
     for c in prange(nchunks):
-        s0 = (m * c) // nchunks
-        s1 = (m * (c + 1)) // nchunks
         _panel_range(
             hi,
             lo,
             ref,
             starts,
-            boxes,
-            tab,
-            off,
+            tabs,
+            tab_lo,
+            tab_hi,
+            offs,
+            pmins,
+            pmaxs,
             rev_boxes,
             eps,
-            s0,
-            s1,
+            (m * c) // nchunks,
+            (m * (c + 1)) // nchunks,
             o_col,
             o_dir,
             o_box,
@@ -785,6 +660,25 @@ def _panel_prange(  # noqa: PLR0917  # pragma: no cover - numba
 
 
 PanelResult = list[npt.NDArray[Any]]
+PANEL_DTYPES: Final = (
+    np.int32,
+    np.int8,
+    np.int32,
+    np.int8,
+    np.int32,
+    np.int8,
+    np.int8,
+    np.int32,
+    np.int32,
+    np.int8,
+    np.int32,
+)
+"""dtypes of the 11 per-bar outputs, in order (see the module docstring)."""
+
+
+def panel_outputs(m: int, n: int) -> PanelResult:
+    """Allocate the 11 ``(symbols, bars)`` output arrays (reusable through ``out=``)."""
+    return [np.empty((m, n), dt) for dt in PANEL_DTYPES]
 
 
 def build_panel(
@@ -799,6 +693,8 @@ def build_panel(
     eps: float,
     threads: int | None = None,
     backend: str = "pool",
+    grids: Sequence[Grid] | None = None,
+    out: PanelResult | None = None,
 ) -> PanelResult:
     """Build many charts at once.
 
@@ -811,7 +707,7 @@ def build_panel(
     starts
         Per-symbol first bar position.
     kind, params
-        Scale; ``params`` is 1-D (shared) or ``(symbols, 1)`` fixed boxes (one per symbol).
+        Scale shared by all symbols (ignored when ``grids`` is given).
     reversal, eps
         As in :func:`build_series`.
     threads
@@ -819,6 +715,10 @@ def build_panel(
     backend
         ``"pool"`` (a thread pool over chunks of symbols, each a nogil kernel call) or
         ``"prange"`` (numba ``parallel=True``).
+    grids
+        One :func:`kernel_grid` per symbol (e.g. per-symbol ATR boxes).
+    out
+        Preallocated outputs from :func:`panel_outputs` to fill instead of allocating.
 
     Returns
     -------
@@ -829,52 +729,60 @@ def build_panel(
     lo = np.ascontiguousarray(low, dtype=np.float64)
     rf = np.ascontiguousarray(ref, dtype=np.float64)
     m, n = hi.shape
-    p = np.ascontiguousarray(params, dtype=np.float64)
-    if p.ndim == 1:
-        box, tab, off = level_table(kind, p, reversal)
-        boxes = np.full(m, box)
-    elif kind == 0 and p.shape == (m, 1):
-        boxes, tab, off = np.ascontiguousarray(p[:, 0]), np.empty(0, np.float64), 0
+    if grids is None:
+        if kind == 0:
+            shared = kernel_grid(
+                kind,
+                params,
+                reversal,
+                price_min=_finite_min(lo, rf),
+                price_max=_finite_max(hi, rf),
+            )
+        else:
+            shared = kernel_grid(kind, params, reversal)
+        tabs = shared[0]
+        tab_lo = np.zeros(m, np.int64)
+        tab_hi = np.full(m, tabs.shape[0], np.int64)
+        offs = np.full(m, shared[1], np.int64)
+        pmins = np.full(m, shared[2])
+        pmaxs = np.full(m, shared[3])
     else:
-        raise ValueError("per-symbol scale parameters are supported for fixed boxes only")
+        if len(grids) != m:
+            raise ValueError(f"need one grid per symbol ({m}), got {len(grids)}")
+        tabs = np.concatenate([g[0] for g in grids]) if m else np.empty(0)
+        ends = np.cumsum([g[0].shape[0] for g in grids]).astype(np.int64)
+        tab_hi = ends
+        tab_lo = ends - np.array([g[0].shape[0] for g in grids], np.int64)
+        offs = np.array([g[1] for g in grids], np.int64)
+        pmins = np.array([g[2] for g in grids], np.float64)
+        pmaxs = np.array([g[3] for g in grids], np.float64)
     st = np.ascontiguousarray(starts, dtype=np.int64)
-    i32, i8 = np.int32, np.int8
-    outs: PanelResult = [
-        np.empty((m, n), dt) for dt in (i32, i8, i32, i8, i32, i8, i8, i32, i32, i8, i32)
-    ]
+    outs = out if out is not None else panel_outputs(m, n)
+    if len(outs) != len(PANEL_DTYPES) or any(
+        o.shape != (m, n) or o.dtype != dt or not o.flags.c_contiguous
+        for o, dt in zip(outs, PANEL_DTYPES, strict=True)
+    ):
+        raise ValueError("out must be the arrays of panel_outputs(symbols, bars)")
     nthreads = int(threads) if threads else _MAX_THREADS
     nthreads = max(1, min(nthreads, max(m, 1)))
-    if m == 0:
+    if m == 0 or n == 0:
         return outs
+    args = (hi, lo, rf, st, tabs, tab_lo, tab_hi, offs, pmins, pmaxs, reversal, eps)
     if backend == "prange":
         previous = nb.get_num_threads()
         nb.set_num_threads(min(nthreads, _MAX_THREADS))
         try:
-            _panel_prange(hi, lo, rf, st, boxes, tab, off, reversal, eps, nthreads, *outs)
+            _panel_prange(*args, nthreads, *outs)
         finally:
             nb.set_num_threads(previous)
         return outs
     if nthreads == 1:
-        _panel_range(hi, lo, rf, st, boxes, tab, off, reversal, eps, 0, m, *outs)
+        _panel_range(*args, 0, m, *outs)
         return outs
     bounds = [(m * c) // nthreads for c in range(nthreads + 1)]
     with ThreadPoolExecutor(max_workers=nthreads) as pool:
         futures = [
-            pool.submit(
-                _panel_range,
-                hi,
-                lo,
-                rf,
-                st,
-                boxes,
-                tab,
-                off,
-                reversal,
-                eps,
-                bounds[c],
-                bounds[c + 1],
-                *outs,
-            )
+            pool.submit(_panel_range, *args, bounds[c], bounds[c + 1], *outs)
             for c in range(nthreads)
         ]
         for f in futures:

@@ -26,6 +26,11 @@ Scales (METHODS.md §1.2):
 - :class:`LevelsScale` -- an explicit sorted list of levels (e.g. another program's grid).
 - :class:`AtrSpec` -- a fixed box equal to the average true range; resolved to a
   :class:`FixedScale` from data up to a stated date only (see :func:`atr_box`).
+
+The numba functions here compute levels and box indices from ``(kind, params)``;
+:func:`kernel_grid` turns a scale into the table of levels the chart kernel reads (same floats),
+covering prices 1e-6 .. 1e9 on percentage grids, 0 .. 1e6 on traditional grids, the list itself
+for explicit grids and the data's range for fixed grids.
 """
 
 from __future__ import annotations
@@ -34,13 +39,13 @@ import math
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Final, Literal
+from functools import cached_property, lru_cache
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 
-from sizeup.analytics.pnf_kernel import indices_of, levels_of
 from sizeup.errors import ConfigError, DataError
 
 __all__ = [
@@ -48,16 +53,24 @@ __all__ = [
     "KIND_LEVELS",
     "KIND_PERCENT",
     "KIND_PIECEWISE",
+    "PERCENT_PRICE_RANGE",
     "REL_EPS",
     "RS_BOX_DEFAULT",
     "RS_BOX_HALF",
+    "TABLE_MAX",
+    "TRADITIONAL_PRICE_MAX",
     "AtrSpec",
     "BoxScale",
     "FixedScale",
+    "Grid",
     "LevelsScale",
     "PercentScale",
     "TraditionalScale",
     "atr_box",
+    "grid_bounds",
+    "indices_of",
+    "kernel_grid",
+    "levels_of",
     "parse_box_spec",
 ]
 
@@ -113,6 +126,232 @@ _TABLES: Final[dict[str, tuple[tuple[float, float], ...]]] = {
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+
+_INF = math.inf
+
+
+# --------------------------------------------------------------------------------------------
+# numba scale arithmetic (the same floats as BoxScale.level) and the kernel's level tables
+
+
+@njit(cache=True, nogil=True)
+def _level(kind: int, params: Any, i: int) -> float:  # pragma: no cover - numba
+    if kind == 0:
+        return float(i) * float(params[0])
+    if kind == 1:
+        return math.exp(float(i) * float(params[0]))
+    if kind == 2:
+        if i < 0:
+            return -_INF
+        nrow = int(params[0])
+        s = nrow - 1
+        while s > 0 and params[1 + 2 * nrow + s] > i:
+            s -= 1
+        return float(params[1 + s] + (float(i) - params[1 + 2 * nrow + s]) * params[1 + nrow + s])
+    n = params.shape[0]
+    if i < 0:
+        return -_INF
+    if i >= n:
+        return _INF
+    return float(params[i])
+
+
+@njit(cache=True, nogil=True)
+def _up(kind: int, params: Any, x: float) -> int:  # pragma: no cover - numba
+    """max{i : L[i] <= x} (x already carries the tolerance)."""
+    if kind == 3:
+        lo = 0
+        hi = params.shape[0]
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if params[mid] <= x:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo - 1
+    if kind == 0:
+        g = math.floor(x / params[0])
+    elif kind == 1:
+        g = math.floor(math.log(x) / params[0])
+    else:
+        if x < 0.0:
+            return -1
+        nrow = int(params[0])
+        s = nrow - 1
+        while s > 0 and params[1 + s] > x:
+            s -= 1
+        g = params[1 + 2 * nrow + s] + math.floor((x - params[1 + s]) / params[1 + nrow + s])
+    i = int(g)
+    while _level(kind, params, i + 1) <= x:
+        i += 1
+    while _level(kind, params, i) > x:
+        i -= 1
+    return i
+
+
+@njit(cache=True, nogil=True)
+def _dn(kind: int, params: Any, x: float) -> int:  # pragma: no cover - numba
+    """min{i : L[i] >= x} (x already carries the tolerance)."""
+    if kind == 3:
+        lo = 0
+        hi = params.shape[0]
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if params[mid] < x:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+    if kind == 0:
+        g = math.ceil(x / params[0])
+    elif kind == 1:
+        g = math.ceil(math.log(x) / params[0])
+    else:
+        if x <= 0.0:
+            return 0
+        nrow = int(params[0])
+        s = nrow - 1
+        while s > 0 and params[1 + s] > x:
+            s -= 1
+        g = params[1 + 2 * nrow + s] + math.ceil((x - params[1 + s]) / params[1 + nrow + s])
+    i = int(g)
+    while _level(kind, params, i - 1) >= x:
+        i -= 1
+    while _level(kind, params, i) < x:
+        i += 1
+    return i
+
+
+@njit(cache=True, nogil=True)
+def _indices_of(
+    prices: Any, kind: int, params: Any, up: bool, eps: float
+) -> Any:  # pragma: no cover
+    out = np.empty(prices.shape[0], dtype=np.int64)
+    for t in range(prices.shape[0]):
+        p = prices[t]
+        if up:
+            out[t] = _up(kind, params, p + eps * abs(p))
+        else:
+            out[t] = _dn(kind, params, p - eps * abs(p))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _levels_of(idx: Any, kind: int, params: Any) -> Any:  # pragma: no cover - numba
+    out = np.empty(idx.shape[0], dtype=np.float64)
+    for t in range(idx.shape[0]):
+        out[t] = _level(kind, params, idx[t])
+    return out
+
+
+def indices_of(
+    prices: npt.NDArray[np.float64],
+    kind: int,
+    params: npt.NDArray[np.float64],
+    up: bool,
+    eps: float,
+) -> npt.NDArray[np.int64]:
+    """Box index of each (finite) price: ``up`` or ``dn`` fill with relative tolerance ``eps``."""
+    out: npt.NDArray[np.int64] = _indices_of(prices, kind, params, up, eps)
+    return out
+
+
+def levels_of(
+    idx: npt.NDArray[np.int64], kind: int, params: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Price level of each box index."""
+    out: npt.NDArray[np.float64] = _levels_of(idx, kind, params)
+    return out
+
+
+PERCENT_PRICE_RANGE: Final = (1e-6, 1e9)
+"""Prices a percentage-grid chart accepts (its level table covers them)."""
+TRADITIONAL_PRICE_MAX: Final = 1e6
+"""Highest price a traditional-scale chart accepts."""
+TABLE_MAX: Final = 1 << 23
+"""Most levels a kernel table may hold (64 MiB)."""
+
+Grid = tuple[npt.NDArray[np.float64], int, float, float]
+"""``(table, offset, pmin, pmax)``: ``table[j] = L[j + offset]``, valid for prices in
+``[pmin, pmax]``."""
+
+
+def grid_bounds(kind: int, params: npt.NDArray[np.float64]) -> tuple[float, float]:
+    """Return the closed price range a scale supports (fixed grids: any)."""
+    if kind == 1:
+        return PERCENT_PRICE_RANGE
+    if kind == 2:
+        return (0.0, TRADITIONAL_PRICE_MAX)
+    if kind == 3:
+        return (float(params[0]), float(params[-1]))
+    return (-math.inf, math.inf)
+
+
+def _table(kind: int, params: npt.NDArray[np.float64], lo: int, hi: int) -> Any:
+    if hi - lo + 1 > TABLE_MAX:
+        raise ConfigError(
+            f"the box grid would need {hi - lo + 1:,} levels over the price range (more than "
+            f"{TABLE_MAX:,}); use a larger box"
+        )
+    tab = levels_of(np.arange(lo, hi + 1, dtype=np.int64), kind, params)
+    tab.setflags(write=False)
+    return tab
+
+
+@lru_cache(maxsize=32)
+def _shared_grid(kind: int, key: bytes, pad: int) -> Grid:
+    params = np.frombuffer(key, dtype=np.float64)
+    p_lo, p_hi = grid_bounds(kind, params)
+    if kind == 3:
+        lo, hi = -pad, params.shape[0] - 1 + pad
+    else:
+        lo = (int(_dn(kind, params, p_lo)) if kind == 1 else 0) - pad
+        hi = int(_up(kind, params, p_hi)) + pad
+    return _table(kind, params, lo, hi), lo, p_lo, p_hi
+
+
+def kernel_grid(
+    kind: int,
+    params: npt.NDArray[np.float64],
+    reversal: int,
+    *,
+    price_min: float | None = None,
+    price_max: float | None = None,
+) -> Grid:
+    """Level table the chart kernel works on.
+
+    Parameters
+    ----------
+    kind, params
+        The scale (``BoxScale.kind``, ``BoxScale.params()``).
+    reversal
+        Reversal in boxes; the table extends ``reversal + 2`` boxes beyond the supported prices
+        so every threshold the kernel reads is in the table.
+    price_min, price_max
+        Price range of the data, needed for fixed grids (which have no natural bounds).
+
+    Returns
+    -------
+    Grid
+        ``(table, offset, pmin, pmax)`` with ``table[j] = L[j + offset]`` computed by the
+        scale's own formula (the same floats as :func:`levels_of`). The kernel skips bars with a
+        price outside ``[pmin, pmax]``; the chart front doors reject such data instead.
+    """
+    p = np.ascontiguousarray(params, dtype=np.float64)
+    pad = int(reversal) + 2
+    if kind != 0:
+        return _shared_grid(int(kind), p.tobytes(), pad)
+    box = float(p[0])
+    if (
+        price_min is None
+        or price_max is None
+        or not (math.isfinite(price_min) and math.isfinite(price_max) and price_min <= price_max)
+    ):
+        price_min = price_max = 0.0
+    lo = math.floor(price_min / box) - pad
+    hi = math.ceil(price_max / box) + pad
+    return _table(kind, p, lo, hi), lo, float(price_min), float(price_max)
 
 
 class BoxScale(ABC):
