@@ -29,8 +29,8 @@ import hashlib
 import logging
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -279,7 +279,7 @@ class Store:
         stops = np.r_[starts[1:], len(frame)]
         jobs = [
             (
-                self.partition_path(schema, tuple(frame[k].iat[start] for k in keys)),
+                self.partition_path(schema, tuple(frame[k].iloc[start] for k in keys)),
                 table.slice(start, stop - start),
             )
             for start, stop in zip(starts.tolist(), stops.tolist(), strict=True)
@@ -296,7 +296,7 @@ class Store:
         for result in results:
             total = total + result
         for folder in sorted(
-            {path.parent for (path, _), r in zip(jobs, results) if r.files_written}
+            {path.parent for (path, _), r in zip(jobs, results, strict=True) if r.files_written}
         ):
             _fsync_dir(folder)
         return total
@@ -560,27 +560,64 @@ class Store:
         start: DateLike | None = None,
         end: DateLike | None = None,
         source: str | None = None,
+        splice: bool = True,
     ) -> pd.DataFrame:
-        """Daily bars, one source per symbol (the preferred one unless ``source`` is given).
+        """Daily bars of one price history per symbol.
+
+        Parameters
+        ----------
+        symbols
+            Symbols to read (default: all).
+        start, end
+            Inclusive date bounds.
+        source
+            Read only this source.
+        splice
+            Without ``source``: start from the preferred source (see the module notes) and
+            extend it backwards and forwards with other sources of the same symbol that agree
+            with it exactly (relative difference <= 1e-6 of ``close`` and ``adj_close`` on at
+            least 5 overlapping days, so they are the same price basis). Disagreeing sources are
+            never mixed in.
 
         Returns
         -------
         pandas.DataFrame
             Tidy ``bars`` rows sorted by symbol and date; the ``source`` column says which
-            source each symbol's rows come from.
+            source each row comes from.
         """
         files = self._symbol_files("bars", symbols)
         if source is not None:
             files = [p for p in files if p.parent.name == _encode(source)]
-        else:
-            pref = self.sources(symbols)
+        pref = self.sources(symbols) if source is None else None
+        if pref is not None and not splice:
             chosen = {
                 (_encode(r.source), _encode(r.symbol) + ".parquet")
                 for r in pref[pref["preferred"]].itertuples()
             }
             files = [p for p in files if (p.parent.name, p.name) in chosen]
         where, params = _date_filter("date", start, end)
-        return self.read("bars", where=where, params=params, files=files)
+        if pref is None or not splice:
+            return self.read("bars", where=where, params=params, files=files)
+        multi = set(pref.loc[pref.duplicated("symbol", keep=False), "symbol"])
+        single = {
+            (_encode(r.source), _encode(r.symbol) + ".parquet")
+            for r in pref[pref["preferred"] & ~pref["symbol"].isin(multi)].itertuples()
+        }
+        parts = [
+            self.read(
+                "bars",
+                where=where,
+                params=params,
+                files=[p for p in files if (p.parent.name, p.name) in single],
+            )
+        ]
+        for symbol in sorted(multi):
+            order = pref.loc[pref["symbol"] == symbol, "source"].tolist()
+            sym_files = [p for p in files if p.name == _encode(symbol) + ".parquet"]
+            rows = self.read("bars", files=sym_files)
+            parts.append(_restrict(_splice(rows, order), start, end))
+        out = pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
+        return out.sort_values(["symbol", "date"], kind="mergesort").reset_index(drop=True)
 
     def panel(
         self,
@@ -798,6 +835,42 @@ def _conform(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
         else:
             out[name] = pd.to_numeric(col).astype("Int64")
     return out
+
+
+_SPLICE_RTOL = 1e-6
+_SPLICE_MIN_OVERLAP = 5
+
+
+def _splice(rows: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+    """Join one symbol's sources that agree exactly, preferred source first (see Store.bars)."""
+    by_source = {str(k): g for k, g in rows.groupby("source", sort=False)}
+    base = by_source[order[0]].set_index("date")
+    for name in order[1:]:
+        other = by_source[name].set_index("date")
+        common = base.index.intersection(other.index)
+        if len(common) < _SPLICE_MIN_OVERLAP:
+            continue
+        agree = True
+        for col in ("close", "adj_close"):
+            a = base.loc[common, col].to_numpy(dtype=float)
+            b = other.loc[common, col].to_numpy(dtype=float)
+            both = ~(np.isnan(a) | np.isnan(b))
+            if not both.any() or np.any(np.abs(b[both] / a[both] - 1.0) > _SPLICE_RTOL):
+                agree = False
+                break
+        if not agree:
+            continue
+        outside = other[(other.index < base.index.min()) | (other.index > base.index.max())]
+        base = pd.concat([base, outside]).sort_index()
+    return base.reset_index()
+
+
+def _restrict(rows: pd.DataFrame, start: DateLike | None, end: DateLike | None) -> pd.DataFrame:
+    if start is not None:
+        rows = rows[rows["date"] >= pd.Timestamp(start)]
+    if end is not None:
+        rows = rows[rows["date"] <= pd.Timestamp(end)]
+    return rows
 
 
 def _frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> bool:

@@ -236,3 +236,24 @@ def test_property_round_trip_and_upsert_order(
     store.upsert("bars", frame.iloc[split:])
     store.upsert("bars", frame)  # idempotent
     pd.testing.assert_frame_equal(store.read("bars"), validate(frame, "bars"))
+
+
+def test_splice_joins_only_agreeing_sources(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    full = _bars(["^RUT"], 40, source="old")  # OHLC, dates 0..39
+    recent = full.iloc[30:].copy()
+    extra = _bars(["^RUT"], 50, source="tmp").iloc[40:].copy()  # 10 later dates
+    recent = pd.concat([recent, extra]).assign(source="new")  # OHLC, dates 30..49, agrees on 30..39
+    other = full.iloc[:35].copy()
+    other["close"] = other["close"] * 1.01
+    other["adj_close"] = other["close"]
+    other["source"] = "bad"
+    store.upsert("bars", pd.concat([full.iloc[:35], recent, other]).reset_index(drop=True))
+    bars = store.bars(["^RUT"])
+    assert len(bars) == 50 and bars["date"].is_unique
+    assert set(bars["source"]) == {"new", "old"}  # 'bad' disagrees by 1 % and is never mixed in
+    assert (bars.loc[bars["source"] == "new", "date"] >= full["date"].iloc[30]).all()
+    one = store.bars(["^RUT"], splice=False)
+    assert set(one["source"]) == {"new"} and len(one) == 20
+    window = store.bars(["^RUT"], start=full["date"].iloc[10], end=full["date"].iloc[19])
+    assert len(window) == 10
