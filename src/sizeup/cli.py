@@ -17,9 +17,9 @@ from typing import Annotated
 import click
 import typer
 from rich.console import Console
-from typer.exceptions import TyperException
 from rich.logging import RichHandler
 from rich.table import Table
+from typer.exceptions import TyperException
 
 from sizeup.config import load_settings
 from sizeup.errors import SizeupError
@@ -105,14 +105,14 @@ def store_info(
         src = Table(title="by source")
         for col in ("table", "source", "rows", "entities", "first", "last"):
             src.add_column(col)
-        for row in info.by_source.itertuples(index=False):
+        for rec in info.by_source.to_dict("records"):
             src.add_row(
-                str(row.table),
-                str(row.source),
-                f"{int(row.rows):,}",
-                f"{int(row.entities):,}",
-                _day(row.first),
-                _day(row.last),
+                str(rec["table"]),
+                str(rec["source"]),
+                f"{int(rec['rows']):,}",
+                f"{int(rec['entities']):,}",
+                _day(rec["first"]),
+                _day(rec["last"]),
             )
         console.print(src)
     if disagreements:
@@ -151,9 +151,9 @@ def _day(value: object) -> str:
 
 def _register_commands() -> None:
     """Add the command modules' commands to the root app."""
-    from sizeup import cli_claims, cli_pnf, cli_report, cli_screen
+    from sizeup import cli_claims, cli_fetch, cli_monitor, cli_pnf, cli_report, cli_screen
 
-    for module in (cli_report, cli_pnf, cli_claims, cli_screen):
+    for module in (cli_fetch, cli_monitor, cli_report, cli_pnf, cli_claims, cli_screen):
         module.register(app)
 
 

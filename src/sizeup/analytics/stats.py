@@ -89,7 +89,7 @@ def newey_west_lags(n: int) -> int:
     """
     if n <= 1:
         return 0
-    return math.floor(4.0 * (n / 100.0) ** (2.0 / 9.0))
+    return int(4.0 * (n / 100.0) ** (2.0 / 9.0))  # floor: the value is positive
 
 
 def t_stat(x: pd.Series | Sequence[float] | FloatArray) -> float:
