@@ -15,7 +15,8 @@ import typer
 
 from sizeup.config import load_settings
 from sizeup.errors import SizeupError
-from sizeup.report import render_report, sample_plan, store_plan
+from sizeup.report import render_report
+from sizeup.report.plans import full_sample_plan, full_store_plan
 from sizeup.store import Store
 
 __all__ = ["DEFAULT_REPORT_NAME", "register", "report"]
@@ -42,13 +43,13 @@ def report(
         typer.Option("--data-dir", help="Store folder (default: settings / SIZEUP_DATA_DIR)."),
     ] = None,
 ) -> None:
-    """Write the HTML report (size premium, small vs big, index prices) and print its path."""
+    """Write the HTML report (size effect, seasonality, conditional, P&F) and print its path."""
     try:
         if sample:
-            plan = sample_plan()
+            plan = full_sample_plan()
         else:
             settings = load_settings({"data_dir": data_dir})
-            plan = store_plan(Store.open(settings.data_dir))
+            plan = full_store_plan(Store.open(settings.data_dir))
         for skipped in plan.skipped:
             typer.echo(f"skipped {skipped.text()}", err=True)
         if not plan.sections or plan.as_of is None:
