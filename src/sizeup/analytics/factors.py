@@ -24,8 +24,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.regression.rolling import RollingOLS
 
 from sizeup.analytics.seasonality import january_share
 from sizeup.analytics.stats import SampleStats, newey_west_lags, sample_stats, stats_table
@@ -518,6 +516,8 @@ def factor_regression(
     y, x = _design(returns, factors, model, excess)
     n = len(y)
     lags = newey_west_lags(n) if hac_lags is None else int(hac_lags)
+    import statsmodels.api as sm  # lazy: ~5 s import
+
     res = sm.OLS(y.to_numpy(), sm.add_constant(x.to_numpy(), has_constant="add")).fit(
         cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}
     )
@@ -568,6 +568,9 @@ def rolling_betas(
     y, x = _design(returns, factors, model, excess)
     if window < x.shape[1] + 2:
         raise DataError(f"rolling_betas: window {window} too short for model {model!r}")
+    import statsmodels.api as sm
+    from statsmodels.regression.rolling import RollingOLS
+
     exog = sm.add_constant(x.to_numpy(), has_constant="add")
     res = RollingOLS(y.to_numpy(), exog, window=window).fit()
     frame = pd.DataFrame(np.asarray(res.params), index=y.index, columns=["alpha", *x.columns])

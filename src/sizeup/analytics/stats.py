@@ -30,9 +30,6 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import statsmodels.api as sm
-from arch.bootstrap import StationaryBootstrap, optimal_block_length
-from scipy import stats as sps
 
 from sizeup.errors import DataError
 
@@ -163,6 +160,8 @@ def hac_t_stat(
     if n < 3 or float(arr.std()) == 0.0:
         mean = float(arr.mean()) if n else math.nan
         return HacResult(mean, math.nan, math.nan, math.nan, used, n)
+    import statsmodels.api as sm  # lazy: ~5 s import
+
     res = sm.OLS(arr, np.ones(n)).fit(
         cov_type="HAC", cov_kwds={"maxlags": used, "use_correction": True}
     )
@@ -175,6 +174,8 @@ def _block_size(arr: FloatArray) -> int:
     n = arr.size
     try:
         with np.errstate(divide="ignore", invalid="ignore"):
+            from arch.bootstrap import optimal_block_length
+
             opt = float(optimal_block_length(arr)["stationary"].iloc[0])
     except (ValueError, np.linalg.LinAlgError):  # pragma: no cover - degenerate samples
         opt = n ** (1.0 / 3.0)
@@ -222,6 +223,8 @@ def bootstrap_mean_ci(
         value = float(arr[0])
         return (value, value)
     bsize = _block_size(arr) if block_size is None else int(block_size)
+    from arch.bootstrap import StationaryBootstrap
+
     bs = StationaryBootstrap(bsize, arr, seed=np.random.default_rng(seed))
     ci = bs.conf_int(_mean, reps=reps, method="percentile", size=level)
     return (float(ci[0, 0]), float(ci[1, 0]))
@@ -401,6 +404,8 @@ def sample_stats(
         return SampleStats(0, nan, nan, nan, nan, nan, nan, 0, nan, nan, nan, level)
     hac = hac_t_stat(arr, lags=hac_lags)
     t = t_stat(arr)
+    from scipy import stats as sps
+
     p = float(2.0 * sps.t.sf(abs(t), df=n - 1)) if math.isfinite(t) else math.nan
     lo, hi = (
         bootstrap_mean_ci(arr, level=level, reps=reps, seed=seed)
