@@ -3,11 +3,20 @@
 Workload: seeded random walks (daily log-return sigma 1 %, high/low half-range sigma 0.5 %),
 5,000 symbols x 5,000 bars (``--quick``: 500 x 2,000), 1 % boxes, 3-box reversal.
 
+The engine's chart kernel writes a packed event log: per bar the current box (int32) and one
+byte of action / signal-fired / trend bits (5 bytes per bar), plus the two starting boxes per
+symbol; every other field (column, direction, boxes added, signal in effect, consecutive
+signals, trend line, status) is replayed from it on access
+(:meth:`sizeup.analytics.pnf_kernel.PackedPanel.field`).
+
 Side by side:
 
-- sizeup engine (:func:`sizeup.analytics.pnf_kernel.build_panel`) on 1 and 2 threads, both
-  thread backends (a thread pool over nogil kernel calls, and numba ``prange``), and the
-  pandas front door :func:`sizeup.analytics.pnf.pnf_charts` (adds input validation);
+- sizeup engine (:func:`sizeup.analytics.pnf_kernel.build_panel_packed`) on 1 and 2 threads,
+  both thread backends (a thread pool over nogil kernel calls, and numba ``prange``), fresh
+  and reused outputs;
+- the cost of expanding fields from the packed log (one field, every field on the last bar, and
+  :func:`~sizeup.analytics.pnf_kernel.build_panel`: build plus all 11 per-bar arrays);
+- the pandas front door :func:`sizeup.analytics.pnf.pnf_charts` (adds input validation);
 - a minimal close-only numba column builder written here ("speed of light": one price per bar,
   two outputs, no signals or trend);
 - pypnf (GPL; benchmark-only oracle) on a subset of symbols, extrapolated per bar.
@@ -30,7 +39,13 @@ import pandas as pd
 from numba import njit
 
 from sizeup.analytics.pnf import pnf_charts
-from sizeup.analytics.pnf_kernel import build_panel, kernel_grid, panel_outputs
+from sizeup.analytics.pnf_kernel import (
+    PackedPanel,
+    build_panel,
+    build_panel_packed,
+    kernel_grid,
+    packed_outputs,
+)
 from sizeup.analytics.pnf_scale import REL_EPS, PercentScale
 
 BOX = PercentScale(0.01)
@@ -180,9 +195,9 @@ def _engine(
     close: np.ndarray,
     threads: int,
     backend: str,
-    out: list[np.ndarray] | None = None,
-) -> Any:
-    return build_panel(
+    out: PackedPanel | None = None,
+) -> PackedPanel:
+    return build_panel_packed(
         high,
         low,
         close,
@@ -194,6 +209,20 @@ def _engine(
         threads=threads,
         backend=backend,
         out=out,
+    )
+
+
+def _engine_expanded(high: np.ndarray, low: np.ndarray, close: np.ndarray, threads: int) -> Any:
+    return build_panel(
+        high,
+        low,
+        close,
+        np.zeros(close.shape[0], np.int64),
+        kind=BOX.kind,
+        params=BOX.params(),
+        reversal=REVERSAL,
+        eps=REL_EPS,
+        threads=threads,
     )
 
 
@@ -224,6 +253,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     # compile / load caches outside the timings
     _engine(high[small], low[small], close[small], 1, "pool")
     _engine(high[small], low[small], close[small], 2, "prange")
+    _engine_expanded(high[small], low[small], close[small], 2)
     _minimal(close[small], 1)
 
     results: dict[str, Any] = {
@@ -254,27 +284,47 @@ def run(quick: bool = False) -> dict[str, Any]:
             }
         )
 
+    packed_note = "hl, packed event log (5 B/bar), fresh outputs"
     for threads in (1, 2):
         add(
             "sizeup engine (thread pool)",
             threads,
             _best(lambda t=threads: _engine(high, low, close, t, "pool"), repeats),
-            "hl, full event log, fresh outputs",
+            packed_note,
         )
     add(
         "sizeup engine (numba prange)",
         2,
         _best(lambda: _engine(high, low, close, 2, "prange"), repeats),
-        "hl, full event log, fresh outputs",
+        packed_note,
     )
-    out = panel_outputs(m, n)
+    out = packed_outputs(m, n)
     for threads in (1, 2):
         add(
             "sizeup engine, outputs reused",
             threads,
             _best(lambda t=threads: _engine(high, low, close, t, "pool", out), repeats),
-            "hl, full event log, out= buffers",
+            "hl, packed event log, out= buffers",
         )
+    packed = _engine(high, low, close, 2, "pool", out)
+    add(
+        "derive one field from the packed log",
+        2,
+        _best(lambda: packed.field("trend_line", threads=2), repeats),
+        "trend_line (replay incl. line anchors), fresh output",
+    )
+    add(
+        "derive every field on the last bar",
+        2,
+        _best(lambda: packed.last(threads=2), repeats),
+        "PackedPanel.last (one replay)",
+    )
+    add(
+        "build_panel: engine + all 11 per-bar arrays",
+        2,
+        _best(lambda: _engine_expanded(high, low, close, 2), 2),
+        "hl, 11 expanded arrays (29 B/bar), fresh",
+    )
 
     idx = pd.bdate_range("2000-01-03", periods=n)
     cols = pd.Index([f"S{i}" for i in range(m)])
@@ -343,6 +393,9 @@ def markdown(results: dict[str, Any]) -> str:
         f"P&F engine: {w['symbols']:,} symbols x {w['bars']:,} bars = {w['total_bars']:,} bars, "
         f"{w['box']} boxes, {w['reversal']}-box reversal, {w['method']} method "
         f"(cpus {w['cpu_count']}, load average {w['load_average']})",
+        "",
+        "Engine output: packed per-bar event log (int32 box + uint8 action/signal/trend bits = "
+        "5 bytes per bar, plus 2 start boxes per symbol); other fields replayed on access.",
         "",
         "| engine | threads | seconds (wall) | M bars/s | M bars per CPU-s | note |",
         "|---|---:|---:|---:|---:|---|",

@@ -487,6 +487,47 @@ def test_panel_equals_single_charts(box: str, method: str) -> None:
     assert list(panel.latest().index) == list(close.columns)
 
 
+def test_panel_lazy_fields_equal_single_charts_with_start_and_asof() -> None:
+    # PnfPanel keeps only the packed kernel state; every field (and status) is replayed on
+    # first access. Each must equal the directly built single chart with the same window,
+    # with the old dtypes and (bars, symbols) Fortran layout; latest() is a one-pass replay
+    # that must equal the last row.
+    close, high, low = _random_panel(6, 260, seed=11)
+    start, asof = close.index[40], close.index[230]
+    panel = pnf_charts(close, high=high, low=low, box="2%", start=start, asof=asof, threads=2)
+    n = 191
+    assert len(panel.dates) == n
+    dtypes = {
+        "column": np.int32,
+        "direction": np.int8,
+        "box": np.int32,
+        "action": np.int8,
+        "boxes_added": np.int32,
+        "signal": np.int8,
+        "signal_fired": np.int8,
+        "consec_buys": np.int32,
+        "consec_sells": np.int32,
+        "trend": np.int8,
+        "trend_line": np.int32,
+        "status": np.int8,
+    }
+    latest = panel.latest()
+    for field, dt in dtypes.items():
+        arr = getattr(panel, field)
+        assert arr.dtype == dt, field
+        assert arr.shape == (n, 6), field
+        assert arr.strides[0] == arr.itemsize, field  # each symbol contiguous
+        assert getattr(panel, field) is arr, field  # derived once, then kept
+        np.testing.assert_array_equal(latest[field].to_numpy(), arr[-1], err_msg=field)
+    for j, sym in enumerate(close.columns):
+        frame = pd.DataFrame({"high": high[sym], "low": low[sym], "close": close[sym]})
+        ch = pnf_chart(frame, box="2%", start=start, asof=asof)
+        for field in dtypes:
+            want = ch.bar_status if field == "status" else getattr(ch, f"bar_{field}")
+            np.testing.assert_array_equal(getattr(panel, field)[:, j], want, err_msg=field)
+    assert panel.frame("boxes_added").shape == (n, 6)
+
+
 def test_panel_backends_and_threads_agree() -> None:
     from sizeup.analytics.pnf_kernel import build_panel
     from sizeup.analytics.pnf_scale import REL_EPS

@@ -237,3 +237,117 @@ def test_no_look_ahead_prefix(case: Case, frac: float) -> None:
         if m > 1:
             np.testing.assert_array_equal(ch.col_low[: m - 1], full.col_low[: m - 1])
             np.testing.assert_array_equal(ch.col_high[: m - 1], full.col_high[: m - 1])
+
+
+# ------------------------------------------------------------------ packed panel state
+
+PANEL_FIELDS = [
+    "column",
+    "direction",
+    "box",
+    "action",
+    "boxes_added",
+    "signal",
+    "signal_fired",
+    "consec_buys",
+    "consec_sells",
+    "trend",
+    "trend_line",
+]
+
+REF_ATTRS = [
+    "col",
+    "direction",
+    "box",
+    "action",
+    "added",
+    "signal",
+    "fired",
+    "consec_buys",
+    "consec_sells",
+    "trend",
+    "trend_line",
+]
+
+
+@st.composite
+def panels(draw: st.DrawFn) -> tuple[list[Case], list[int]]:
+    """A few series on one scale / reversal / method / length, with per-series start bars."""
+    scale = draw(st.sampled_from(SCALES))
+    reversal = draw(st.integers(1, 5))
+    method = draw(st.sampled_from(["hl", "close"]))
+    n = draw(st.integers(1, 200))
+    k = draw(st.integers(1, 4))
+    out: list[Case] = []
+    starts: list[int] = []
+    for _ in range(k):
+        case = draw(cases(scales=[scale], max_n=n))
+        pad = n - len(case.close)  # series shorter than n: NaN bars first (not listed yet)
+        h, lo, c = (
+            np.concatenate([np.full(pad, np.nan), a]) for a in (case.high, case.low, case.close)
+        )
+        if method == "close":
+            h = lo = c
+        out.append(Case(h, lo, c, scale, reversal, method))
+        starts.append(draw(st.integers(0, n)))
+    return out, starts
+
+
+def _status_direct(sig: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Status as the old PnfPanel computed it from the signal and direction arrays."""
+    out = np.zeros(sig.shape, dtype=np.int8)
+    out[(sig == 1) & (d == 1)] = 1
+    out[(sig == 1) & (d == -1)] = 2
+    out[(sig == -1) & (d == -1)] = 3
+    out[(sig == -1) & (d == 1)] = 4
+    return out
+
+
+@SETTINGS
+@given(panels(), st.sampled_from([1, 2]), st.sampled_from(["pool", "prange"]))
+def test_packed_panel_fields_equal_reference(
+    drawn: tuple[list[Case], list[int]], threads: int, backend: str
+) -> None:
+    # the kernel writes only (box, flag bits, start boxes); every event-log field is replayed
+    # from them on access. Each replayed field must equal the directly computed value of the
+    # slow reference, bar for bar, and the one-pass "last bar" state must equal the last row.
+    from sizeup.analytics.pnf_kernel import FIELD_DTYPES, build_panel, build_panel_packed
+
+    series, starts = drawn
+    sc, rev = series[0].scale, series[0].reversal
+    h = np.stack([c.high for c in series])
+    lo = np.stack([c.low for c in series])
+    cl = np.stack([c.close for c in series])
+    st_arr = np.array(starts, np.int64)
+    kw = {"kind": sc.kind, "params": sc.params(), "reversal": rev, "eps": REL_EPS}
+    packed = build_panel_packed(h, lo, cl, st_arr, threads=threads, backend=backend, **kw)  # type: ignore[arg-type]
+    n = h.shape[1]
+    w0 = n // 3
+    last = packed.last(threads=threads)
+    legacy = build_panel(h, lo, cl, st_arr, threads=threads, **kw)  # type: ignore[arg-type]
+    refs = [
+        reference_chart(c.high, c.low, c.close, sc, reversal=rev, start=s)
+        for c, s in zip(series, starts, strict=True)
+    ]
+    want: dict[str, np.ndarray] = {}
+    for name, attr in zip(
+        PANEL_FIELDS,
+        REF_ATTRS,
+        strict=True,
+    ):
+        sentinel = NO_LINE if name == "trend_line" else NO_BOX
+        want[name] = np.array(
+            [[sentinel if v is None else v for v in getattr(r, attr)] for r in refs], np.int64
+        )
+    want["status"] = _status_direct(want["signal"], want["direction"]).astype(np.int64)
+    for i, name in enumerate([*PANEL_FIELDS, "status"]):
+        got = packed.field(name, threads=threads)
+        assert got.dtype == FIELD_DTYPES[name], name
+        assert got.shape == (len(series), n), name
+        np.testing.assert_array_equal(got, want[name], err_msg=name)
+        np.testing.assert_array_equal(
+            packed.field(name, start=w0, threads=threads), want[name][:, w0:], err_msg=name
+        )
+        if i < len(legacy):
+            np.testing.assert_array_equal(legacy[i], want[name], err_msg=f"build_panel {name}")
+        np.testing.assert_array_equal(last[name], want[name][:, -1], err_msg=f"last {name}")

@@ -34,6 +34,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar, Final, Literal
 
 import numpy as np
@@ -44,7 +45,8 @@ from sizeup.analytics.pnf_kernel import (
     NO_BOX,
     NO_LINE,
     Grid,
-    build_panel,
+    PackedPanel,
+    build_panel_packed,
     build_series,
     grid_bounds,
     kernel_grid,
@@ -628,8 +630,12 @@ def relative_strength_chart(
 class PnfPanel:
     """Per-bar P&F results of many symbols as ``(bars, symbols)`` arrays.
 
-    The arrays have the meaning of the ``bar_*`` arrays of :class:`PnfChart` (same codes and
-    sentinels); they are Fortran-ordered views (each symbol contiguous).
+    The chart kernel stores only a packed state per bar (``packed``: the current box and one
+    byte of action / signal-fired / trend bits, see :mod:`sizeup.analytics.pnf_kernel`); each
+    field below is derived from it on first access (one sequential replay per symbol, on
+    threads) and then kept. The arrays have the meaning of the ``bar_*`` arrays of
+    :class:`PnfChart` (same codes, sentinels and dtypes); they are Fortran-ordered
+    ``(bars, symbols)`` views (each symbol contiguous).
 
     Attributes
     ----------
@@ -639,9 +645,15 @@ class PnfPanel:
         The shared scale, or one scale per symbol (ATR boxes).
     reversal, method
         Chart parameters.
+    packed
+        The packed per-bar state of all bars up to ``asof`` (``(symbols, bars)``).
+    start_row
+        Position in ``packed`` of the first row of :attr:`dates`.
+    threads
+        Threads used to derive fields (default: numba's thread count).
     column, direction, box, action, boxes_added, signal, signal_fired, consec_buys,
-    consec_sells, trend, trend_line
-        ``(bars, symbols)`` arrays.
+    consec_sells, trend, trend_line, status
+        ``(bars, symbols)`` arrays (derived lazily).
     """
 
     dates: pd.DatetimeIndex
@@ -649,17 +661,9 @@ class PnfPanel:
     scale: BoxScale | tuple[BoxScale | None, ...]
     reversal: int
     method: PnfMethod
-    column: IntArr
-    direction: I8Arr
-    box: IntArr
-    action: I8Arr
-    boxes_added: IntArr
-    signal: I8Arr
-    signal_fired: I8Arr
-    consec_buys: IntArr
-    consec_sells: IntArr
-    trend: I8Arr
-    trend_line: IntArr
+    packed: PackedPanel
+    start_row: int = 0
+    threads: int | None = None
 
     FIELDS: ClassVar[tuple[str, ...]] = (
         "column",
@@ -675,31 +679,96 @@ class PnfPanel:
         "trend_line",
     )
 
-    @property
+    def _field(self, name: str) -> Any:
+        if name == "box":
+            return self.packed.box[:, self.start_row :].T
+        return self.packed.field(name, start=self.start_row, threads=self.threads).T
+
+    @cached_property
+    def column(self) -> IntArr:
+        """Column id, -1 before the first column."""
+        return self._field("column")  # type: ignore[no-any-return]
+
+    @cached_property
+    def direction(self) -> I8Arr:
+        """+1 X, -1 O, 0 before the first column."""
+        return self._field("direction")  # type: ignore[no-any-return]
+
+    @cached_property
+    def box(self) -> IntArr:
+        """Current column's extreme box; :data:`NO_BOX` before the first column."""
+        return self._field("box")  # type: ignore[no-any-return]
+
+    @cached_property
+    def action(self) -> I8Arr:
+        """Action codes, see :data:`ACTION_NAMES`."""
+        return self._field("action")  # type: ignore[no-any-return]
+
+    @cached_property
+    def boxes_added(self) -> IntArr:
+        """Boxes added on the bar."""
+        return self._field("boxes_added")  # type: ignore[no-any-return]
+
+    @cached_property
+    def signal(self) -> I8Arr:
+        """Last signal in effect: +1 buy, -1 sell, 0 none yet."""
+        return self._field("signal")  # type: ignore[no-any-return]
+
+    @cached_property
+    def signal_fired(self) -> I8Arr:
+        """+1 / -1 on the bar a buy / sell signal fires, else 0."""
+        return self._field("signal_fired")  # type: ignore[no-any-return]
+
+    @cached_property
+    def consec_buys(self) -> IntArr:
+        """Buy signals since the most recent sell signal."""
+        return self._field("consec_buys")  # type: ignore[no-any-return]
+
+    @cached_property
+    def consec_sells(self) -> IntArr:
+        """Sell signals since the most recent buy signal."""
+        return self._field("consec_sells")  # type: ignore[no-any-return]
+
+    @cached_property
+    def trend(self) -> I8Arr:
+        """+1 POS, -1 NEG, 0 undefined."""
+        return self._field("trend")  # type: ignore[no-any-return]
+
+    @cached_property
+    def trend_line(self) -> IntArr:
+        """Box index of the active BSL / BRL; :data:`NO_LINE` when undefined."""
+        return self._field("trend_line")  # type: ignore[no-any-return]
+
+    @cached_property
     def status(self) -> I8Arr:
         """Status codes (see :data:`STATUS_NAMES`), ``(bars, symbols)``."""
-        return _status(self.signal, self.direction)
+        return self._field("status")  # type: ignore[no-any-return]
+
+    @cached_property
+    def _last(self) -> dict[str, npt.NDArray[Any]]:
+        """Every field on the last bar (one replay; does not materialise the fields)."""
+        return self.packed.last(threads=self.threads)
 
     def frame(self, field: str) -> pd.DataFrame:
         """One field as a dates x symbols frame."""
         if field not in self.FIELDS and field != "status":
             raise ConfigError(f"PnfPanel field {field!r} is not one of {[*self.FIELDS, 'status']}")
-        values = self.status if field == "status" else getattr(self, field)
+        values = getattr(self, field)
         return pd.DataFrame(values, index=self.dates, columns=self.symbols, copy=False)
 
     def latest(self) -> pd.DataFrame:
         """Return the last row of every field, one row per symbol."""
         if not len(self.dates):
             return pd.DataFrame(index=self.symbols, columns=list(self.FIELDS))
-        data = {f: np.asarray(getattr(self, f))[-1] for f in self.FIELDS}
-        data["status"] = self.status[-1]
+        data = {f: self._last[f] for f in (*self.FIELDS, "status")}
         return pd.DataFrame(data, index=self.symbols)
 
     def summary(self) -> str:
         """Count signals, columns and trends on the last bar."""
         if not len(self.dates):
             return f"P&F panel: {len(self.symbols)} symbols, no bars"
-        sig, d, tr = self.signal[-1], self.direction[-1], self.trend[-1]
+        last = self._last
+        sig, d, tr = last["signal"], last["direction"], last["trend"]
         defined = int((sig != 0).sum())
         buys = int((sig == 1).sum())
         pct = f"{100.0 * buys / defined:.1f}%" if defined else "n/a"
@@ -754,7 +823,8 @@ def pnf_charts(
     Returns
     -------
     PnfPanel
-        Per-bar arrays per symbol, equal column by column to :func:`pnf_chart` on each symbol.
+        Per-bar arrays per symbol, equal column by column to :func:`pnf_chart` on each symbol
+        (the kernel writes a packed 5-byte-per-bar log; each field is derived on first access).
     """
     rev = _check_reversal(reversal)
     spec = parse_box_spec(box)
@@ -804,7 +874,7 @@ def pnf_charts(
             _check_prices(values[r0:], spec, "pnf_charts input")
     hi_t = c2.T if h2 is None else h2.T
     lo_t = c2.T if l2 is None else l2.T
-    outs = build_panel(
+    packed = build_panel_packed(
         hi_t,
         lo_t,
         c2.T,
@@ -816,12 +886,13 @@ def pnf_charts(
         threads=threads,
         grids=grids,
     )
-    views = [o.T[r0:] for o in outs]
     return PnfPanel(
         dates[r0:r1],
         close.columns,
         scale_out,
         rev,
         method,
-        *views,
+        packed,
+        start_row=r0,
+        threads=threads,
     )

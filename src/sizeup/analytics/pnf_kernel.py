@@ -9,7 +9,17 @@ The rules are those of METHODS.md §1.3 (columns), §1.4 (signals) and §1.6 (tr
 :mod:`sizeup.analytics.pnf_reference` is an independent slow implementation of the same rules
 used by the tests.
 
-Per-bar outputs (arrays of length ``n``)::
+Packed per-bar state (what the chart kernel writes, 5 bytes per bar)::
+
+    box      int32  current column's extreme box (top of X, bottom of O); NO_BOX before
+    flag     uint8  bits 0-2 action, bits 3-4 signal fired, bits 5-6 trend (2-bit two's
+                    complement: 0 -> 0, 1 -> +1, 3 -> -1)
+
+plus per series the starting boxes ``up(C0)`` / ``dn(C0)`` (``ref``). Everything else is a
+function of these and is replayed on demand by :func:`derive_fields` /
+:meth:`PackedPanel.fields` (one sequential pass that rebuilds the columns from the box changes,
+counts signals and recomputes the trend-line anchors with the same helper the chart kernel
+uses). The event-log fields (arrays of length ``n``)::
 
     col      int32  column id, -1 before the first column
     dir      int8   +1 X, -1 O, 0 before the first column
@@ -23,15 +33,18 @@ Per-bar outputs (arrays of length ``n``)::
     csell    int32  sell signals since the most recent buy signal
     trend    int8   +1 POS, -1 NEG, 0 undefined (before the first signal)
     line     int32  active BSL (POS) / BRL (NEG) box index at the bar's column; NO_LINE if none
+    status   int8   1 bull confirmed, 2 bull correction, 3 bear confirmed, 4 bear correction
 
-Per-column outputs: direction, low box, high box, first bar, last bar that added a box.
+Per-column outputs (single series): direction, low box, high box, first bar, last bar that
+added a box.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numba as nb
@@ -53,17 +66,23 @@ __all__ = [
     "ACT_REV_O_TO_X",
     "ACT_REV_X_TO_O",
     "ACT_X",
+    "FIELD_CODES",
+    "FIELD_DTYPES",
     "NO_BOX",
     "NO_LINE",
     "PANEL_DTYPES",
     "Grid",
+    "PackedPanel",
     "SeriesResult",
     "build_panel",
+    "build_panel_packed",
     "build_series",
+    "derive_fields",
     "grid_bounds",
     "indices_of",
     "kernel_grid",
     "levels_of",
+    "packed_outputs",
     "panel_outputs",
     "price_range",
 ]
@@ -79,9 +98,42 @@ ACT_O: Final = 2
 ACT_REV_O_TO_X: Final = 3
 ACT_REV_X_TO_O: Final = 4
 
+FIELD_CODES: Final = {
+    "column": 0,
+    "direction": 1,
+    "box": 2,
+    "action": 3,
+    "boxes_added": 4,
+    "signal": 5,
+    "signal_fired": 6,
+    "consec_buys": 7,
+    "consec_sells": 8,
+    "trend": 9,
+    "trend_line": 10,
+    "status": 11,
+}
+"""Codes of the derivable per-bar fields (the order of :data:`PANEL_DTYPES`, then status)."""
+FIELD_DTYPES: Final = {
+    "column": np.int32,
+    "direction": np.int8,
+    "box": np.int32,
+    "action": np.int8,
+    "boxes_added": np.int32,
+    "signal": np.int8,
+    "signal_fired": np.int8,
+    "consec_buys": np.int32,
+    "consec_sells": np.int32,
+    "trend": np.int8,
+    "trend_line": np.int32,
+    "status": np.int8,
+}
+"""dtype of each derivable per-bar field."""
+
 _I32_MIN = np.int32(NO_BOX)
+_I32_HI = 2147483647
 _MAX_THREADS: Final = int(nb.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
 _INF = math.inf
+_TASKS_PER_THREAD: Final = 8  # symbol chunks per thread (load balance on a shared machine)
 
 SeriesResult = tuple[
     npt.NDArray[np.int32],  # col
@@ -131,7 +183,7 @@ def _find_dn(tab: Any, off: int, x: float) -> int:  # pragma: no cover - numba
     return lo + off
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")  # inlined: +8 % on the chart kernel
 def _walk_up(tab: Any, off: int, x: float, i: int) -> int:  # pragma: no cover - numba
     """max{j : L[j] <= x} given L[i] <= x: walk a few boxes, then search."""
     steps = 0
@@ -143,7 +195,7 @@ def _walk_up(tab: Any, off: int, x: float, i: int) -> int:  # pragma: no cover -
     return i
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")  # inlined: +8 % on the chart kernel
 def _walk_dn(tab: Any, off: int, x: float, i: int) -> int:  # pragma: no cover - numba
     """min{j : L[j] >= x} given L[i] >= x."""
     steps = 0
@@ -153,6 +205,45 @@ def _walk_dn(tab: Any, off: int, x: float, i: int) -> int:  # pragma: no cover -
         if steps == 8:
             return _find_dn(tab, off, x)
     return i
+
+
+@njit(cache=True, nogil=True)
+def _new_line(  # noqa: PLR0917  # pragma: no cover - numba
+    c_dir: Any,
+    c_low: Any,
+    c_high: Any,
+    old: int,
+    new: int,
+    la: int,
+    j: int,
+    k: int,
+) -> tuple[int, int]:
+    """Anchor column and level of the trend line that starts when the trend turns ``old -> new``.
+
+    First signal (``old == 0``): from the lowest O (POS) / highest X (NEG) column of 1..j-1.
+    Penetration: from the lowest O / highest X column after the old anchor ``la`` (or the
+    current column ``j`` at box ``k`` when there is none). Ties pick the most recent column.
+    """
+    c0 = 1 if old == 0 else la + 1
+    if new == 1:
+        best = _I32_HI
+        bc = -1
+        for c in range(c0, j):
+            if c_dir[c] == -1 and c_low[c] <= best:
+                best = c_low[c]
+                bc = c
+        if bc >= 0 or old == 0:
+            return bc, best - 1
+        return j, k - 1
+    best = -_I32_HI
+    bc = -1
+    for c in range(c0, j):
+        if c_dir[c] == 1 and c_high[c] >= best:
+            best = c_high[c]
+            bc = c
+    if bc >= 0 or old == 0:
+        return bc, best + 1
+    return j, k + 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,23 +262,15 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
     pmax: float,
     rev_boxes: int,
     eps: float,
-    o_col: Any,
-    o_dir: Any,
     o_box: Any,
-    o_act: Any,
-    o_add: Any,
-    o_sig: Any,
-    o_fired: Any,
-    o_cbuy: Any,
-    o_csell: Any,
-    o_trend: Any,
-    o_line: Any,
+    o_flag: Any,
     c_dir: Any,
     c_low: Any,
     c_high: Any,
     c_first: Any,
     c_last: Any,
-) -> int:
+) -> tuple[int, int, int]:
+    """Build one chart into the packed per-bar state; return (columns, up(C0), dn(C0))."""
     n = hi.shape[0]
     ncols = 0
     d = 0  # direction of the current column
@@ -195,54 +278,38 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
     have_ref = False
     up_at = -_INF  # price that fills a box upward (any price until the start box is set)
     dn_at = _INF  # price that fills a box downward
-    o_col_v = -1
     o_box_v = NO_BOX
-    o_line_v = NO_LINE
+    idle = 0  # flag of a bar without action: the trend bits only
     ref_up = 0
     ref_dn = 0
-    sig = 0
-    cbuy = 0
-    csell = 0
     trend = 0
     la = 0  # trend line anchor column
     lb = 0  # trend line level at the anchor column
     r = rev_boxes
     t0 = min(max(t_start, 0), n)
     for t in range(t0):
-        o_col[t] = -1
-        o_dir[t] = 0
         o_box[t] = _I32_MIN
-        o_act[t] = 0
-        o_add[t] = 0
-        o_sig[t] = 0
-        o_fired[t] = 0
-        o_cbuy[t] = 0
-        o_csell[t] = 0
-        o_trend[t] = 0
-        o_line[t] = _I32_MIN
+        o_flag[t] = 0
     for t in range(t0, n):
-        act = 0
-        add = 0
-        fired = 0
         h = hi[t]
         lw = lo[t]
         hu = h + eps * abs(h)
         ld = lw - eps * abs(lw)
         # a threshold is reached (False for NaN) and the bar is inside the table's range
         if (hu >= up_at or ld <= dn_at) and h <= pmax and lw >= pmin:
+            act = 0
+            fired = 0
             old = 0
             if d == 1:
                 if hu >= up_at:
                     old = k
                     k = _walk_up(tab, off, hu, k + 1)
-                    add = k - old
                     act = 1
                     c_high[ncols - 1] = k
                     c_last[ncols - 1] = t
                 elif ld <= dn_at:
                     old = k - 1
                     k = _walk_dn(tab, off, ld, k - r)
-                    add = old - k + 1
                     act = 4
                     d = -1
                     c_dir[ncols] = -1
@@ -251,19 +318,17 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
                     c_first[ncols] = t
                     c_last[ncols] = t
                     ncols += 1
-                    old = 2147483647
+                    old = _I32_HI
             elif d == -1:
                 if ld <= dn_at:
                     old = k
                     k = _walk_dn(tab, off, ld, k - 1)
-                    add = old - k
                     act = 2
                     c_low[ncols - 1] = k
                     c_last[ncols - 1] = t
                 elif hu >= up_at:
                     old = k + 1
                     k = _walk_up(tab, off, hu, k + r)
-                    add = k - old + 1
                     act = 3
                     d = 1
                     c_dir[ncols] = 1
@@ -272,7 +337,7 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
                     c_first[ncols] = t
                     c_last[ncols] = t
                     ncols += 1
-                    old = -2147483647
+                    old = -_I32_HI
             elif not have_ref:
                 c0 = ref[t]
                 if not (pmin <= c0 <= pmax):  # missing (NaN) close: mid of the bar
@@ -284,7 +349,6 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
                 have_ref = True
             elif hu >= up_at:
                 k = _walk_up(tab, off, hu, ref_up + 1)
-                add = k - ref_up
                 act = 1
                 d = 1
                 c_dir[0] = 1
@@ -293,10 +357,9 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
                 c_first[0] = t
                 c_last[0] = t
                 ncols = 1
-                old = -2147483647
+                old = -_I32_HI
             elif ld <= dn_at:
                 k = _walk_dn(tab, off, ld, ref_dn - 1)
-                add = ref_dn - k
                 act = 2
                 d = -1
                 c_dir[0] = -1
@@ -305,9 +368,10 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
                 c_first[0] = t
                 c_last[0] = t
                 ncols = 1
-                old = 2147483647
+                old = _I32_HI
             if act != 0:
                 j = ncols - 1
+                new_trend = trend
                 if d == 1:
                     up_at = tab[k + 1 - off]
                     dn_at = tab[k - r - off]
@@ -316,20 +380,9 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
                         if k > pt and old <= pt:
                             fired = 1
                     if trend == -1 and k >= lb - (j - la):
-                        # BRL penetrated: POS, BSL from the lowest O column of the decline
-                        best = 2147483647
-                        bc = -1
-                        for c in range(la + 1, j):
-                            if c_dir[c] == -1 and c_low[c] <= best:
-                                best = c_low[c]
-                                bc = c
-                        trend = 1
-                        if bc >= 0:
-                            la = bc
-                            lb = best - 1
-                        else:
-                            la = j
-                            lb = k - 1
+                        new_trend = 1  # BRL penetrated
+                    elif fired == 1 and trend == 0:
+                        new_trend = 1  # first signal: buy
                 else:
                     dn_at = tab[k - 1 - off]
                     up_at = tab[k + r - off]
@@ -338,63 +391,164 @@ def _build_one(  # noqa: PLR0917  # pragma: no cover - numba
                         if k < pb and old >= pb:
                             fired = -1
                     if trend == 1 and k <= lb + (j - la):
-                        # BSL penetrated: NEG, BRL from the highest X column of the rise
-                        best = -2147483647
-                        bc = -1
-                        for c in range(la + 1, j):
-                            if c_dir[c] == 1 and c_high[c] >= best:
-                                best = c_high[c]
-                                bc = c
-                        trend = -1
-                        if bc >= 0:
-                            la = bc
-                            lb = best + 1
-                        else:
-                            la = j
-                            lb = k + 1
-                if fired == 1:
-                    sig = 1
-                    cbuy += 1
-                    csell = 0
-                    if trend == 0:
-                        best = 2147483647
-                        bc = -1
-                        for c in range(1, j):
-                            if c_dir[c] == -1 and c_low[c] <= best:
-                                best = c_low[c]
-                                bc = c
-                        trend = 1
-                        la = bc
-                        lb = best - 1
-                elif fired == -1:
-                    sig = -1
-                    csell += 1
-                    cbuy = 0
-                    if trend == 0:
-                        best = -2147483647
-                        bc = -1
-                        for c in range(1, j):
-                            if c_dir[c] == 1 and c_high[c] >= best:
-                                best = c_high[c]
-                                bc = c
-                        trend = -1
-                        la = bc
-                        lb = best + 1
-                o_col_v = ncols - 1
+                        new_trend = -1  # BSL penetrated
+                    elif fired == -1 and trend == 0:
+                        new_trend = -1  # first signal: sell
+                if new_trend != trend:
+                    la, lb = _new_line(c_dir, c_low, c_high, trend, new_trend, la, j, k)
+                    trend = new_trend
+                    idle = (trend & 3) << 5
                 o_box_v = k
-                o_line_v = lb + (j - la) if trend == 1 else lb - (j - la)
-        o_col[t] = o_col_v
-        o_dir[t] = d
+                o_box[t] = k
+                o_flag[t] = act | ((fired & 3) << 3) | idle
+                continue
         o_box[t] = o_box_v
-        o_act[t] = act
-        o_add[t] = add
-        o_sig[t] = sig
-        o_fired[t] = fired
-        o_cbuy[t] = cbuy
-        o_csell[t] = csell
-        o_trend[t] = trend
-        o_line[t] = o_line_v if trend != 0 else _I32_MIN
-    return ncols
+        o_flag[t] = idle
+    return ncols, ref_up, ref_dn
+
+
+@njit(cache=True, nogil=True)
+def _replay(  # noqa: PLR0917  # pragma: no cover - numba
+    box: Any,
+    flag: Any,
+    ref_up: int,
+    ref_dn: int,
+    w0: int,
+    o_col: Any,
+    o_dir: Any,
+    o_box: Any,
+    o_act: Any,
+    o_add: Any,
+    o_sig: Any,
+    o_fired: Any,
+    o_cbuy: Any,
+    o_csell: Any,
+    o_trend: Any,
+    o_line: Any,
+    o_status: Any,
+    c_dir: Any,
+    c_low: Any,
+    c_high: Any,
+) -> None:
+    """Replay one series' packed state and write the event-log fields of bars ``t >= w0``.
+
+    Bar ``t`` goes to position ``t - w0`` of each output (order of :data:`FIELD_CODES`); an
+    output of length 0 is not wanted and skipped. ``c_*`` are per-column scratch arrays.
+    """
+    n = box.shape[0]
+    w_col = o_col.shape[0] > 0
+    w_dir = o_dir.shape[0] > 0
+    w_box = o_box.shape[0] > 0
+    w_act = o_act.shape[0] > 0
+    w_add = o_add.shape[0] > 0
+    w_sig = o_sig.shape[0] > 0
+    w_fired = o_fired.shape[0] > 0
+    w_cbuy = o_cbuy.shape[0] > 0
+    w_csell = o_csell.shape[0] > 0
+    w_trend = o_trend.shape[0] > 0
+    w_line = o_line.shape[0] > 0
+    w_status = o_status.shape[0] > 0
+    j = -1
+    d = 0
+    pk = 0
+    sig = 0
+    cbuy = 0
+    csell = 0
+    trend = 0
+    la = 0
+    lb = 0
+    line = NO_LINE
+    status = 0
+    for t in range(n):
+        f = int(flag[t])
+        a = f & 7
+        k = box[t]
+        add = 0
+        fired = 0
+        if a != 0:
+            if j < 0:
+                j = 0
+                if a == 1:
+                    d = 1
+                    add = k - ref_up
+                    c_low[0] = ref_up + 1
+                    c_high[0] = k
+                else:
+                    d = -1
+                    add = ref_dn - k
+                    c_high[0] = ref_dn - 1
+                    c_low[0] = k
+                c_dir[0] = d
+            elif a == 1:
+                add = k - pk
+                c_high[j] = k
+            elif a == 2:
+                add = pk - k
+                c_low[j] = k
+            elif a == 3:
+                j += 1
+                d = 1
+                add = k - pk
+                c_dir[j] = 1
+                c_low[j] = pk + 1
+                c_high[j] = k
+            else:
+                j += 1
+                d = -1
+                add = pk - k
+                c_dir[j] = -1
+                c_high[j] = pk - 1
+                c_low[j] = k
+            pk = k
+            fc = (f >> 3) & 3
+            fired = fc - 4 * (fc >> 1)
+            if fired == 1:
+                sig = 1
+                cbuy += 1
+                csell = 0
+            elif fired == -1:
+                sig = -1
+                csell += 1
+                cbuy = 0
+            tc = (f >> 5) & 3
+            tr = tc - 4 * (tc >> 1)
+            if tr != trend:
+                la, lb = _new_line(c_dir, c_low, c_high, trend, tr, la, j, k)
+                trend = tr
+            if trend == 1:
+                line = lb + (j - la)
+            elif trend == -1:
+                line = lb - (j - la)
+            if sig == 1:
+                status = 1 if d == 1 else 2
+            elif sig == -1:
+                status = 3 if d == -1 else 4
+        if t >= w0:
+            i = t - w0
+            if w_col:
+                o_col[i] = j
+            if w_dir:
+                o_dir[i] = d
+            if w_box:
+                o_box[i] = k
+            if w_act:
+                o_act[i] = a
+            if w_add:
+                o_add[i] = add
+            if w_sig:
+                o_sig[i] = sig
+            if w_fired:
+                o_fired[i] = fired
+            if w_cbuy:
+                o_cbuy[i] = cbuy
+            if w_csell:
+                o_csell[i] = csell
+            if w_trend:
+                o_trend[i] = trend
+            if w_line:
+                o_line[i] = line
+            if w_status:
+                o_status[i] = status
 
 
 @njit(cache=True, nogil=True)
@@ -437,21 +591,54 @@ def _finite_max(*arrays: npt.NDArray[np.float64]) -> float | None:
     return max(vals) if vals else None
 
 
-def _alloc_bars(n: int) -> list[npt.NDArray[Any]]:
-    i32, i8 = np.int32, np.int8
-    return [
-        np.empty(n, i32),
-        np.empty(n, i8),
-        np.empty(n, i32),
-        np.empty(n, i8),
-        np.empty(n, i32),
-        np.empty(n, i8),
-        np.empty(n, i8),
-        np.empty(n, i32),
-        np.empty(n, i32),
-        np.empty(n, i8),
-        np.empty(n, i32),
-    ]
+def _code(field: str) -> int:
+    try:
+        return FIELD_CODES[field]
+    except KeyError:
+        raise ValueError(f"unknown P&F field {field!r}; valid: {list(FIELD_CODES)}") from None
+
+
+def _alloc_fields(
+    names: Sequence[str], lead: tuple[int, ...], width: int
+) -> tuple[list[npt.NDArray[Any]], dict[str, npt.NDArray[Any]]]:
+    """Allocate outputs in :data:`FIELD_CODES` order: wanted ``lead + (width,)``, others empty."""
+    wanted = {name: np.empty((*lead, width), FIELD_DTYPES[name]) for name in names}
+    outs = [wanted.get(f, np.empty((*lead, 0), dt)) for f, dt in FIELD_DTYPES.items()]
+    return outs, wanted
+
+
+def derive_fields(
+    box: npt.NDArray[np.int32],
+    flag: npt.NDArray[np.uint8],
+    ref_up: int,
+    ref_dn: int,
+    names: Sequence[str],
+) -> dict[str, npt.NDArray[Any]]:
+    """Event-log fields of one series from its packed state (see the module docstring).
+
+    Parameters
+    ----------
+    box, flag
+        Packed per-bar state of the series (from the chart kernel).
+    ref_up, ref_dn
+        The series' starting boxes ``up(C0)`` and ``dn(C0)``.
+    names
+        Names of :data:`FIELD_CODES`.
+
+    Returns
+    -------
+    dict
+        Name -> array of length ``n`` and dtype :data:`FIELD_DTYPES` ``[name]``.
+    """
+    for name in names:
+        _code(name)
+    n = box.shape[0]
+    outs, wanted = _alloc_fields(names, (), n)
+    if n:
+        m = max(n, 1)
+        scratch = (np.empty(m, np.int8), np.empty(m, np.int32), np.empty(m, np.int32))
+        _replay(box, flag, ref_up, ref_dn, 0, *outs, *scratch)  # type: ignore[call-arg]
+    return wanted
 
 
 def build_series(
@@ -494,7 +681,8 @@ def build_series(
     lo = np.ascontiguousarray(low, dtype=np.float64)
     rf = np.ascontiguousarray(ref, dtype=np.float64)
     n = hi.shape[0]
-    bars = _alloc_bars(n)
+    box = np.empty(n, np.int32)
+    flag = np.empty(n, np.uint8)
     m = max(n, 1)
     cols = [
         np.empty(m, np.int8),
@@ -512,23 +700,13 @@ def build_series(
             price_max=_finite_max(hi, rf),
         )
     tab, off, pmin, pmax = grid
-    ncols = int(
-        _build_one(
-            hi,
-            lo,
-            rf,
-            start,
-            tab,
-            off,
-            pmin,
-            pmax,
-            reversal,
-            eps,
-            *bars,
-            *cols,
-        )
+    ncols, ref_up, ref_dn = _build_one(
+        hi, lo, rf, start, tab, off, pmin, pmax, reversal, eps, box, flag, *cols
     )
-    trimmed = [c[:ncols].copy() for c in cols]
+    names = list(FIELD_CODES)[:11]
+    fields = derive_fields(box, flag, ref_up, ref_dn, [f for f in names if f != "box"])
+    bars = [box if name == "box" else fields[name] for name in names]
+    trimmed = [c[: int(ncols)].copy() for c in cols]
     return (*bars, *trimmed)  # type: ignore[return-value]
 
 
@@ -552,26 +730,19 @@ def _panel_range(  # noqa: PLR0917  # pragma: no cover - numba
     eps: float,
     s0: int,
     s1: int,
-    o_col: Any,
-    o_dir: Any,
     o_box: Any,
-    o_act: Any,
-    o_add: Any,
-    o_sig: Any,
-    o_fired: Any,
-    o_cbuy: Any,
-    o_csell: Any,
-    o_trend: Any,
-    o_line: Any,
+    o_flag: Any,
+    o_ref: Any,
 ) -> None:
     n = hi.shape[1]
-    c_dir = np.empty(n, np.int8)
-    c_low = np.empty(n, np.int32)
-    c_high = np.empty(n, np.int32)
-    c_first = np.empty(n, np.int32)
-    c_last = np.empty(n, np.int32)
+    m = max(n, 1)
+    c_dir = np.empty(m, np.int8)
+    c_low = np.empty(m, np.int32)
+    c_high = np.empty(m, np.int32)
+    c_first = np.empty(m, np.int32)
+    c_last = np.empty(m, np.int32)
     for s in range(s0, s1):
-        _build_one(
+        _, ref_up, ref_dn = _build_one(
             hi[s],
             lo[s],
             ref[s],
@@ -582,23 +753,16 @@ def _panel_range(  # noqa: PLR0917  # pragma: no cover - numba
             pmaxs[s],
             rev_boxes,
             eps,
-            o_col[s],
-            o_dir[s],
             o_box[s],
-            o_act[s],
-            o_add[s],
-            o_sig[s],
-            o_fired[s],
-            o_cbuy[s],
-            o_csell[s],
-            o_trend[s],
-            o_line[s],
+            o_flag[s],
             c_dir,
             c_low,
             c_high,
             c_first,
             c_last,
         )
+        o_ref[s, 0] = ref_up
+        o_ref[s, 1] = ref_dn
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -616,17 +780,9 @@ def _panel_prange(  # noqa: PLR0917  # pragma: no cover - numba
     rev_boxes: int,
     eps: float,
     nchunks: int,
-    o_col: Any,
-    o_dir: Any,
     o_box: Any,
-    o_act: Any,
-    o_add: Any,
-    o_sig: Any,
-    o_fired: Any,
-    o_cbuy: Any,
-    o_csell: Any,
-    o_trend: Any,
-    o_line: Any,
+    o_flag: Any,
+    o_ref: Any,
 ) -> None:
     m = hi.shape[0]
     for c in prange(nchunks):
@@ -645,18 +801,186 @@ def _panel_prange(  # noqa: PLR0917  # pragma: no cover - numba
             eps,
             (m * c) // nchunks,
             (m * (c + 1)) // nchunks,
-            o_col,
-            o_dir,
             o_box,
-            o_act,
-            o_add,
-            o_sig,
-            o_fired,
-            o_cbuy,
-            o_csell,
-            o_trend,
-            o_line,
+            o_flag,
+            o_ref,
         )
+
+
+@njit(cache=True, nogil=True)
+def _derive_range(  # noqa: PLR0917  # pragma: no cover - numba
+    box: Any,
+    flag: Any,
+    ref: Any,
+    s0: int,
+    s1: int,
+    w0: int,
+    o_col: Any,
+    o_dir: Any,
+    o_box: Any,
+    o_act: Any,
+    o_add: Any,
+    o_sig: Any,
+    o_fired: Any,
+    o_cbuy: Any,
+    o_csell: Any,
+    o_trend: Any,
+    o_line: Any,
+    o_status: Any,
+) -> None:
+    n = box.shape[1]
+    m = max(n, 1)
+    c_dir = np.empty(m, np.int8)
+    c_low = np.empty(m, np.int32)
+    c_high = np.empty(m, np.int32)
+    for s in range(s0, s1):
+        _replay(
+            box[s],
+            flag[s],
+            ref[s, 0],
+            ref[s, 1],
+            w0,
+            o_col[s],
+            o_dir[s],
+            o_box[s],
+            o_act[s],
+            o_add[s],
+            o_sig[s],
+            o_fired[s],
+            o_cbuy[s],
+            o_csell[s],
+            o_trend[s],
+            o_line[s],
+            o_status[s],
+            c_dir,
+            c_low,
+            c_high,
+        )
+
+
+def _threads(threads: int | None, m: int) -> int:
+    nthreads = int(threads) if threads else _MAX_THREADS
+    return max(1, min(nthreads, max(m, 1)))
+
+
+def _run_chunks(run: Callable[[int, int], None], m: int, nthreads: int) -> None:
+    """Call ``run(s0, s1)`` over chunks of the ``m`` symbols on ``nthreads`` threads.
+
+    With more than one thread the symbols are cut into ``_TASKS_PER_THREAD`` chunks per thread
+    that the pool hands out as threads free up, so a thread that the OS slows down does not
+    hold up the rest.
+    """
+    if nthreads <= 1 or m <= 1:
+        run(0, m)
+        return
+    nchunks = min(m, nthreads * _TASKS_PER_THREAD)
+    bounds = [(m * c) // nchunks for c in range(nchunks + 1)]
+    with ThreadPoolExecutor(max_workers=nthreads) as pool:
+        futures = [pool.submit(run, bounds[c], bounds[c + 1]) for c in range(nchunks)]
+        for f in futures:
+            f.result()
+
+
+@dataclass(frozen=True, eq=False)
+class PackedPanel:
+    """Packed per-bar state of many charts (see the module docstring).
+
+    Attributes
+    ----------
+    box
+        ``(symbols, bars)`` int32: current column's extreme box, :data:`NO_BOX` before.
+    flag
+        ``(symbols, bars)`` uint8: action, signal fired and trend bits.
+    ref
+        ``(symbols, 2)`` int32: starting boxes ``up(C0)``, ``dn(C0)`` of each series.
+    """
+
+    box: npt.NDArray[np.int32]
+    flag: npt.NDArray[np.uint8]
+    ref: npt.NDArray[np.int32]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(symbols, bars)``."""
+        m, n = self.box.shape
+        return int(m), int(n)
+
+    def fields(
+        self,
+        names: Sequence[str],
+        *,
+        start: int = 0,
+        threads: int | None = None,
+        out: dict[str, npt.NDArray[Any]] | None = None,
+    ) -> dict[str, npt.NDArray[Any]]:
+        """Derive event-log fields for bars ``start..`` of every symbol in one replay.
+
+        Parameters
+        ----------
+        names
+            Names of :data:`FIELD_CODES`.
+        start
+            First bar position written (earlier bars are replayed, not written).
+        threads
+            Threads to use (default: numba's thread count).
+        out
+            Name -> C-contiguous ``(symbols, bars - start)`` array of dtype
+            :data:`FIELD_DTYPES` ``[name]`` to fill instead of allocating (for some or all of
+            ``names``).
+
+        Returns
+        -------
+        dict
+            Name -> ``(symbols, bars - start)`` C-contiguous array.
+        """
+        for name in names:
+            _code(name)
+        m, n = self.shape
+        w0 = min(max(int(start), 0), n)
+        outs, wanted = _alloc_fields([f for f in names if f not in (out or {})], (m,), n - w0)
+        for name, arr in (out or {}).items():
+            _code(name)
+            shape, dtype = (m, n - w0), FIELD_DTYPES[name]
+            if arr.shape != shape or arr.dtype != dtype or not arr.flags.c_contiguous:
+                raise ValueError(
+                    f"out[{name!r}] must be a C-contiguous {shape} {np.dtype(dtype)} array, "
+                    f"got {arr.shape} {arr.dtype}"
+                )
+            outs[FIELD_CODES[name]] = arr
+            wanted[name] = arr
+        if m and n - w0:
+            box, flag, ref = self.box, self.flag, self.ref
+            _run_chunks(
+                lambda s0, s1: _derive_range(box, flag, ref, s0, s1, w0, *outs),
+                m,
+                _threads(threads, m),
+            )
+        return {name: wanted[name] for name in names}
+
+    def field(self, name: str, *, start: int = 0, threads: int | None = None) -> Any:
+        """Derive one event-log field (see :meth:`fields`); ``(symbols, bars - start)``."""
+        return self.fields([name], start=start, threads=threads)[name]
+
+    def last(self, *, threads: int | None = None) -> dict[str, npt.NDArray[Any]]:
+        """Every field's value on the last bar, per symbol (one replay, nothing per bar kept).
+
+        Returns
+        -------
+        dict
+            Field name -> ``(symbols,)`` array of the field's dtype (empty without bars).
+        """
+        m, n = self.shape
+        if n == 0:
+            return {f: np.empty(m, dt) for f, dt in FIELD_DTYPES.items()}
+        got = self.fields(list(FIELD_CODES), start=n - 1, threads=threads)
+        return {f: a[:, 0] for f, a in got.items()}
+
+
+def packed_outputs(m: int, n: int) -> PackedPanel:
+    """Allocate the packed outputs of ``m`` series of ``n`` bars (reusable through ``out=``)."""
+    return PackedPanel(
+        np.empty((m, n), np.int32), np.empty((m, n), np.uint8), np.zeros((m, 2), np.int32)
+    )
 
 
 PanelResult = list[npt.NDArray[Any]]
@@ -673,7 +997,7 @@ PANEL_DTYPES: Final = (
     np.int8,
     np.int32,
 )
-"""dtypes of the 11 per-bar outputs, in order (see the module docstring)."""
+"""dtypes of the 11 per-bar outputs of :func:`build_panel`, in order (see the module docstring)."""
 
 
 def panel_outputs(m: int, n: int) -> PanelResult:
@@ -681,7 +1005,7 @@ def panel_outputs(m: int, n: int) -> PanelResult:
     return [np.empty((m, n), dt) for dt in PANEL_DTYPES]
 
 
-def build_panel(
+def build_panel_packed(
     high: npt.NDArray[np.float64],
     low: npt.NDArray[np.float64],
     ref: npt.NDArray[np.float64],
@@ -694,9 +1018,9 @@ def build_panel(
     threads: int | None = None,
     backend: str = "pool",
     grids: Sequence[Grid] | None = None,
-    out: PanelResult | None = None,
-) -> PanelResult:
-    """Build many charts at once.
+    out: PackedPanel | None = None,
+) -> PackedPanel:
+    """Build many charts at once into their packed per-bar state.
 
     Parameters
     ----------
@@ -718,12 +1042,12 @@ def build_panel(
     grids
         One :func:`kernel_grid` per symbol (e.g. per-symbol ATR boxes).
     out
-        Preallocated outputs from :func:`panel_outputs` to fill instead of allocating.
+        Preallocated outputs from :func:`packed_outputs` to fill instead of allocating.
 
     Returns
     -------
-    list of numpy.ndarray
-        The 11 per-bar arrays of the module docstring, each ``(symbols, bars)`` C-contiguous.
+    PackedPanel
+        The packed state; :meth:`PackedPanel.field` derives any event-log field.
     """
     hi = np.ascontiguousarray(high, dtype=np.float64)
     lo = np.ascontiguousarray(low, dtype=np.float64)
@@ -757,34 +1081,96 @@ def build_panel(
         pmins = np.array([g[2] for g in grids], np.float64)
         pmaxs = np.array([g[3] for g in grids], np.float64)
     st = np.ascontiguousarray(starts, dtype=np.int64)
+    res = out if out is not None else packed_outputs(m, n)
+    if (
+        res.box.shape != (m, n)
+        or res.box.dtype != np.int32
+        or res.flag.shape != (m, n)
+        or res.flag.dtype != np.uint8
+        or res.ref.shape != (m, 2)
+        or res.ref.dtype != np.int32
+        or not (res.box.flags.c_contiguous and res.flag.flags.c_contiguous)
+    ):
+        raise ValueError("out must be packed_outputs(symbols, bars)")
+    if m == 0 or n == 0:
+        return res
+    nthreads = _threads(threads, m)
+    args = (hi, lo, rf, st, tabs, tab_lo, tab_hi, offs, pmins, pmaxs, reversal, eps)
+    o_box, o_flag, o_ref = res.box, res.flag, res.ref
+    if backend == "prange":
+        previous = nb.get_num_threads()
+        nb.set_num_threads(min(nthreads, _MAX_THREADS))
+        try:
+            _panel_prange(*args, nthreads, o_box, o_flag, o_ref)
+        finally:
+            nb.set_num_threads(previous)
+        return res
+    _run_chunks(
+        lambda s0, s1: _panel_range(*args, s0, s1, o_box, o_flag, o_ref),
+        m,
+        nthreads,
+    )
+    return res
+
+
+def build_panel(
+    high: npt.NDArray[np.float64],
+    low: npt.NDArray[np.float64],
+    ref: npt.NDArray[np.float64],
+    starts: npt.NDArray[np.int64],
+    *,
+    kind: int,
+    params: npt.NDArray[np.float64],
+    reversal: int,
+    eps: float,
+    threads: int | None = None,
+    backend: str = "pool",
+    grids: Sequence[Grid] | None = None,
+    out: PanelResult | None = None,
+) -> PanelResult:
+    """Build many charts at once and expand all 11 event-log fields.
+
+    :func:`build_panel_packed` followed by :meth:`PackedPanel.field` for every field; prefer
+    the packed form when only some fields are needed.
+
+    Parameters
+    ----------
+    high, low, ref, starts, kind, params, reversal, eps, threads, backend, grids
+        As in :func:`build_panel_packed`.
+    out
+        Preallocated outputs from :func:`panel_outputs` to fill instead of allocating.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        The 11 per-bar arrays of the module docstring (col .. line), each ``(symbols, bars)``
+        C-contiguous.
+    """
+    m, n = np.shape(high)
     outs = out if out is not None else panel_outputs(m, n)
     if len(outs) != len(PANEL_DTYPES) or any(
         o.shape != (m, n) or o.dtype != dt or not o.flags.c_contiguous
         for o, dt in zip(outs, PANEL_DTYPES, strict=True)
     ):
         raise ValueError("out must be the arrays of panel_outputs(symbols, bars)")
-    nthreads = int(threads) if threads else _MAX_THREADS
-    nthreads = max(1, min(nthreads, max(m, 1)))
-    if m == 0 or n == 0:
-        return outs
-    args = (hi, lo, rf, st, tabs, tab_lo, tab_hi, offs, pmins, pmaxs, reversal, eps)
-    if backend == "prange":
-        previous = nb.get_num_threads()
-        nb.set_num_threads(min(nthreads, _MAX_THREADS))
-        try:
-            _panel_prange(*args, nthreads, *outs)
-        finally:
-            nb.set_num_threads(previous)
-        return outs
-    if nthreads == 1:
-        _panel_range(*args, 0, m, *outs)
-        return outs
-    bounds = [(m * c) // nthreads for c in range(nthreads + 1)]
-    with ThreadPoolExecutor(max_workers=nthreads) as pool:
-        futures = [
-            pool.submit(_panel_range, *args, bounds[c], bounds[c + 1], *outs)
-            for c in range(nthreads)
-        ]
-        for f in futures:
-            f.result()
+    packed = build_panel_packed(
+        high,
+        low,
+        ref,
+        starts,
+        kind=kind,
+        params=params,
+        reversal=reversal,
+        eps=eps,
+        threads=threads,
+        backend=backend,
+        grids=grids,
+        out=PackedPanel(outs[2], np.empty((m, n), np.uint8), np.zeros((m, 2), np.int32)),
+    )
+    names = [f for f in list(FIELD_CODES)[:11] if f != "box"]
+    packed.fields(
+        names,
+        threads=threads,
+        out={f: o for f, o in zip(FIELD_CODES, outs, strict=False) if f != "box"},
+    )
     return outs
