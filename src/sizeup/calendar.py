@@ -1,7 +1,7 @@
 """NYSE (XNYS) session calendar: sessions, period boundaries and as-of alignment.
 
 The calendar comes from :mod:`exchange_calendars` (``XNYS``) and is built once per process for a
-fixed range (1950-01-03 to the end of next year). Everything here works on *sessions*
+fixed range (1927-01-03 to the end of next year). Everything here works on *sessions*
 (midnight-normalised, timezone-naive :class:`pandas.Timestamp`), which is how daily bars are
 indexed in the store.
 
@@ -23,16 +23,19 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from sizeup.errors import DataError
-from sizeup.types import DateLike
 
 if TYPE_CHECKING:
     from exchange_calendars import ExchangeCalendar
+
+DateLike: TypeAlias = str | pd.Timestamp
+"""Anything :func:`pandas.Timestamp` accepts as a date (same as :data:`sizeup.types.DateLike`;
+repeated because calendar and types are independent modules of one layer)."""
 
 __all__ = [
     "CALENDAR_END",
@@ -53,7 +56,7 @@ __all__ = [
 Frequency = Literal["W", "M", "Q", "H", "Y"]
 """Calendar period: week, month, quarter, half-year, year."""
 
-CALENDAR_START = pd.Timestamp("1950-01-03")
+CALENDAR_START = pd.Timestamp("1927-01-03")
 """First session the calendar covers."""
 
 CALENDAR_END = pd.Timestamp(pd.Timestamp.today().year + 1, 12, 31)
@@ -168,7 +171,7 @@ def period_key(dates: pd.DatetimeIndex | Sequence[pd.Timestamp], freq: Frequency
     DataError
         ``freq`` is not one of W, M, Q, H, Y.
     """
-    idx = pd.DatetimeIndex(dates)
+    idx = pd.DatetimeIndex(list(dates) if not isinstance(dates, pd.DatetimeIndex) else dates)
     if freq == "W":
         days = (idx.values.astype("datetime64[D]") - np.datetime64("1970-01-05", "D")).astype(
             np.int64
@@ -191,10 +194,8 @@ def _boundaries(index: pd.DatetimeIndex, freq: Frequency, last: bool) -> pd.Date
     if len(index) == 0:
         return pd.DatetimeIndex([])
     key = period_key(index, freq)
-    if last:
-        mask = np.append(key[1:] != key[:-1], True)
-    else:
-        mask = np.insert(key[1:] != key[:-1], 0, True)
+    change = key[1:] != key[:-1]
+    mask = np.append(change, True) if last else np.insert(change, 0, True)
     return pd.DatetimeIndex(index[mask])
 
 
@@ -223,7 +224,8 @@ def period_ends(
         One session per period, ascending.
     """
     e = _ts(end, "end")
-    allsess = sessions(start, min(e + pd.Timedelta(days=400), CALENDAR_END))
+    s = max(_ts(start, "start"), CALENDAR_START)
+    allsess = sessions(s, min(e + pd.Timedelta(days=400), CALENDAR_END))
     ends = _boundaries(allsess, freq, last=True)
     done = ends[ends <= e]
     upto = allsess[allsess <= e]
@@ -231,7 +233,7 @@ def period_ends(
         return done
     if len(done) and done[-1] == upto[-1]:
         return done
-    return done.append(pd.DatetimeIndex([upto[-1]]))
+    return pd.DatetimeIndex(done.append(pd.DatetimeIndex([upto[-1]])))
 
 
 def period_starts(start: DateLike, end: DateLike, freq: Frequency) -> pd.DatetimeIndex:
@@ -240,7 +242,7 @@ def period_starts(start: DateLike, end: DateLike, freq: Frequency) -> pd.Datetim
 
 
 def nth_session_of_year(year: int, n: int) -> pd.Timestamp:
-    """The ``n``-th (1-based) XNYS session of ``year``.
+    """Return the ``n``-th (1-based) XNYS session of ``year``.
 
     Raises
     ------
@@ -278,7 +280,7 @@ def asof_values(
         Index ``dates``, the columns of ``data`` (a Series becomes one column).
     """
     frame = data.to_frame() if isinstance(data, pd.Series) else data
-    target = pd.DatetimeIndex(dates)
+    target = pd.DatetimeIndex(list(dates) if not isinstance(dates, pd.DatetimeIndex) else dates)
     values = frame.to_numpy(dtype=float)
     idx = pd.DatetimeIndex(frame.index)
     n, m = values.shape

@@ -151,9 +151,25 @@ def _day(value: object) -> str:
 
 def _register_commands() -> None:
     """Add the command modules' commands to the root app."""
-    from sizeup import cli_claims, cli_fetch, cli_monitor, cli_pnf, cli_report, cli_screen
+    from sizeup import (
+        cli_claims,
+        cli_fetch,
+        cli_import,
+        cli_monitor,
+        cli_pnf,
+        cli_report,
+        cli_screen,
+    )
 
-    for module in (cli_fetch, cli_monitor, cli_report, cli_pnf, cli_claims, cli_screen):
+    for module in (
+        cli_import,
+        cli_fetch,
+        cli_monitor,
+        cli_report,
+        cli_pnf,
+        cli_claims,
+        cli_screen,
+    ):
         module.register(app)
 
 

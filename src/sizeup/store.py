@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import duckdb
 import numpy as np
@@ -271,9 +271,10 @@ class Store:
         for k in keys:
             col_codes, uniques = pd.factorize(frame[k], use_na_sentinel=False)
             codes = codes * max(len(uniques), 1) + col_codes
-        order = np.argsort(codes, kind="stable")
-        codes = codes[order]
-        frame = frame.take(order).reset_index(drop=True)
+        if len(codes) > 1 and bool((codes[1:] < codes[:-1]).any()):
+            order = np.argsort(codes, kind="stable")
+            codes = codes[order]
+            frame = frame.take(order).reset_index(drop=True)
         table = pa.Table.from_pandas(frame, preserve_index=False)
         starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
         stops = np.r_[starts[1:], len(frame)]
@@ -346,7 +347,7 @@ class Store:
 
     def _read_table(self, path: Path) -> pa.Table:
         try:
-            return pq.read_table(path)
+            return pq.read_table(path, use_threads=False)  # partitions are read in parallel
         except (OSError, pa.ArrowException) as exc:
             raise StoreError(f"cannot read {path}: {exc}") from exc
 
@@ -537,14 +538,9 @@ class Store:
             return pd.DataFrame(
                 columns=["symbol", "source", "rows", "first", "last", "has_ohlc", "preferred"]
             )
-        listing = [str(p) for p in files]
-        sql = """
-            SELECT symbol, source, count(*) AS rows, min(date) AS first, max(date) AS last,
-                   count(open) > 0 AND count(high) > 0 AND count(low) > 0 AS has_ohlc
-            FROM read_parquet(?, union_by_name=true) GROUP BY symbol, source
-        """
-        with duckdb.connect() as con:
-            frame = con.execute(sql, [listing]).df()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            stats = list(pool.map(_bars_file_stats, files))
+        frame = pd.DataFrame(stats)
         frame = frame.sort_values(
             ["symbol", "has_ohlc", "last", "rows", "source"],
             ascending=[True, False, False, False, True],
@@ -633,14 +629,32 @@ class Store:
         Each column comes from a single source (see :meth:`bars`); dates are the union of the
         symbols' dates, missing values are NaN.
         """
-        tidy = self.bars(symbols, start=start, end=end, source=source)
-        if tidy.empty:
+        if source is not None:
+            tidy = self.bars(symbols, start=start, end=end, source=source)
+            return _pivot(tidy, field, symbols)
+        pref = self.sources(symbols)
+        if pref.empty:
             return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
-        wide = tidy.pivot(index="date", columns="symbol", values=field)
-        wide.columns.name = None
-        if symbols is not None:
-            wide = wide.reindex(columns=[s for s in symbols if s in wide.columns])
-        return wide.sort_index()
+        multi = set(pref.loc[pref.duplicated("symbol", keep=False), "symbol"])
+        single = pref[pref["preferred"] & ~pref["symbol"].isin(multi)]
+        paths = [self.partition_path("bars", [r.source, r.symbol]) for r in single.itertuples()]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            columns = list(pool.map(lambda p: _read_date_value(p, field), paths))
+        names = [str(s) for s in single["symbol"]]
+        if multi:
+            spliced = _pivot(self.bars(sorted(multi), start=start, end=end), field, None)
+            for name in spliced.columns:
+                col = spliced[name].dropna()
+                columns.append((col.index.to_numpy(dtype="datetime64[ns]"), col.to_numpy()))
+                names.append(str(name))
+        wide = _assemble(columns, names)
+        if start is not None:
+            wide = wide[wide.index >= pd.Timestamp(start)]
+        if end is not None:
+            wide = wide[wide.index <= pd.Timestamp(end)]
+        wide = wide.dropna(how="all")
+        order = list(symbols) if symbols is not None else sorted(names)
+        return wide.reindex(columns=[s for s in order if s in wide.columns])
 
     def series(
         self,
@@ -835,6 +849,67 @@ def _conform(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
         else:
             out[name] = pd.to_numeric(col).astype("Int64")
     return out
+
+
+def _bars_file_stats(path: Path) -> dict[str, Any]:
+    """Rows, date range and OHLC presence of one bars file, from its Parquet footer."""
+    meta = pq.ParquetFile(path).metadata
+    names = [meta.schema.column(i).name for i in range(meta.num_columns)]
+    first: Any = None
+    last: Any = None
+    nulls = dict.fromkeys(("open", "high", "low"), 0)
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        for i, name in enumerate(names):
+            st = group.column(i).statistics
+            if st is None:
+                if name in nulls:
+                    nulls[name] = meta.num_rows
+                continue
+            if name == "date" and st.has_min_max:
+                first = st.min if first is None else min(first, st.min)
+                last = st.max if last is None else max(last, st.max)
+            if name in nulls:
+                nulls[name] += st.null_count if st.has_null_count else group.num_rows
+    rows = meta.num_rows
+    return {
+        "symbol": unquote(path.stem),
+        "source": unquote(path.parent.name),
+        "rows": rows,
+        "first": pd.Timestamp(first) if first is not None else pd.NaT,
+        "last": pd.Timestamp(last) if last is not None else pd.NaT,
+        "has_ohlc": rows > 0 and all(n < rows for n in nulls.values()),
+    }
+
+
+def _read_date_value(path: Path, field: str) -> tuple[np.ndarray, np.ndarray]:
+    table = pq.read_table(path, columns=["date", field], use_threads=False)
+    dates = table.column("date").to_numpy().astype("datetime64[ns]")
+    values = table.column(field).to_numpy(zero_copy_only=False).astype(float)
+    return dates, values
+
+
+def _assemble(
+    columns: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence[str]
+) -> pd.DataFrame:
+    """Align per-symbol (dates, values) arrays on the union of dates."""
+    if not columns:
+        return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
+    index = np.unique(np.concatenate([d for d, _ in columns]))
+    out = np.full((len(index), len(columns)), np.nan)
+    for j, (dates, values) in enumerate(columns):
+        out[np.searchsorted(index, dates), j] = values
+    return pd.DataFrame(out, index=pd.DatetimeIndex(index, name="date"), columns=list(names))
+
+
+def _pivot(tidy: pd.DataFrame, field: str, symbols: Sequence[str] | None) -> pd.DataFrame:
+    if tidy.empty:
+        return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
+    wide = tidy.pivot(index="date", columns="symbol", values=field).sort_index()
+    wide.columns.name = None
+    if symbols is not None:
+        wide = wide.reindex(columns=[s for s in symbols if s in wide.columns])
+    return wide
 
 
 _SPLICE_RTOL = 1e-6

@@ -50,7 +50,7 @@ def test_half_year_and_year_ends():
 def test_nth_session_of_year():
     # 2024: Jan 1 holiday; sessions Jan 2, 3, 4, 5, 8
     assert cal.nth_session_of_year(2024, 5) == pd.Timestamp("2024-01-08")
-    with pytest.raises(DataError, match="valid: 1.."):
+    with pytest.raises(DataError, match=r"valid: 1\.\."):
         cal.nth_session_of_year(2024, 300)
 
 

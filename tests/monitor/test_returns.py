@@ -134,7 +134,9 @@ def test_relative_return_measures():
 
 def test_scoreboard_hand_computed():
     px = _prices()
-    sb = scoreboard(px, benchmark="B", windows=["1D", ("2024-03-29", "2024-04-03")], asof="2024-04-03")
+    sb = scoreboard(
+        px, benchmark="B", windows=["1D", ("2024-03-29", "2024-04-03")], asof="2024-04-03"
+    )
     assert sb.returns.loc["1D", "A"] == pytest.approx(132.0 / 121.0 - 1)
     assert sb.returns.loc["1D", "B"] == pytest.approx(44.0 / 55.0 - 1)
     assert sb.excess.loc["1D", "A"] == pytest.approx((132.0 / 121.0 - 1) - (44.0 / 55.0 - 1))

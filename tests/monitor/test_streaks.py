@@ -46,7 +46,9 @@ def test_longest_prior_run_counts_completed_runs_only():
     assert longest_prior_run(neg, lookback=5, sign=-1).tolist() == [0, 0, 2, 2]
 
 
-def _weekly_frame(a_levels: list[float], b_levels: list[float], weeks: pd.DatetimeIndex) -> pd.DataFrame:
+def _weekly_frame(
+    a_levels: list[float], b_levels: list[float], weeks: pd.DatetimeIndex
+) -> pd.DataFrame:
     """Daily closes constant within each week at the given weekly level."""
     days = pd.bdate_range(weeks[0] - pd.Timedelta(days=4), weeks[-1])
     days = days[days != pd.Timestamp("2024-03-29")]  # Good Friday: no session

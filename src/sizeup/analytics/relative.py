@@ -84,14 +84,24 @@ class Scoreboard:
     windows: tuple[Window, ...] = field(repr=False)
     last_dates: pd.Series = field(repr=False)
 
+    @staticmethod
+    def _value(frame: pd.DataFrame, row: str, col: object) -> float:
+        return float(
+            frame.to_numpy(dtype=float)[frame.index.get_loc(row), frame.columns.get_loc(col)]
+        )
+
+    def value(self, window: str, symbol: str, *, excess: bool = False) -> float:
+        """Return (or excess return) of ``symbol`` over ``window``."""
+        return self._value(self.excess if excess else self.returns, window, symbol)
+
     def table(self) -> pd.DataFrame:
         """Long table: window, start, end, symbol, ret, bench_ret, excess, led."""
         rows = []
         for w in self.windows:
             for sym in self.excess.columns:
-                r = float(self.returns.at[w.label, sym])
-                rb = float(self.returns.at[w.label, self.benchmark])
-                ex = float(self.excess.at[w.label, sym])
+                r = self._value(self.returns, w.label, sym)
+                rb = self._value(self.returns, w.label, self.benchmark)
+                ex = self._value(self.excess, w.label, sym)
                 rows.append(
                     {
                         "window": w.label,
@@ -113,11 +123,11 @@ class Scoreboard:
         head = f"{'window':<14}{self.benchmark:>10}" + "".join(f"{s:>10}{'pp':>8}" for s in syms)
         lines.append(head)
         for w in self.windows:
-            rb = self.returns.at[w.label, self.benchmark]
+            rb = self._value(self.returns, w.label, self.benchmark)
             row = f"{w.label:<14}{rb * 100:>9.2f}%"
             for s in syms:
-                r = self.returns.at[w.label, s]
-                ex = self.excess.at[w.label, s]
+                r = self._value(self.returns, w.label, s)
+                ex = self._value(self.excess, w.label, s)
                 row += f"{r * 100:>9.2f}%{ex * 100:>+8.2f}"
             lines.append(row)
         return "\n".join(lines)

@@ -258,7 +258,7 @@ def period_returns(
     end: DateLike | None = None,
     complete_only: bool = False,
 ) -> pd.DataFrame:
-    """Returns per calendar period (week, month, quarter, half-year, year), per column.
+    """Compute returns per calendar period (week, month, quarter, half-year, year), per column.
 
     Period ``k`` runs from the last XNYS session of period ``k-1`` to the last session of
     period ``k`` (Friday-to-Friday weeks, or Thursday when Friday is a holiday). Prices are

@@ -174,9 +174,7 @@ class StreakResult:
         if self.current > 0:
             head = f"{self.a} outperformed {self.b} for {_ordinal(self.current)} straight {unit}"
         elif self.current < 0:
-            head = (
-                f"{self.a} underperformed {self.b} for {_ordinal(-self.current)} straight {unit}"
-            )
+            head = f"{self.a} underperformed {self.b} for {_ordinal(-self.current)} straight {unit}"
         else:
             head = f"{self.a} and {self.b} tied or data missing in the last {unit}"
         tail = {
@@ -351,16 +349,23 @@ class BestSince:
     def summary(self) -> str:
         """E.g. "best since 2013 (11 periods)" or "best on record (25 observations)"."""
         word = "best" if self.mode == "max" else "worst"
+        at = _label(self.at)
         if self.since is None:
-            return f"{self.at}: {self.value:.4g} is the {word} on record ({self.n} observations)"
+            return f"{at}: {self.value:.4g} is the {word} on record ({self.n} observations)"
         return (
-            f"{self.at}: {self.value:.4g} is the {word} since {self.since} "
+            f"{at}: {self.value:.4g} is the {word} since {_label(self.since)} "
             f"({self.since_value:.4g}; {self.periods_since} periods earlier; rank {self.rank} of "
             f"{self.n})"
         )
 
     def __repr__(self) -> str:
         return f"BestSince({self.summary()})"
+
+
+def _label(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return str(value.date())
+    return str(value)
 
 
 def best_since(series: pd.Series, *, mode: Mode = "max", at: object | None = None) -> BestSince:
