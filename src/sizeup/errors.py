@@ -11,6 +11,7 @@ Every error the library raises on purpose derives from :class:`SizeupError`::
     ├── DataError                data that cannot be used as asked
     │   ├── SchemaError          a frame breaks a table contract (columns, dtypes, keys)
     │   ├── ImportFormatError    a local file is not a recognised format or is malformed
+    │   ├── ClaimSpecError       a claims file names an unknown metric or a bad field
     │   └── StaleDataError       data ends before the requested as-of date
     ├── StoreError               the on-disk store cannot be read or written
     └── BacktestError            a strategy or simulation is ill-defined
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 __all__ = [
     "BacktestError",
+    "ClaimSpecError",
     "ConfigError",
     "DataError",
     "ImportFormatError",
@@ -103,6 +105,10 @@ class ImportFormatError(DataError):
         super().__init__(where + message)
         self.path = path
         self.line = line
+
+
+class ClaimSpecError(DataError):
+    """A claim file or claim table is malformed (names the claim, the field and valid choices)."""
 
 
 class StaleDataError(DataError):

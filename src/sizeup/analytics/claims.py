@@ -45,7 +45,7 @@ from sizeup.analytics import conditional, rates, seasonality
 from sizeup.analytics.returns import total_return
 from sizeup.analytics.stats import hac_t_stat, t_stat
 from sizeup.analytics.streaks import best_since, outperformance_streak, signed_streak
-from sizeup.errors import DataError, SizeupError
+from sizeup.errors import ClaimSpecError, DataError, SizeupError
 
 __all__ = [
     "COMMON_FIELDS",
@@ -67,10 +67,6 @@ logger = logging.getLogger(__name__)
 
 Verdict = Literal["SUPPORTED", "CONTRADICTED", "NOT_CHECKABLE"]
 Compare = Literal["approx", "at_least", "at_most"]
-
-
-class ClaimSpecError(DataError):
-    """A claim file or claim table is malformed (names the claim, the field and valid choices)."""
 
 
 class ClaimData(Protocol):
