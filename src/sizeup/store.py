@@ -525,29 +525,44 @@ class Store:
         wanted = {_encode(s) + ".parquet" for s in symbols}
         return [p for p in self.files(table) if p.name in wanted]
 
-    def sources(self, symbols: Sequence[str] | None = None) -> pd.DataFrame:
-        """Per (symbol, source): rows, first/last date, whether OHLC exist; and the preferred one.
+    def sources(
+        self, symbols: Sequence[str] | None = None, *, field: PriceField | None = None
+    ) -> pd.DataFrame:
+        """Per (symbol, source): rows, first/last date, OHLC presence, and the preferred source.
+
+        Parameters
+        ----------
+        symbols
+            Symbols to describe (default: all).
+        field
+            The field the caller needs. For full bars (``None``) and for ``open``/``high``/
+            ``low`` the preference is: sources with OHLC prices, then the longest history (most
+            rows), then the latest end. For ``close``/``adj_close``/``volume`` it is: sources
+            that have the field, then the latest end, then the longest history (a close-only
+            adjusted file that runs to today beats an OHLC file that stopped earlier). Ties go
+            to the source name, so the choice is deterministic.
 
         Returns
         -------
         pandas.DataFrame
-            Columns symbol, source, rows, first, last, has_ohlc, preferred (bool).
+            Columns symbol, source, rows, first, last, has_ohlc, has_field, preferred (bool).
         """
+        cols = ["symbol", "source", "rows", "first", "last", "has_ohlc", "has_field", "preferred"]
         files = self._symbol_files("bars", symbols)
         if not files:
-            return pd.DataFrame(
-                columns=["symbol", "source", "rows", "first", "last", "has_ohlc", "preferred"]
-            )
+            return pd.DataFrame(columns=cols)
         with ThreadPoolExecutor(max_workers=8) as pool:
-            stats = list(pool.map(_bars_file_stats, files))
+            stats = list(pool.map(lambda p: _bars_file_stats(p, field), files))
         frame = pd.DataFrame(stats)
+        if field in (None, "open", "high", "low"):
+            order = ["symbol", "has_field", "has_ohlc", "rows", "last", "source"]
+        else:
+            order = ["symbol", "has_field", "last", "rows", "has_ohlc", "source"]
         frame = frame.sort_values(
-            ["symbol", "has_ohlc", "last", "rows", "source"],
-            ascending=[True, False, False, False, True],
-            kind="mergesort",
+            order, ascending=[True, False, False, False, False, True], kind="mergesort"
         )
         frame["preferred"] = ~frame.duplicated("symbol")
-        return frame.reset_index(drop=True)
+        return frame[cols].reset_index(drop=True)
 
     def bars(
         self,
@@ -557,6 +572,7 @@ class Store:
         end: DateLike | None = None,
         source: str | None = None,
         splice: bool = True,
+        prefer_field: PriceField | None = None,
     ) -> pd.DataFrame:
         """Daily bars of one price history per symbol.
 
@@ -574,6 +590,9 @@ class Store:
             with it exactly (relative difference <= 1e-6 of ``close`` and ``adj_close`` on at
             least 5 overlapping days, so they are the same price basis). Disagreeing sources are
             never mixed in.
+        prefer_field
+            Choose the preferred source for this field (see :meth:`sources`); default: full
+            bars.
 
         Returns
         -------
@@ -584,7 +603,7 @@ class Store:
         files = self._symbol_files("bars", symbols)
         if source is not None:
             files = [p for p in files if p.parent.name == _encode(source)]
-        pref = self.sources(symbols) if source is None else None
+        pref = self.sources(symbols, field=prefer_field) if source is None else None
         if pref is not None and not splice:
             chosen = {
                 (_encode(r.source), _encode(r.symbol) + ".parquet")
@@ -632,7 +651,7 @@ class Store:
         if source is not None:
             tidy = self.bars(symbols, start=start, end=end, source=source)
             return _pivot(tidy, field, symbols)
-        pref = self.sources(symbols)
+        pref = self.sources(symbols, field=field)
         if pref.empty:
             return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
         multi = set(pref.loc[pref.duplicated("symbol", keep=False), "symbol"])
@@ -642,7 +661,8 @@ class Store:
             columns = list(pool.map(lambda p: _read_date_value(p, field), paths))
         names = [str(s) for s in single["symbol"]]
         if multi:
-            spliced = _pivot(self.bars(sorted(multi), start=start, end=end), field, None)
+            tidy = self.bars(sorted(multi), start=start, end=end, prefer_field=field)
+            spliced = _pivot(tidy, field, None)
             for name in spliced.columns:
                 col = spliced[name].dropna()
                 columns.append((col.index.to_numpy(dtype="datetime64[ns]"), col.to_numpy()))
@@ -851,20 +871,21 @@ def _conform(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     return out
 
 
-def _bars_file_stats(path: Path) -> dict[str, Any]:
-    """Rows, date range and OHLC presence of one bars file, from its Parquet footer."""
+def _bars_file_stats(path: Path, field: str | None = None) -> dict[str, Any]:
+    """Rows, date range, OHLC and ``field`` presence of one bars file, from its Parquet footer."""
     meta = pq.ParquetFile(path).metadata
     names = [meta.schema.column(i).name for i in range(meta.num_columns)]
     first: Any = None
     last: Any = None
-    nulls = dict.fromkeys(("open", "high", "low"), 0)
+    watched = {"open", "high", "low"} | ({field} if field else set())
+    nulls = dict.fromkeys(watched, 0)
     for g in range(meta.num_row_groups):
         group = meta.row_group(g)
         for i, name in enumerate(names):
             st = group.column(i).statistics
             if st is None:
                 if name in nulls:
-                    nulls[name] = meta.num_rows
+                    nulls[name] += group.num_rows
                 continue
             if name == "date" and st.has_min_max:
                 first = st.min if first is None else min(first, st.min)
@@ -878,7 +899,8 @@ def _bars_file_stats(path: Path) -> dict[str, Any]:
         "rows": rows,
         "first": pd.Timestamp(first) if first is not None else pd.NaT,
         "last": pd.Timestamp(last) if last is not None else pd.NaT,
-        "has_ohlc": rows > 0 and all(n < rows for n in nulls.values()),
+        "has_ohlc": rows > 0 and all(nulls[c] < rows for c in ("open", "high", "low")),
+        "has_field": rows > 0 and (field is None or nulls[field] < rows),
     }
 
 

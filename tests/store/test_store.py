@@ -244,7 +244,7 @@ def test_splice_joins_only_agreeing_sources(tmp_path: Path) -> None:
     recent = full.iloc[30:].copy()
     extra = _bars(["^RUT"], 50, source="tmp").iloc[40:].copy()  # 10 later dates
     recent = pd.concat([recent, extra]).assign(source="new")  # OHLC, dates 30..49, agrees on 30..39
-    other = full.iloc[:35].copy()
+    other = full.iloc[:20].copy()
     other["close"] = other["close"] * 1.01
     other["adj_close"] = other["close"]
     other["source"] = "bad"
@@ -252,8 +252,24 @@ def test_splice_joins_only_agreeing_sources(tmp_path: Path) -> None:
     bars = store.bars(["^RUT"])
     assert len(bars) == 50 and bars["date"].is_unique
     assert set(bars["source"]) == {"new", "old"}  # 'bad' disagrees by 1 % and is never mixed in
-    assert (bars.loc[bars["source"] == "new", "date"] >= full["date"].iloc[30]).all()
-    one = store.bars(["^RUT"], splice=False)
-    assert set(one["source"]) == {"new"} and len(one) == 20
+    assert (bars.loc[bars["source"] == "new", "date"] > full["date"].iloc[34]).all()
+    one = store.bars(["^RUT"], splice=False)  # longest OHLC history is preferred for bars
+    assert set(one["source"]) == {"old"} and len(one) == 35
+    closes = store.sources(["^RUT"], field="adj_close")  # latest end is preferred for closes
+    assert closes.loc[closes["preferred"], "source"].tolist() == ["new"]
     window = store.bars(["^RUT"], start=full["date"].iloc[10], end=full["date"].iloc[19])
     assert len(window) == 10
+
+
+def test_panel_prefers_latest_source_for_closes(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    ohlc = _bars(["IWM"], 30, source="ohlc")  # OHLC, 30 days
+    closes = _bars(["IWM"], 40, source="close", seed=3)[
+        ["symbol", "date", "close", "adj_close", "source"]
+    ]
+    store.write({"bars": pd.concat([ohlc, closes])})
+    wide = store.panel(["IWM"], field="adj_close")
+    assert len(wide) == 40  # the close-only source runs longer and is not mixed with the other
+    np.testing.assert_allclose(wide["IWM"].to_numpy(), closes["adj_close"].to_numpy())
+    high = store.panel(["IWM"], field="high")
+    assert len(high) == 30
