@@ -20,6 +20,39 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ORDER = ["bench_import", "bench_pnf", "bench_monitor", "bench_screens"]
+TITLES = {
+    "bench_import": "Import of ../shared/data and panel read-back (issue 2)",
+    "bench_pnf": "Point-and-figure engine vs peers (issue 4)",
+    "bench_monitor": "sizeup monitor on the full IWM universe (issue 5)",
+    "bench_screens": "Screen over 6,000 companies x 40 quarters (issue 7)",
+}
+
+
+def _flatten(value: object, prefix: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        rows: list[tuple[str, str]] = []
+        for key, inner in value.items():
+            rows += _flatten(
+                inner, f"{prefix}{key}." if not isinstance(inner, dict) or True else ""
+            )
+        return [(k.rstrip("."), v) for k, v in rows]
+    if isinstance(value, float):
+        return [(prefix, f"{value:,.4g}")]
+    return [(prefix, str(value))]
+
+
+def _render(module: object, result: dict) -> str:
+    """Markdown of a result: the module's own renderer if it has one, else a key/value table."""
+    if isinstance(result.get("markdown"), str):
+        return result["markdown"]
+    for attr in ("markdown", "_markdown"):
+        fn = getattr(module, attr, None)
+        if callable(fn):
+            return str(fn(result))
+    rows = _flatten(result)
+    lines = ["| measure | value |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in rows if k]
+    return "\n".join(lines)
 
 
 def _machine() -> str:
@@ -69,11 +102,12 @@ def main() -> int:
             print(traceback.format_exc(), flush=True)
             continue
         took = time.perf_counter() - started
-        print(result.get("markdown", ""), flush=True)
+        text = _render(module, result)
+        print(text, flush=True)
         parts += [
-            f"## {result.get('title', name)}",
+            f"## {result.get('title', TITLES.get(name, name))}",
             "",
-            result.get("markdown", "").strip(),
+            text.strip(),
             "",
             f"_(section ran in {took:.1f} s)_",
             "",

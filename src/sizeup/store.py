@@ -661,12 +661,19 @@ class Store:
             columns = list(pool.map(lambda p: _read_date_value(p, field), paths))
         names = [str(s) for s in single["symbol"]]
         if multi:
-            tidy = self.bars(sorted(multi), start=start, end=end, prefer_field=field)
-            spliced = _pivot(tidy, field, None)
-            for name in spliced.columns:
-                col = spliced[name].dropna()
-                columns.append((col.index.to_numpy(dtype="datetime64[ns]"), col.to_numpy()))
-                names.append(str(name))
+            ranked = pref[pref["symbol"].isin(multi)]
+            cands = [
+                (str(r.symbol), self.partition_path("bars", [r.source, r.symbol]))
+                for r in ranked.itertuples()
+            ]
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                arrays = list(pool.map(lambda c: _read_splice_columns(c[1], field), cands))
+            by_symbol: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+            for (sym, _), arr in zip(cands, arrays, strict=True):
+                by_symbol.setdefault(sym, []).append(arr)
+            for sym in sorted(by_symbol):
+                columns.append(_splice_arrays(by_symbol[sym]))
+                names.append(sym)
         wide = _assemble(columns, names)
         if start is not None:
             wide = wide[wide.index >= pd.Timestamp(start)]
@@ -908,6 +915,47 @@ def _read_date_value(path: Path, field: str) -> tuple[np.ndarray, np.ndarray]:
     table = pq.read_table(path, columns=["date", field], use_threads=False)
     dates = table.column("date").to_numpy().astype("datetime64[ns]")
     values = table.column(field).to_numpy(zero_copy_only=False).astype(float)
+    return dates, values
+
+
+def _read_splice_columns(path: Path, field: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dates, the field, and a (close, adj_close) check matrix of one bars file."""
+    wanted = list(dict.fromkeys(["date", "close", "adj_close", field]))
+    table = pq.read_table(path, columns=wanted, use_threads=False)
+    dates = table.column("date").to_numpy().astype("datetime64[ns]")
+    check = np.column_stack(
+        [
+            table.column(c).to_numpy(zero_copy_only=False).astype(float)
+            for c in ("close", "adj_close")
+        ]
+    )
+    values = table.column(field).to_numpy(zero_copy_only=False).astype(float)
+    return dates, values, check
+
+
+def _splice_arrays(
+    parts: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Array version of :func:`_splice` for one field; ``parts`` in preference order."""
+    dates, values, check = parts[0]
+    for o_dates, o_values, o_check in parts[1:]:
+        common, ia, ib = np.intersect1d(dates, o_dates, assume_unique=True, return_indices=True)
+        if len(common) < _SPLICE_MIN_OVERLAP:
+            continue
+        a, b = check[ia], o_check[ib]
+        both = ~(np.isnan(a) | np.isnan(b))
+        if not both[:, 0].any() or not both[:, 1].any():
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.abs(b[both] / a[both] - 1.0)
+        if np.any(~(rel <= _SPLICE_RTOL)):
+            continue
+        outside = (o_dates < dates.min()) | (o_dates > dates.max())
+        dates = np.concatenate([dates, o_dates[outside]])
+        values = np.concatenate([values, o_values[outside]])
+        check = np.concatenate([check, o_check[outside]])
+        order = np.argsort(dates, kind="mergesort")
+        dates, values, check = dates[order], values[order], check[order]
     return dates, values
 
 

@@ -257,6 +257,8 @@ def test_splice_joins_only_agreeing_sources(tmp_path: Path) -> None:
     assert set(one["source"]) == {"old"} and len(one) == 35
     closes = store.sources(["^RUT"], field="adj_close")  # latest end is preferred for closes
     assert closes.loc[closes["preferred"], "source"].tolist() == ["new"]
+    wide = store.panel(["^RUT"], field="close")  # the array splice agrees with bars()
+    np.testing.assert_allclose(wide["^RUT"].to_numpy(), bars["close"].to_numpy())
     window = store.bars(["^RUT"], start=full["date"].iloc[10], end=full["date"].iloc[19])
     assert len(window) == 10
 
