@@ -52,6 +52,10 @@ def import_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Parse and report; write nothing.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Parse files again even if their content was imported."),
+    ] = False,
 ) -> None:
     """Import price, rate, factor, holdings and fundamentals files into the store.
 
@@ -83,6 +87,7 @@ def import_command(
             as_of=as_of.date().isoformat() if as_of else None,
             dry_run=dry_run,
             progress=step,
+            force=force,
         )
     table = Table(title=f"import into {store.root}" + (" (dry run)" if dry_run else ""))
     for col in ("file", "format", "table", "rows", "symbols", "status"):

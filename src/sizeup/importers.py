@@ -30,6 +30,7 @@ Rules
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import logging
 import re
@@ -459,10 +460,29 @@ def import_file(
     fund: str | None = None,
     as_of: DateLike | None = None,
     dry_run: bool = False,
+    known: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[FileReport, dict[str, UpsertResult]]:
-    """Import one file; never raises for a bad file (the report says why it failed)."""
+    """Import one file; never raises for a bad file (the report says why it failed).
+
+    ``known`` holds (resolved path, SHA-256) pairs already imported (see
+    :func:`imported_files`); a file whose content is among them is reported ``unchanged``
+    without being parsed again.
+    """
     started = time.perf_counter()
     name = str(path)
+    if known:
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            digest = ""
+        if (str(Path(path).resolve()), digest) in known:
+            return FileReport(
+                name,
+                "-",
+                "unchanged",
+                message="same content as an earlier import (use --force to parse it again)",
+                seconds=time.perf_counter() - started,
+            ), {}
     try:
         parsed = read_file(
             path,
@@ -542,6 +562,7 @@ def import_paths(
     dry_run: bool = False,
     progress: Callable[[FileReport], None] | None = None,
     workers: int = 2,
+    force: bool = False,
 ) -> ImportReport:
     """Import files and folders into the store.
 
@@ -562,6 +583,9 @@ def import_paths(
     workers
         Files parsed concurrently (the store serialises the writes with its lock; parsing
         one file overlaps with writing another). 1 imports strictly one file at a time.
+    force
+        Parse every file again. By default a file whose path and content (SHA-256) were
+        already imported without overrides is reported ``unchanged`` without being parsed.
 
     Returns
     -------
@@ -573,9 +597,19 @@ def import_paths(
     reports: list[FileReport] = []
     totals: dict[str, UpsertResult] = {}
 
+    overrides = (source, symbol, fund, as_of)
+    known = frozenset() if force or any(o is not None for o in overrides) else imported_files(store)
+
     def one(path: Path) -> tuple[FileReport, dict[str, UpsertResult]]:
         return import_file(
-            path, store, source=source, symbol=symbol, fund=fund, as_of=as_of, dry_run=dry_run
+            path,
+            store,
+            source=source,
+            symbol=symbol,
+            fund=fund,
+            as_of=as_of,
+            dry_run=dry_run,
+            known=known,
         )
 
     def collect(outcomes: Iterable[tuple[FileReport, dict[str, UpsertResult]]]) -> None:
@@ -594,6 +628,15 @@ def import_paths(
             collect(pool.map(one, rest))
     reports.sort(key=lambda r: r.path)
     return ImportReport(tuple(reports), totals, time.perf_counter() - started)
+
+
+def imported_files(store: Store) -> frozenset[tuple[str, str]]:
+    """Return (resolved path, SHA-256) of every local file in the payload archive."""
+    rows = store.read("payloads")
+    local = rows[~rows["url"].str.contains("://", regex=False, na=False)]
+    return frozenset(
+        (str(Path(u).resolve()), str(h)) for u, h in zip(local["url"], local["sha256"], strict=True)
+    )
 
 
 def _sniff(path: Path) -> str:

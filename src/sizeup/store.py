@@ -649,17 +649,21 @@ class Store:
         symbols' dates, missing values are NaN.
         """
         if source is not None:
-            tidy = self.bars(symbols, start=start, end=end, source=source)
-            return _pivot(tidy, field, symbols)
-        pref = self.sources(symbols, field=field)
-        if pref.empty:
-            return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
-        multi = set(pref.loc[pref.duplicated("symbol", keep=False), "symbol"])
-        single = pref[pref["preferred"] & ~pref["symbol"].isin(multi)]
-        paths = [self.partition_path("bars", [r.source, r.symbol]) for r in single.itertuples()]
+            paths = [
+                p for p in self._symbol_files("bars", symbols) if p.parent.name == _encode(source)
+            ]
+            multi: set[str] = set()
+            names = [unquote(p.stem) for p in paths]
+        else:
+            pref = self.sources(symbols, field=field)
+            if pref.empty:
+                return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
+            multi = set(pref.loc[pref.duplicated("symbol", keep=False), "symbol"])
+            single = pref[pref["preferred"] & ~pref["symbol"].isin(multi)]
+            paths = [self.partition_path("bars", [r.source, r.symbol]) for r in single.itertuples()]
+            names = [str(s) for s in single["symbol"]]
         with ThreadPoolExecutor(max_workers=8) as pool:
             columns = list(pool.map(lambda p: _read_date_value(p, field), paths))
-        names = [str(s) for s in single["symbol"]]
         if multi:
             ranked = pref[pref["symbol"].isin(multi)]
             cands = [

@@ -71,10 +71,18 @@ def test_import_paths_folder_sources_gz_skips_and_failures(tmp_path: Path) -> No
     payloads = store.read("payloads")
     assert len(payloads) == 3 and (payloads["bytes"] > 0).all()
     before = _snapshot(store.root)
-    again = import_paths([data], store)
+    again = import_paths([data], store)  # same content: recognised by digest, not parsed
     assert again.files_written == 0
     assert {f.status for f in again.files if f.ok} == {"unchanged"}
     assert _snapshot(store.root) == before
+    forced = import_paths([data], store, force=True)  # parsed and upserted: still no change
+    assert forced.files_written == 0
+    assert {f.status for f in forced.files if f.ok} == {"unchanged"}
+    assert _snapshot(store.root) == before
+    (data / "rates" / "DGS10.csv").write_text("Date,Value\n2023-12-29,3.88\n2024-01-02,3.95\n")
+    changed = import_paths([data], store)  # new content is parsed again, the rest is not
+    assert [Path(f.path).name for f in changed.files if f.status == "imported"] == ["DGS10.csv"]
+    assert store.series(["FRED:DGS10"]).iloc[-1, 0] == 3.95
 
 
 def test_source_and_symbol_overrides_and_dry_run(tmp_path: Path) -> None:

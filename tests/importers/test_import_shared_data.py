@@ -59,6 +59,7 @@ def test_reimport_changes_nothing(
     again = import_paths([shared_data], store)
     assert again.files_written == 0
     assert all(r.files_written == 0 for r in again.results.values())
+    assert {f.status for f in again.files} <= {"unchanged", "skipped", "failed"}
 
 
 def test_index_and_etf_closes(imported: tuple[Store, ImportReport, float]) -> None:
