@@ -397,41 +397,16 @@ SAMPLE_DATASETS: Final[tuple[SampleDataset, ...]] = (
         "decimal fraction per month",
         "monthly",
     ),
-    SampleDataset(
-        "ff_momentum",
-        load_ff_momentum,
-        "linearmodels",
-        _LM_FILE,
-        _FRENCH,
-        "decimal fraction per month",
-        "monthly",
-    ),
-    SampleDataset(
-        "size_value_portfolios",
-        load_size_value_portfolios,
-        "linearmodels",
-        _LM_FILE,
-        _FRENCH,
-        "decimal fraction per month",
-        "monthly",
-    ),
-    SampleDataset(
-        "size_momentum_portfolios",
-        load_size_momentum_portfolios,
-        "linearmodels",
-        _LM_FILE,
-        _FRENCH,
-        "decimal fraction per month",
-        "monthly",
-    ),
-    SampleDataset(
-        "industry_portfolios",
-        load_industry_portfolios,
-        "linearmodels",
-        _LM_FILE,
-        _FRENCH,
-        "decimal fraction per month",
-        "monthly",
+    *(
+        SampleDataset(
+            name, loader, "linearmodels", _LM_FILE, _FRENCH, "decimal fraction per month", "monthly"
+        )
+        for name, loader in (
+            ("ff_momentum", load_ff_momentum),
+            ("size_value_portfolios", load_size_value_portfolios),
+            ("size_momentum_portfolios", load_size_momentum_portfolios),
+            ("industry_portfolios", load_industry_portfolios),
+        )
     ),
     SampleDataset(
         "corporate_yields",

@@ -30,7 +30,7 @@ for the tests.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 import numba
@@ -88,8 +88,8 @@ def _mean_last_n_nb(vt: FloatArray, n: int) -> FloatArray:  # pragma: no cover -
     return out
 
 
-def _mean_last_n_py(values: FloatArray, n: int) -> FloatArray:
-    """Slow reference: mean of the last ``n`` finite values of each column, at finite rows."""
+def _last_n_py(values: FloatArray, n: int, stat: Callable[[list[float]], float]) -> FloatArray:
+    """Slow reference: ``stat`` of the last ``n`` finite values of each column, at finite rows."""
     rows, cols = values.shape
     out = np.full((rows, cols), np.nan)
     for j in range(cols):
@@ -100,8 +100,13 @@ def _mean_last_n_py(values: FloatArray, n: int) -> FloatArray:
                 continue
             seen.append(float(x))
             if len(seen) >= n:
-                out[t, j] = sum(seen[-n:]) / n
+                out[t, j] = stat(seen[-n:])
     return out
+
+
+def _mean_last_n_py(values: FloatArray, n: int) -> FloatArray:
+    """Slow reference: mean of the last ``n`` finite values of each column, at finite rows."""
+    return _last_n_py(values, n, lambda window: sum(window) / n)
 
 
 @njit(cache=True, nogil=True)
@@ -137,18 +142,7 @@ def _extreme_last_n_nb(vt: FloatArray, n: int, is_max: bool) -> FloatArray:  # p
 
 def _extreme_last_n_py(values: FloatArray, n: int, is_max: bool) -> FloatArray:
     """Slow reference: max/min of the last ``n`` finite values of each column."""
-    rows, cols = values.shape
-    out = np.full((rows, cols), np.nan)
-    for j in range(cols):
-        seen: list[float] = []
-        for t in range(rows):
-            x = values[t, j]
-            if not np.isfinite(x):
-                continue
-            seen.append(float(x))
-            if len(seen) >= n:
-                out[t, j] = max(seen[-n:]) if is_max else min(seen[-n:])
-    return out
+    return _last_n_py(values, n, max if is_max else min)
 
 
 @njit(cache=True, nogil=True, parallel=True)

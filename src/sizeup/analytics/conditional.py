@@ -262,13 +262,18 @@ def half_year_returns(levels: pd.Series, *, half: Literal[1, 2] = 2) -> pd.Serie
     return res
 
 
+def _relative(a: pd.Series, b: pd.Series) -> pd.Series:
+    """``(1 + a) / (1 + b) - 1`` on the common, non-missing index of ``a`` and ``b``."""
+    both = pd.concat([a, b], axis=1, join="inner").dropna()
+    return (1.0 + both.iloc[:, 0]) / (1.0 + both.iloc[:, 1]) - 1.0
+
+
 def _outcome_years(a_years: pd.Series, b_years: pd.Series, outcome: Outcome) -> pd.Series:
     if outcome == "a":
         return a_years
     if outcome == "b":
         return b_years
-    both = pd.concat([a_years, b_years], axis=1, join="inner").dropna()
-    return (1.0 + both.iloc[:, 0]) / (1.0 + both.iloc[:, 1]) - 1.0
+    return _relative(a_years, b_years)
 
 
 def _year_window(s: pd.Series, start_year: int | None, end_year: int | None) -> pd.Series:
@@ -305,15 +310,41 @@ def next_year_given_h2(
         Buckets ``"True"`` (``a`` beat ``b`` in H2 of y, i.e. ``(1+r_a)/(1+r_b) - 1 > 0``) and
         ``"False"``. Ties (exactly zero) count as False.
     """
-    ha = half_year_returns(a_levels, half=2)
-    hb = half_year_returns(b_levels, half=2)
-    h = pd.concat([ha, hb], axis=1, join="inner").dropna()
-    cond = ((1.0 + h.iloc[:, 0]) / (1.0 + h.iloc[:, 1]) - 1.0) > 0
-    cond = _year_window(cond.rename("h2_outperformed"), start_year, end_year)
-    ya = calendar_year_returns(a_levels)
-    yb = calendar_year_returns(b_levels)
-    out = _outcome_years(ya, yb, outcome)
-    nxt = out.copy()
+    return _next_year_given(
+        half_year_returns(a_levels, half=2),
+        half_year_returns(b_levels, half=2),
+        calendar_year_returns(a_levels),
+        calendar_year_returns(b_levels),
+        cond_name="h2_outperformed",
+        what="H2",
+        outcome=outcome,
+        start_year=start_year,
+        end_year=end_year,
+        reps=reps,
+        permutation_reps=permutation_reps,
+        seed=seed,
+    )
+
+
+def _next_year_given(
+    a_cond: pd.Series,
+    b_cond: pd.Series,
+    a_years: pd.Series,
+    b_years: pd.Series,
+    *,
+    cond_name: str,
+    what: str,
+    outcome: Outcome,
+    start_year: int | None,
+    end_year: int | None,
+    reps: int,
+    permutation_reps: int,
+    seed: int,
+) -> ConditionalTable:
+    """Next-year outcome bucketed by whether ``a`` beat ``b`` in the condition returns."""
+    cond = _relative(a_cond, b_cond) > 0
+    cond = _year_window(cond.rename(cond_name), start_year, end_year)
+    nxt = _outcome_years(a_years, b_years, outcome).copy()
     nxt.index = nxt.index - 1  # outcome of y+1 filed under y
     return conditional_outcomes(
         cond,
@@ -322,7 +353,7 @@ def next_year_given_h2(
         reps=reps,
         permutation_reps=permutation_reps,
         seed=seed,
-        name=f"next-year return of {outcome} | H2 relative performance > 0",
+        name=f"next-year return of {outcome} | {what} relative performance > 0",
     )
 
 
@@ -349,19 +380,19 @@ def next_year_given_year(
     start_year, end_year
         Range of condition years.
     """
-    both = pd.concat([a_years, b_years], axis=1, join="inner").dropna()
-    cond = ((1.0 + both.iloc[:, 0]) / (1.0 + both.iloc[:, 1]) - 1.0) > 0
-    cond = _year_window(cond.rename("year_outperformed"), start_year, end_year)
-    nxt = _outcome_years(a_years, b_years, outcome).copy()
-    nxt.index = nxt.index - 1
-    return conditional_outcomes(
-        cond,
-        nxt.rename(f"next_year_{outcome}"),
-        periods_ahead=0,
+    return _next_year_given(
+        a_years,
+        b_years,
+        a_years,
+        b_years,
+        cond_name="year_outperformed",
+        what="calendar-year",
+        outcome=outcome,
+        start_year=start_year,
+        end_year=end_year,
         reps=reps,
         permutation_reps=permutation_reps,
         seed=seed,
-        name=f"next-year return of {outcome} | calendar-year relative performance > 0",
     )
 
 

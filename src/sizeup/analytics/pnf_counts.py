@@ -20,6 +20,7 @@ Box sizes follow DWA's labelling: the box labelled with level ``L[i]`` has size
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -181,33 +182,20 @@ def vertical_count(
     _check(reversal, method)
     if high_box < low_box:
         raise DataError(f"vertical count: high box {high_box} is below low box {low_box}")
-    n = high_box - low_box + 1
-    if method == "dwa_price":
-        total = float(sum(label_box_size(scale, i) for i in range(low_box, high_box + 1)))
-        if side == "bullish":
-            mult, anchor = reversal, low_box
-            price = scale.level(anchor) + mult * total
-        else:
-            mult, anchor = reversal - 1, high_box
-            price = scale.level(anchor) - mult * total
-        target = None
-    else:
-        mult = reversal
-        anchor = low_box if side == "bullish" else high_box
-        target = anchor + n * reversal if side == "bullish" else anchor - n * reversal
-        price = scale.level(target)
-    return PriceObjective(
-        price=float(price),
+    return _objective(
+        scale,
+        low_box if side == "bullish" else high_box,
+        high_box - low_box + 1,
+        lambda mult: (
+            mult * float(sum(label_box_size(scale, i) for i in range(low_box, high_box + 1)))
+        ),
         side=side,
         kind="vertical",
+        reversal=reversal,
         method=method,
-        anchor_box=anchor,
-        anchor_price=float(scale.level(anchor)),
-        boxes=n,
-        multiplier=mult,
         column=column,
+        first_column=None,
         final=final,
-        target_box=target,
     )
 
 
@@ -245,28 +233,61 @@ def horizontal_count(
     _check(reversal, method)
     if width < 1:
         raise DataError(f"horizontal count: base width must be >= 1 column, got {width}")
+    return _objective(
+        scale,
+        anchor_box,
+        width,
+        lambda mult: width * mult * label_box_size(scale, anchor_box),
+        side=side,
+        kind="horizontal",
+        reversal=reversal,
+        method=method,
+        column=column,
+        first_column=first_column,
+        final=final,
+    )
+
+
+def _objective(
+    scale: LevelSource,
+    anchor: int,
+    boxes: int,
+    span: Callable[[int], float],
+    *,
+    side: Side,
+    kind: CountKind,
+    reversal: int,
+    method: PoMethod,
+    column: int | None,
+    first_column: int | None,
+    final: bool,
+) -> PriceObjective:
+    """Price objective of ``boxes`` counted from ``anchor`` (vertical and horizontal counts).
+
+    ``span(multiplier)`` is the ``"dwa_price"`` distance from the anchor's price; with
+    ``"index_space"`` the objective is the level ``boxes * reversal`` boxes from the anchor.
+    """
     target = None
     if method == "dwa_price":
-        box = label_box_size(scale, anchor_box)
         if side == "bullish":
             mult = reversal
-            price = scale.level(anchor_box) + width * mult * box
+            price = scale.level(anchor) + span(mult)
         else:
             mult = reversal - 1
-            price = scale.level(anchor_box) - width * mult * box
+            price = scale.level(anchor) - span(mult)
     else:
         mult = reversal
-        step = width * reversal
-        target = anchor_box + step if side == "bullish" else anchor_box - step
+        step = boxes * reversal
+        target = anchor + step if side == "bullish" else anchor - step
         price = scale.level(target)
     return PriceObjective(
         price=float(price),
         side=side,
-        kind="horizontal",
+        kind=kind,
         method=method,
-        anchor_box=anchor_box,
-        anchor_price=float(scale.level(anchor_box)),
-        boxes=width,
+        anchor_box=anchor,
+        anchor_price=float(scale.level(anchor)),
+        boxes=boxes,
         multiplier=mult,
         column=column,
         first_column=first_column,

@@ -591,6 +591,25 @@ def _finite_max(*arrays: npt.NDArray[np.float64]) -> float | None:
     return max(vals) if vals else None
 
 
+def _data_grid(
+    kind: int,
+    params: npt.NDArray[np.float64],
+    reversal: int,
+    *,
+    hi: npt.NDArray[np.float64],
+    lo: npt.NDArray[np.float64],
+    rf: npt.NDArray[np.float64],
+) -> Grid:
+    """:func:`kernel_grid` whose price range is that of the finite prices in the data."""
+    return kernel_grid(
+        kind,
+        params,
+        reversal,
+        price_min=_finite_min(lo, rf),
+        price_max=_finite_max(hi, rf),
+    )
+
+
 def _code(field: str) -> int:
     try:
         return FIELD_CODES[field]
@@ -692,13 +711,7 @@ def build_series(
         np.empty(m, np.int32),
     ]
     if grid is None:
-        grid = kernel_grid(
-            kind,
-            params,
-            reversal,
-            price_min=_finite_min(lo, rf),
-            price_max=_finite_max(hi, rf),
-        )
+        grid = _data_grid(kind, params, reversal, hi=hi, lo=lo, rf=rf)
     tab, off, pmin, pmax = grid
     ncols, ref_up, ref_dn = _build_one(
         hi, lo, rf, start, tab, off, pmin, pmax, reversal, eps, box, flag, *cols
@@ -1055,13 +1068,7 @@ def build_panel_packed(
     m, n = hi.shape
     if grids is None:
         if kind == 0:
-            shared = kernel_grid(
-                kind,
-                params,
-                reversal,
-                price_min=_finite_min(lo, rf),
-                price_max=_finite_max(hi, rf),
-            )
+            shared = _data_grid(kind, params, reversal, hi=hi, lo=lo, rf=rf)
         else:
             shared = kernel_grid(kind, params, reversal)
         tabs = shared[0]

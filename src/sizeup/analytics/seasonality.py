@@ -227,6 +227,27 @@ def _daily(returns: pd.Series, benchmark: pd.Series | None) -> pd.Series:
     return r
 
 
+def _month_positions(
+    r: pd.Series,
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Month, year, 0-based position in the month from its start and end, and month size.
+
+    One value per session (date) of ``r``.
+    """
+    idx = pd.DatetimeIndex(r.index)
+    month = pd.Series(idx.month, index=idx)
+    year = pd.Series(idx.year, index=idx)
+    ym = year * 100 + month
+    by_month = ym.groupby(ym)
+    return (
+        month,
+        year,
+        by_month.cumcount(),
+        by_month.cumcount(ascending=False),
+        by_month.transform("size"),
+    )
+
+
 def turn_of_year(
     daily_returns: pd.Series,
     *,
@@ -261,14 +282,7 @@ def turn_of_year(
             f"turn_of_year: n_dec and n_jan must be >= 0, not both 0; got {n_dec}, {n_jan}"
         )
     r = _daily(returns=daily_returns, benchmark=benchmark)
-    idx = pd.DatetimeIndex(r.index)
-    month = pd.Series(idx.month, index=idx)
-    year = pd.Series(idx.year, index=idx)
-    # Position within the month counted from the start and from the end.
-    ym = year * 100 + month
-    pos_start = ym.groupby(ym).cumcount()
-    pos_end = ym.groupby(ym).cumcount(ascending=False)
-    size = ym.groupby(ym).transform("size")
+    month, year, pos_start, pos_end, size = _month_positions(r)
     dec_tail = (month == 12) & (pos_end < n_dec) & (size >= n_dec)
     jan_head = (month == 1) & (pos_start < n_jan) & (size >= n_jan)
     window_year = year.where(month == 1, year.add(1))
@@ -309,12 +323,7 @@ def first_sessions_of_january(
     if n < 1:
         raise DataError(f"first_sessions_of_january: n must be >= 1, got {n}")
     r = _daily(returns=daily_returns, benchmark=benchmark)
-    idx = pd.DatetimeIndex(r.index)
-    month = pd.Series(idx.month, index=idx)
-    year = pd.Series(idx.year, index=idx)
-    ym = year * 100 + month
-    pos_start = ym.groupby(ym).cumcount()
-    size = ym.groupby(ym).transform("size")
+    month, year, pos_start, _, size = _month_positions(r)
     in_window = (month == 1) & (pos_start < n) & (size >= n)
     if not in_window.any():
         raise DataError("first_sessions_of_january: no January with enough sessions in the data")

@@ -20,18 +20,17 @@ Formats as documented in SOURCES.md §6:
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import math
 import re
-import zlib
 from collections.abc import Mapping
 from typing import Any, Final
 
 import pandas as pd
 
 from sizeup.errors import ImportFormatError, SchemaError
+from sizeup.formats._common import gunzip, gunzip_head
 from sizeup.schema import FUNDAMENTALS, SYMBOLS, empty_frame, validate
 
 __all__ = [
@@ -46,35 +45,23 @@ log = logging.getLogger(__name__)
 SOURCE: Final = "sec"
 _DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MAX_CIK: Final = 9_999_999_999
-_GZIP_MAGIC: Final = b"\x1f\x8b"
 _MIN_YEAR: Final = 1900
 _MAX_YEAR: Final = 2200
 
 
 # ---------------------------------------------------------------------------- shared helpers
-def _gunzip(data: bytes, name: str) -> bytes:
-    if not data.startswith(_GZIP_MAGIC):
-        return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ImportFormatError(f"gzip body cannot be decompressed: {exc}", path=name) from None
-
-
 def _head_text(head: bytes) -> bytes:
     """Return the (partially decompressed) start of a body, without BOM and leading blanks."""
-    if head.startswith(_GZIP_MAGIC):
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 65536)
-        except zlib.error:
-            return b""
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    return head.lstrip()
+    text = gunzip_head(head)
+    if text is None:
+        return b""
+    if text.startswith(b"\xef\xbb\xbf"):
+        text = text[3:]
+    return text.lstrip()
 
 
 def _load_json(data: bytes, name: str) -> Any:
-    raw = _gunzip(data, name)
+    raw = gunzip(data, name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -22,17 +22,16 @@ restatement. Point-in-time use is therefore approximate for restated periods.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import logging
 import re
-import zlib
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from sizeup.errors import ImportFormatError, SchemaError
+from sizeup.formats._common import gunzip, gunzip_head
 from sizeup.schema import FUNDAMENTALS, empty_frame, validate
 
 __all__ = ["looks_like_simfin", "parse_simfin_csv"]
@@ -58,26 +57,14 @@ _BALANCE_MARKERS: Final = frozenset(
 )
 _PERIOD_MONTHS: Final = {"FY": 12, "Q1": 3, "Q2": 3, "Q3": 3, "Q4": 3, "H1": 6, "H2": 6, "9M": 9}
 _DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
-_GZIP_MAGIC: Final = b"\x1f\x8b"
-
-
-def _gunzip(data: bytes, name: str) -> bytes:
-    if not data.startswith(_GZIP_MAGIC):
-        return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ImportFormatError(f"gzip body cannot be decompressed: {exc}", path=name) from None
 
 
 def looks_like_simfin(head: bytes) -> bool:
     """Whether a body starts like a SimFin bulk CSV (``Ticker;SimFinId;...`` header)."""
-    if head.startswith(_GZIP_MAGIC):
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 65536)
-        except zlib.error:
-            return False
-    first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").strip()
+    text = gunzip_head(head)
+    if text is None:
+        return False
+    first = text.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").strip()
     names = {f.strip().strip('"') for f in first.decode("utf-8", "replace").split(";")}
     return {"Ticker", "Report Date"} <= names and ("SimFinId" in names or "Fiscal Year" in names)
 
@@ -106,7 +93,7 @@ def parse_simfin_csv(data: bytes, *, name: str) -> pd.DataFrame:
         Not a SimFin header, a row with the wrong number of fields, a date that is not
         YYYY-MM-DD, a non-numeric value, an unknown fiscal period, or a duplicate row.
     """
-    raw = _gunzip(data, name)
+    raw = gunzip(data, name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

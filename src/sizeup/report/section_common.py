@@ -31,6 +31,7 @@ __all__ = [
     "DEFAULT_PERMUTATION_REPS",
     "DEFAULT_REPS",
     "DEFAULT_SEED",
+    "INDEX_SMB_SURVIVORSHIP",
     "IndexBars",
     "StatsOptions",
     "daily_coverage",
@@ -48,6 +49,11 @@ DEFAULT_PERMUTATION_REPS: Final = 5000
 """Monte Carlo permutations per two-bucket comparison (exact enumeration when fewer splits)."""
 DEFAULT_SEED: Final = 20240601
 """Seed of every bootstrap and permutation in the report, so the file is reproducible."""
+INDEX_SMB_SURVIVORSHIP: Final = (
+    "index levels are as published at each date (constituents of that date); "
+    "French's SMB is built from all CRSP stocks of each date, delisted ones included."
+)
+"""Survivorship note of the sections built from index levels and French's SMB."""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from sizeup.analytics.stats import SampleStats
 from sizeup.errors import DataError
 from sizeup.report.render import Coverage, ReportFigure, ReportSection, ReportTable
 from sizeup.report.section_common import (
+    INDEX_SMB_SURVIVORSHIP,
     IndexBars,
     StatsOptions,
     daily_coverage,
@@ -411,6 +412,5 @@ def conditional_section(
         figures=tuple(figures),
         tables=tuple(tables),
         notes=tuple(notes),
-        survivorship="index levels are as published at each date (constituents of that date); "
-        "French's SMB is built from all CRSP stocks of each date, delisted ones included.",
+        survivorship=INDEX_SMB_SURVIVORSHIP,
     )

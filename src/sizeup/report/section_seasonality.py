@@ -38,6 +38,7 @@ from sizeup.errors import DataError
 from sizeup.report.charts import bar_chart
 from sizeup.report.render import Coverage, ReportFigure, ReportSection, ReportTable
 from sizeup.report.section_common import (
+    INDEX_SMB_SURVIVORSHIP,
     IndexBars,
     StatsOptions,
     daily_coverage,
@@ -344,6 +345,5 @@ def seasonality_section(
         figures=tuple(figures),
         tables=tuple(tables),
         notes=tuple(notes),
-        survivorship="index levels are as published at each date (constituents of that date); "
-        "French's SMB is built from all CRSP stocks of each date, delisted ones included.",
+        survivorship=INDEX_SMB_SURVIVORSHIP,
     )
