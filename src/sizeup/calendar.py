@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
-from sizeup.errors import DataError
+from sizeup.errors import ConfigError, DataError
 
 if TYPE_CHECKING:
     from exchange_calendars import ExchangeCalendar
@@ -45,6 +45,7 @@ __all__ = [
     "asof_values",
     "next_session",
     "nth_session_of_year",
+    "parse_date",
     "period_ends",
     "period_key",
     "period_starts",
@@ -300,3 +301,24 @@ def asof_values(
             vals = np.where(got & (okey == tkey), vals, np.nan)
         out[ok] = vals
     return pd.DataFrame(out, index=target, columns=frame.columns)
+
+
+def parse_date(value: str | None, *, option: str = "--asof") -> pd.Timestamp | None:
+    """Read a calendar date given as text (``YYYY-MM-DD``); ``None`` stays ``None``.
+
+    Raises
+    ------
+    ConfigError
+        The text is not a date; the message names the option and the value.
+    """
+    if value is None:
+        return None
+    try:
+        ts: pd.Timestamp | None = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        ts = None
+    if ts is None or pd.isna(ts):
+        raise ConfigError(
+            f"{option} {value!r} is not a date; give it as YYYY-MM-DD, e.g. 2024-06-28"
+        )
+    return ts.normalize()

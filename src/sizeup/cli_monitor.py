@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sizeup.analytics.fundscore import OFS_LABEL
+from sizeup.calendar import parse_date
 from sizeup.config import load_settings
 from sizeup.errors import SizeupError
 from sizeup.report.monitor_section import (
@@ -189,7 +190,8 @@ def monitor(
     console = Console()
     try:
         store = Store.open(load_settings().data_dir)
-        inputs = load_monitor_inputs(store, asof=asof, universe=None if no_universe else universe)
+        when = parse_date(asof)
+        inputs = load_monitor_inputs(store, asof=when, universe=None if no_universe else universe)
         m = build_monitor(inputs)
     except SizeupError as exc:
         Console(stderr=True).print(f"[red]error:[/] {exc}")

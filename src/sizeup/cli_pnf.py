@@ -33,6 +33,7 @@ from sizeup.analytics.pnf_patterns import detect_patterns
 from sizeup.analytics.pnf_render import render_text
 from sizeup.analytics.pnf_rs import RsReading, rs_reading
 from sizeup.analytics.pnf_scale import RS_BOX_DEFAULT
+from sizeup.calendar import parse_date
 from sizeup.config import load_settings
 from sizeup.errors import ConfigError, DataError, SizeupError
 from sizeup.store import Store
@@ -330,7 +331,7 @@ def pnf_command(  # noqa: PLR0917 - mirrors the command line
         box=box,
         reversal=reversal,
         method=method,
-        asof=asof,
+        asof=parse_date(asof),
         vs=vs,
         rs_closes=rs_closes,
         columns=columns,

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sizeup.calendar import parse_date
 from sizeup.config import load_settings
 from sizeup.errors import ConfigError
 from sizeup.fundamentals_universe import universe_report
@@ -93,7 +94,7 @@ def register(app: typer.Typer) -> None:
         screen = load_screen(name)
         store = Store.open(load_settings().data_dir)
         data = ScreenData.from_store(store)
-        result = run_screen(screen, data, as_of=asof, top=top, universe=universe)
+        result = run_screen(screen, data, as_of=parse_date(asof), top=top, universe=universe)
         console = Console()
         render_screen(result, console)
         if fmt is not None:
@@ -112,14 +113,15 @@ def register(app: typer.Typer) -> None:
         asof: Annotated[str | None, typer.Option("--asof", help="As-of date.")] = None,
     ) -> None:
         """Unprofitable share, coverage/leverage distribution and refinancing wall of a fund."""
+        day = parse_date(asof)
         store = Store.open(load_settings().data_dir)
         data = ScreenData.from_store(store)
-        holdings = store.holdings(fund, as_of=asof)
+        holdings = store.holdings(fund, as_of=day)
         if holdings.empty:
             holdings = store.holdings(fund)
         if holdings.empty:
             raise ConfigError(f"no holdings of fund {fund!r} in {store.root}; import them first")
-        when = pd.Timestamp(asof) if asof else pd.Timestamp(data.items["filed"].max())
+        when = day if day is not None else pd.Timestamp(data.items["filed"].max())
         snap = pd.Timestamp(holdings["as_of"].iloc[0])
         notes = list(data.notes)
         if snap > when:

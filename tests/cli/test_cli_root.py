@@ -54,3 +54,39 @@ def test_errors_end_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "not a folder" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_bad_dates_get_a_clear_error(tmp_path: Path) -> None:
+    from sizeup.calendar import parse_date
+    from sizeup.errors import ConfigError
+
+    assert parse_date("2024-06-28") == pd.Timestamp("2024-06-28")
+    assert parse_date(None) is None
+    for bad in ("notadate", "2020-13-45", ""):
+        try:
+            parse_date(bad, option="--asof")
+        except ConfigError as exc:
+            assert "--asof" in str(exc) and repr(bad) in str(exc) and "YYYY-MM-DD" in str(exc)
+        else:
+            raise AssertionError(f"{bad!r} was accepted")
+    for args in (
+        ["monitor", "--asof", "x"],
+        ["pnf", "IWM", "--asof", "x"],
+        ["screen", "value", "--asof", "x"],
+    ):
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from sizeup.cli import main; main()",
+                "--data-dir",
+                str(tmp_path),
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "is not a date" in proc.stderr + proc.stdout
+        assert "Traceback" not in proc.stderr + proc.stdout
