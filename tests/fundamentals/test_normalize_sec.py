@@ -81,7 +81,7 @@ def test_restatement_and_point_in_time(items: pd.DataFrame) -> None:
     rev = _value(items, "AAPL", "revenue", "FY", "2007-09-29")
     assert rev["value"].tolist() == [24_006_000_000.0, 24_578_000_000.0]
     with pytest.raises(DataError, match="vintage"):
-        known_as_of(items, "2020-01-01", vintage="middle")  # type: ignore[arg-type]
+        known_as_of(items, "2020-01-01", vintage="middle")
 
 
 def test_total_debt_and_restated_component(items: pd.DataFrame) -> None:

@@ -20,7 +20,7 @@ from sizeup.formats.prices import (
 def _bars(body: str, **kw: object) -> pd.DataFrame:
     kw.setdefault("name", "t.csv")
     kw.setdefault("source", "test")
-    return parse_price_csv(body.encode(), **kw)["bars"]  # type: ignore[arg-type]
+    return parse_price_csv(body.encode(), **kw)["bars"]
 
 
 def test_raw_yahoo_keeps_raw_close_and_adj_close() -> None:

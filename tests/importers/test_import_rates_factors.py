@@ -181,3 +181,12 @@ def test_french_excel_mangled_decile_headers_untitled_table_is_vw() -> None:
 def test_french_malformed(body: bytes, match: str) -> None:
     with pytest.raises(ImportFormatError, match=match):
         parse_french_csv(body, name="ff")
+
+
+def test_five_factor_smb_has_its_own_id() -> None:
+    # made-up numbers; the five-factor SMB (three 2x3 sorts) must not overwrite FF:SMB
+    five = b",Mkt-RF,SMB,HML,RMW,CMA,RF\n196307,-0.39,-0.48,-0.81,0.64,-1.15,0.27\n"
+    ids = set(parse_french_csv(five, name="ff5.csv")["series_id"])
+    assert ids == {"FF:MKT-RF:M", "FF:SMB5:M", "FF:HML:M", "FF:RMW:M", "FF:CMA:M", "FF:RF:M"}
+    three = b",Mkt-RF,SMB,HML,RF\n196307,-0.39,-0.46,-0.81,0.27\n"
+    assert "FF:SMB:M" in set(parse_french_csv(three, name="ff3.csv")["series_id"])

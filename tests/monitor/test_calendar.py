@@ -60,7 +60,7 @@ def test_period_key_consecutive():
     assert list(np.diff(k)) == [1, 1]
     assert list(cal.period_key(d, "M")) == [2024 * 12 + 2, 2024 * 12 + 3, 2024 * 12 + 3]
     with pytest.raises(DataError, match="valid"):
-        cal.period_key(d, "X")  # type: ignore[arg-type]
+        cal.period_key(d, "X")
 
 
 def test_asof_values_same_period_leaves_missing_weeks_nan():

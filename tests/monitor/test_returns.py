@@ -129,7 +129,7 @@ def test_relative_return_measures():
     assert relative_return(0.10, 0.10 - 0.1 * 0.0, how="ratio") == pytest.approx(0.0)
     assert relative_return(0.21, 0.10, how="ratio") == pytest.approx(0.10)
     with pytest.raises(DataError, match="valid"):
-        relative_return(0.1, 0.1, how="log")  # type: ignore[arg-type]
+        relative_return(0.1, 0.1, how="log")
 
 
 def test_scoreboard_hand_computed():

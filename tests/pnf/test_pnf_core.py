@@ -385,7 +385,7 @@ def test_atr_box_uses_only_data_up_to_the_chart_start() -> None:
     # with a start date the ATR window ends there
     ch3 = pnf_chart(s, box=AtrSpec(3), start=s.index[6])
     exp3 = np.mean([abs(12.5 - 11.5), abs(13.0 - 12.5), abs(14.0 - 13.0)])
-    assert ch3.scale.box == pytest.approx(exp3)  # type: ignore[attr-defined]
+    assert ch3.scale.box == pytest.approx(exp3)
     assert ch3.start_bar == 0 and ch3.dates[0] == s.index[6]
 
 
@@ -393,7 +393,7 @@ def test_atr_box_high_low_true_range() -> None:
     rows = [(11.0, 9.0, 10.0), (12.0, 10.0, 11.0), (11.5, 8.0, 9.0), (10.0, 9.5, 9.8)]
     ch = pnf_chart(_bars(rows), box=AtrSpec(2))
     # TR1 = max(2, |12-10|, |10-10|) = 2; TR2 = max(3.5, |11.5-11|, |8-11|) = 3.5
-    assert ch.scale.box == pytest.approx(2.75)  # type: ignore[attr-defined]
+    assert ch.scale.box == pytest.approx(2.75)
 
 
 def test_input_errors() -> None:
@@ -455,20 +455,20 @@ def _random_panel(m: int, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame
 def test_panel_equals_single_charts(box: str, method: str) -> None:
     close, high, low = _random_panel(7, 300, seed=3)
     kw = {"high": high, "low": low} if method == "hl" else {}
-    panel = pnf_charts(close, box=box, method=method, threads=2, **kw)  # type: ignore[arg-type]
+    panel = pnf_charts(close, box=box, method=method, threads=2, **kw)
     assert panel.signal.shape == (300, 7)
     for j, sym in enumerate(close.columns):
         frame = pd.DataFrame({"high": high[sym], "low": low[sym], "close": close[sym]})
         if box.startswith("atr"):
             first = int(np.flatnonzero(close[sym].notna().to_numpy())[0])
             try:
-                ch = pnf_chart(frame.iloc[first:], box=box, method=method)  # type: ignore[arg-type]
+                ch = pnf_chart(frame.iloc[first:], box=box, method=method)
             except DataError:
                 assert (panel.column[:, j] == -1).all()
                 continue
             pad = first
         else:
-            ch = pnf_chart(frame, box=box, method=method)  # type: ignore[arg-type]
+            ch = pnf_chart(frame, box=box, method=method)
             pad = 0
         for field, arr in [
             ("column", ch.bar_column),
@@ -537,9 +537,9 @@ def test_panel_backends_and_threads_agree() -> None:
     sc = PercentScale(0.02)
     kw = {"kind": sc.kind, "params": sc.params(), "reversal": 3, "eps": REL_EPS}
     starts = np.zeros(9, np.int64)
-    base = build_panel(h, lo, c, starts, threads=1, **kw)  # type: ignore[arg-type]
+    base = build_panel(h, lo, c, starts, threads=1, **kw)
     for backend, threads in [("pool", 2), ("prange", 2), ("prange", 1), ("pool", 4)]:
-        got = build_panel(h, lo, c, starts, threads=threads, backend=backend, **kw)  # type: ignore[arg-type]
+        got = build_panel(h, lo, c, starts, threads=threads, backend=backend, **kw)
         for a, b in zip(base, got, strict=True):
             np.testing.assert_array_equal(a, b)
 

@@ -114,7 +114,7 @@ def test_horizontal_counts_dwa_examples() -> None:
 def test_count_validation() -> None:
     one = FixedScale(1.0)
     with pytest.raises(ConfigError, match="po method 'pypnf'"):
-        vertical_count(one, 1, 5, side="bullish", method="pypnf")  # type: ignore[arg-type]
+        vertical_count(one, 1, 5, side="bullish", method="pypnf")
     with pytest.raises(ConfigError, match="reversal=1"):
         vertical_count(one, 1, 5, side="bullish", reversal=1)
     with pytest.raises(DataError, match="below low box"):
@@ -269,7 +269,7 @@ def test_price_objective_on_a_chart_object_and_asof() -> None:
     with pytest.raises(DataError, match="before the chart's first bar"):
         price_objective(chart, asof="2020-01-01")
     with pytest.raises(ConfigError, match="count kind"):
-        price_objective(chart, kind="diagonal")  # type: ignore[arg-type]
+        price_objective(chart, kind="diagonal")
     horiz = price_objective(chart, kind="horizontal")
     # rows 12-13 of column 1 (11..13): row 12 in columns 1 and 0 (10..14) -> width 3 with the
     # breakout column; base bottom 10 -> 5.00 + 3*3*0.5 = 9.5

@@ -119,7 +119,7 @@ def _chart(case: Case) -> PnfChart:
         frame,
         box=case.scale,
         reversal=case.reversal,
-        method=case.method,  # type: ignore[arg-type]
+        method=case.method,
     )
 
 
@@ -162,7 +162,7 @@ def test_chart_structure(case: Case) -> None:
     st.integers(-40, 40),
 )
 def test_percent_grid_invariant_to_scaling_by_box_powers(case: Case, k: int) -> None:
-    p = case.scale.pct  # type: ignore[attr-defined]
+    p = case.scale.pct
     factor = (1.0 + p) ** k
     a = _chart(case)
     scaled = Case(
@@ -208,7 +208,7 @@ def test_no_look_ahead_prefix(case: Case, frac: float) -> None:
         frame,
         box=case.scale,
         reversal=case.reversal,
-        method=case.method,  # type: ignore[arg-type]
+        method=case.method,
         asof=idx[t - 1],
     )
     short = _chart(
@@ -320,11 +320,11 @@ def test_packed_panel_fields_equal_reference(
     cl = np.stack([c.close for c in series])
     st_arr = np.array(starts, np.int64)
     kw = {"kind": sc.kind, "params": sc.params(), "reversal": rev, "eps": REL_EPS}
-    packed = build_panel_packed(h, lo, cl, st_arr, threads=threads, backend=backend, **kw)  # type: ignore[arg-type]
+    packed = build_panel_packed(h, lo, cl, st_arr, threads=threads, backend=backend, **kw)
     n = h.shape[1]
     w0 = n // 3
     last = packed.last(threads=threads)
-    legacy = build_panel(h, lo, cl, st_arr, threads=threads, **kw)  # type: ignore[arg-type]
+    legacy = build_panel(h, lo, cl, st_arr, threads=threads, **kw)
     refs = [
         reference_chart(c.high, c.low, c.close, sc, reversal=rev, start=s)
         for c, s in zip(series, starts, strict=True)

@@ -33,7 +33,7 @@ def make_settings(tmp_path: Path, **kw: object) -> Settings:
         "max_retries": 3,
     }
     base.update(kw)
-    return Settings(**base)  # type: ignore[arg-type]
+    return Settings(**base)
 
 
 def mock_client(

@@ -41,10 +41,10 @@ def _run(
     bundle: str = "core",
     **options: object,
 ) -> FetchReport:
-    opts = FetchOptions(**({"symbols": SYMBOLS} | options))  # type: ignore[arg-type]
+    opts = FetchOptions(**({"symbols": SYMBOLS} | options))
     with mock_client(router, settings) as client:
         return run_fetch(
-            bundle,  # type: ignore[arg-type]
+            bundle,
             store=store,
             settings=settings,
             options=opts,
@@ -380,7 +380,7 @@ def test_stooq_without_key_is_a_config_error(store: Store, settings: Settings) -
 
 def test_unknown_bundle(store: Store, settings: Settings) -> None:
     with pytest.raises(ConfigError, match="valid bundles"):
-        run_fetch("everything", store=store, settings=settings)  # type: ignore[arg-type]
+        run_fetch("everything", store=store, settings=settings)
 
 
 def test_holdings_route_constant_matches_the_provider() -> None:

@@ -101,9 +101,9 @@ def test_nasdaqtrader_contract(
         return httpx.Response(200, content=body)
 
     with mock_client(handler, settings) as client:
-        response = client.send(nasdaqtrader.build_request(directory))  # type: ignore[arg-type]
-    nasdaqtrader.check(response, directory=directory)  # type: ignore[arg-type]
-    symbols = nasdaqtrader.parse_directory(response.body, directory=directory)["symbols"]  # type: ignore[arg-type]
+        response = client.send(nasdaqtrader.build_request(directory))
+    nasdaqtrader.check(response, directory=directory)
+    symbols = nasdaqtrader.parse_directory(response.body, directory=directory)["symbols"]
     pd.testing.assert_frame_equal(symbols, validate(symbols, "symbols"))
     assert symbols["symbol"].is_monotonic_increasing
     assert not symbols["symbol"].duplicated().any()

@@ -141,7 +141,8 @@ class SharedData:
             self.root / "french" / "F-F_Research_Data_Factors_daily_202604.csv.gz"
         )
 
-    def series(self, ids: Sequence[str]) -> pd.DataFrame:
+    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
+        # one file per series family; the monthly French files read here are the 202412 vintage
         out: dict[str, pd.Series] = {}
         me_cols = {
             f"DEC{i:02d}": c

@@ -44,7 +44,7 @@ class FakeData:
     def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
         return self.px[[s for s in symbols if s in self.px.columns]]
 
-    def series(self, ids: Sequence[str]) -> pd.DataFrame:
+    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
         return self.ser[[i for i in ids if i in self.ser.columns]]
 
     def members(self, universe: str, asof: pd.Timestamp) -> list[str] | None:

@@ -62,7 +62,7 @@ def test_factor_regression_recovers_betas_and_matches_statsmodels() -> None:
     with pytest.raises(DataError, match="RMW"):
         factor_regression(y, f, model="ff5")
     with pytest.raises(DataError, match="unknown"):
-        factor_regression(y, f, model="ff7")  # type: ignore[arg-type]
+        factor_regression(y, f, model="ff7")
 
 
 def test_rolling_betas_last_window_equals_ols() -> None:

@@ -106,7 +106,7 @@ def test_crash_with_interrupt_mid_write_leaves_readable_store(
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt  # killed while writing the second partition
-        real(table, where, **kw)  # type: ignore[arg-type]
+        real(table, where, **kw)
 
     monkeypatch.setattr(pq, "write_table", half_write)
     with pytest.raises(KeyboardInterrupt):
