@@ -53,9 +53,9 @@ class StoreClaimData:
             raise DataError(f"price field {field!r} is not valid; valid: ['adj_close', 'close']")
         return self.store.panel(list(symbols), field="close" if field == "close" else "adj_close")
 
-    def series(self, ids: Sequence[str]) -> pd.DataFrame:
-        """Wide frame of series by id."""
-        return self.store.series(list(ids))
+    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
+        """Wide frame of series by id (one vintage when asked, else the newest)."""
+        return self.store.series(list(ids), vintage=vintage)
 
     def members(self, universe: str, asof: pd.Timestamp) -> list[str] | None:
         """Symbols in the fund's latest holdings on or before ``asof`` (None when absent)."""

@@ -76,8 +76,12 @@ class ClaimData(Protocol):
         """Wide frame DatetimeIndex x symbol of ``field`` (``"close"`` or ``"adj_close"``)."""
         ...
 
-    def series(self, ids: Sequence[str]) -> pd.DataFrame:
-        """Wide frame DatetimeIndex x series id (rates as published, factors decimal)."""
+    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
+        """Wide frame DatetimeIndex x series id (rates as published, factors decimal).
+
+        ``vintage`` asks for one data vintage (e.g. the French CRSP vintage ``"202412"``);
+        ``None`` means the newest available.
+        """
         ...
 
     def members(self, universe: str, asof: pd.Timestamp) -> list[str] | None:
@@ -107,6 +111,7 @@ COMMON_FIELDS: dict[str, _Field] = {
     "compare": _Field("str", False, "approx", ("approx", "at_least", "at_most")),
     "asof": _Field("date", False),
     "source": _Field("str", False),
+    "vintage": _Field("str", False),
 }
 """Fields every claim may have."""
 
@@ -248,6 +253,8 @@ class Claim:
         As-of date (None = end of the data).
     source
         Where the stated figure comes from.
+    vintage
+        Data vintage the stated figure was computed on (series only; None = newest).
     """
 
     index: int
@@ -259,6 +266,7 @@ class Claim:
     compare: Compare = "approx"
     asof: pd.Timestamp | None = None
     source: str | None = None
+    vintage: str | None = None
 
     @property
     def label(self) -> str:
@@ -435,6 +443,7 @@ def _validate(index: int, raw: Any) -> Claim:
         compare=values["compare"],
         asof=values["asof"],
         source=values["source"],
+        vintage=values["vintage"],
     )
 
 
@@ -505,14 +514,15 @@ def _prices(data: ClaimData, symbols: Sequence[str], fld: str) -> pd.DataFrame:
     return out
 
 
-def _series(data: ClaimData, ids: Sequence[str]) -> pd.DataFrame:
+def _series(claim: Claim, data: ClaimData, ids: Sequence[str]) -> pd.DataFrame:
     try:
-        frame = data.series(list(ids))
+        frame = data.series(list(ids), vintage=claim.vintage)
     except SizeupError as exc:
         raise _MissingDataError(*(f"series {i}" for i in ids)) from exc
     missing = [i for i in ids if i not in frame.columns or frame[i].dropna().empty]
     if missing:
-        raise _MissingDataError(*(f"series {i}" for i in missing))
+        what = f" (vintage {claim.vintage})" if claim.vintage else ""
+        raise _MissingDataError(*(f"series {i}{what}" for i in missing))
     return frame[list(ids)].astype("float64").sort_index()
 
 
@@ -678,7 +688,7 @@ def _conditional_mean(claim: Claim, data: ClaimData) -> tuple[float, str]:
 def _returns_for(claim: Claim, data: ClaimData) -> tuple[pd.Series, str]:
     p = claim.params
     if p.get("series"):
-        s = _upto(_series(data, [p["series"]]), claim)[p["series"]].dropna()
+        s = _upto(_series(claim, data, [p["series"]]), claim)[p["series"]].dropna()
         return s, str(p["series"])
     syms = [p["symbol"]] + ([p["benchmark"]] if p.get("benchmark") else [])
     px = _upto(_prices(data, syms, p["field"]), claim)
@@ -722,7 +732,7 @@ def _seasonal_mean(claim: Claim, data: ClaimData) -> tuple[float, str]:
 
 def _factor_premium(claim: Claim, data: ClaimData) -> tuple[float, str]:
     p = claim.params
-    s = _upto(_series(data, [p["series"]]), claim)[p["series"]].dropna()
+    s = _upto(_series(claim, data, [p["series"]]), claim)[p["series"]].dropna()
     s = _clip(s, p["start"], p["end"])
     if s.empty:
         raise _MissingDataError(f"series {p['series']} between {p['start']} and {p['end']}")
@@ -746,7 +756,7 @@ def _factor_premium(claim: Claim, data: ClaimData) -> tuple[float, str]:
 
 def _rate_change(claim: Claim, data: ClaimData) -> tuple[float, str]:
     p = claim.params
-    s = _series(data, [p["series"]])[p["series"]].dropna()
+    s = _series(claim, data, [p["series"]])[p["series"]].dropna()
     end = _end(claim, s)
     _cover(s, p["start"], f"series {p['series']}")
     _cover(s, end, f"series {p['series']}")
@@ -756,7 +766,7 @@ def _rate_change(claim: Claim, data: ClaimData) -> tuple[float, str]:
 
 def _series_value(claim: Claim, data: ClaimData) -> tuple[float, str]:
     p = claim.params
-    s = _series(data, [p["series"]])[p["series"]].dropna()
+    s = _series(claim, data, [p["series"]])[p["series"]].dropna()
     on = s[s.index <= p["date"]]
     if on.empty or on.index[-1] < p["date"] - pd.Timedelta(days=4):
         raise _MissingDataError(f"series {p['series']} on {p['date']:%Y-%m-%d}")
@@ -807,7 +817,7 @@ def _correlation(claim: Claim, data: ClaimData) -> tuple[float, str]:
     a = _upto(_prices(data, [p["symbol"]], fld), claim)[p["symbol"]].dropna()
     other_is_series = ":" in p["other"]
     if other_is_series:
-        b = _upto(_series(data, [p["other"]]), claim)[p["other"]].dropna()
+        b = _upto(_series(claim, data, [p["other"]]), claim)[p["other"]].dropna()
     else:
         b = _upto(_prices(data, [p["other"]], fld), claim)[p["other"]].dropna()
     both = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()

@@ -70,6 +70,7 @@ _ALIASES = {
     "MKTRF": "MKT-RF",
     "MKT": "MKT-RF",
     "SMB": "SMB",
+    "SMB5": "SMB",
     "HML": "HML",
     "RMW": "RMW",
     "CMA": "CMA",
@@ -83,8 +84,9 @@ _ALIASES = {
 def canonical_factor_columns(factors: pd.DataFrame) -> pd.DataFrame:
     """Rename factor columns to ``MKT-RF, SMB, HML, RMW, CMA, RF, MOM``.
 
-    Accepts store ids (``FF:SMB:M``), French headers (``Mkt-RF``, ``Mom``) and common aliases
-    (``UMD``, ``WML``). Unknown columns are kept unchanged.
+    Accepts store ids (``FF:SMB:M``; the five-factor ``FF:SMB5:M`` becomes ``SMB``), French
+    headers (``Mkt-RF``, ``Mom``) and common aliases (``UMD``, ``WML``). Unknown columns are
+    kept unchanged.
     """
     mapping: dict[str, str] = {}
     for col in factors.columns:

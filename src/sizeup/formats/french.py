@@ -10,7 +10,8 @@ from percent to decimal fractions; firm counts and average firm size ($ millions
 
 Series ids:
 
-* factors ``FF:{MKT-RF|SMB|HML|RMW|CMA|RF|MOM}:{D|M|A}``;
+* factors ``FF:{MKT-RF|SMB|HML|RMW|CMA|RF|MOM}:{D|M|A}``; the five-factor files' SMB (built
+  from three 2x3 sorts, not the three-factor SMB) is ``FF:SMB5:{D|M|A}``;
 * size portfolios ``FF:ME_{VW|EW}_{D|M|A}:{LE0|LO30|MED40|HI30|QNT1..QNT5|DEC01..DEC10}``,
   firm counts ``FF:ME_NFIRMS_M:...`` and average firm size ``FF:ME_AVGSIZE_M:...``. An
   untitled portfolio table is value-weighted (French's first table; trimmed copies drop titles).
@@ -174,7 +175,14 @@ def _table_ids(table: _Table, freq: str, *, name: str) -> tuple[list[str], bool]
     cols = table.header[1:]
     keys = [re.sub(r"\s+", "", c).lower() for c in cols]
     if all(k in _FACTORS for k in keys):
-        return [f"FF:{_FACTORS[k]}:{freq}" for k in keys], True
+        five = "rmw" in keys or "cma" in keys
+        ids = [
+            # the five-factor model's SMB averages three 2x3 sorts: a different factor than the
+            # three-factor SMB (they differ by up to 3.4 pp a month), so it gets its own id
+            f"FF:SMB5:{freq}" if five and k == "smb" else f"FF:{_FACTORS[k]}:{freq}"
+            for k in keys
+        ]
+        return ids, True
     labels = [_portfolio_label(c) for c in cols]
     if all(lab is not None for lab in labels):
         title = table.title.lower()
