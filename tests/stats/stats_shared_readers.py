@@ -92,7 +92,7 @@ class SharedData:
             raise KeyError(symbol)
         return s.rename(symbol)
 
-    @functools.cache  # noqa: B019
+    @functools.cache  # noqa: B019 - one instance per session
     def etf_adjclose(self, symbol: str) -> pd.Series | None:
         path = self.root / "etf_adjclose_dsturdy" / f"{symbol}.csv"
         if not path.exists():
