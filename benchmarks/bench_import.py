@@ -19,8 +19,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sizeup.importers import import_paths
-from sizeup.store import Store
+from sizeup.data.ingest import import_paths
+from sizeup.data.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 MATRIX = SHARED / "xsec" / "iwm_members_adjclose_2000_2026.csv.gz"

@@ -2,7 +2,7 @@
 
 Workload: a store holding ^RUT / ^GSPC levels, the ETFs of ``etf_adjclose_dsturdy`` and the
 1,848 IWM members' adjusted closes 2000-2026 with the 2026-05-05 IWM holdings snapshot. The
-store is built once (through :func:`sizeup.importers.import_paths` when that module exists,
+store is built once (through :func:`sizeup.data.ingest.import_paths` when that module exists,
 else with a small loader here) under ``$SIZEUP_BENCH_STORE`` (default
 ``/tmp/sizeup_bench_monitor_store``) and reused.
 
@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sizeup.report.monitor_section import build_monitor, load_monitor_inputs
-from sizeup.store import Store
+from sizeup.data.store import Store
+from sizeup.report.sections import build_monitor, load_monitor_inputs
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 STORE = Path(os.environ.get("SIZEUP_BENCH_STORE", "/tmp/sizeup_bench_monitor_store"))
@@ -51,7 +51,7 @@ def _bars(sym: str, close: pd.Series, source: str) -> pd.DataFrame:
 
 
 def _fallback_import(store: Store) -> None:
-    """Minimal loader used only while sizeup.importers is not available."""
+    """Minimal loader used only while sizeup.data.ingest is not available."""
     frames = []
     rut = pd.read_csv(SHARED / "indexes/RUT_1987_2024_hjyssg.csv.gz", index_col=0, parse_dates=True)
     rut2 = pd.read_csv(
@@ -121,10 +121,10 @@ def build_store() -> tuple[Store, str]:
     if marker.exists():
         return store, marker.read_text()
     try:
-        from sizeup.importers import import_paths  # type: ignore[attr-defined]
+        from sizeup.data.ingest import import_paths  # type: ignore[attr-defined]
     except ImportError:
         _fallback_import(store)
-        how = "fallback loader (sizeup.importers missing)"
+        how = "fallback loader (sizeup.data.ingest missing)"
     else:
         paths = [
             SHARED / "indexes/RUT_1987_2024_hjyssg.csv.gz",
@@ -135,7 +135,7 @@ def build_store() -> tuple[Store, str]:
             SHARED / "holdings/IWM_holdings_2026-05-05.csv",
         ]
         import_paths(paths, store)
-        how = "sizeup.importers.import_paths"
+        how = "sizeup.data.ingest.import_paths"
     marker.write_text(how)
     return store, how
 

@@ -13,8 +13,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from sizeup.fundamentals import ITEM_COLUMNS, ITEMS
-from sizeup.screens import ScreenData, load_screen, run_screen
+from sizeup.fundamentals import ITEM_COLUMNS, ITEMS, ScreenData, load_screen, run_screen
 
 
 def synthetic_items(n_companies: int, n_quarters: int, *, seed: int = 7) -> pd.DataFrame:

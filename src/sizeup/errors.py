@@ -79,7 +79,7 @@ class DataError(SizeupError):
 
 
 class SchemaError(DataError):
-    """A frame breaks a table contract of :mod:`sizeup.schema`."""
+    """A frame breaks a table contract of :mod:`sizeup.data.schema`."""
 
 
 class ImportFormatError(DataError):

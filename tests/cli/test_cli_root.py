@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 from typer.testing import CliRunner
 
-from sizeup.cli import app
-from sizeup.store import Store
+from sizeup.cli._root import app
+from sizeup.data.store import Store
 
 
 def test_store_info_lists_tables_and_disagreements(tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_errors_end_without_traceback(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "from sizeup.cli import main; main()",
+            "from sizeup.cli._root import main; main()",
             "--data-dir",
             str(target),
             "store",
@@ -78,7 +78,7 @@ def test_bad_dates_get_a_clear_error(tmp_path: Path) -> None:
             [
                 sys.executable,
                 "-c",
-                "from sizeup.cli import main; main()",
+                "from sizeup.cli._root import main; main()",
                 "--data-dir",
                 str(tmp_path),
                 *args,

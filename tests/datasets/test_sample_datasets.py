@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup import datasets
-from sizeup.datasets import (
+from sizeup.data import datasets
+from sizeup.data.datasets import (
     describe_sample,
     import_sample,
     load_corporate_yields,
@@ -31,8 +31,8 @@ from sizeup.datasets import (
     sample_bars,
     sample_series,
 )
+from sizeup.data.store import Store
 from sizeup.errors import DataError, ImportFormatError
-from sizeup.store import Store
 
 
 def _pkg(name: str) -> Path:

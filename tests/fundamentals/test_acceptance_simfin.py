@@ -15,10 +15,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sizeup.formats.simfin import parse_simfin_csv
-from sizeup.fundamentals import normalize
-from sizeup.fundamentals_universe import universe_report, unprofitable_by_fiscal_year
-from sizeup.screens import ScreenData, load_screen, run_screen
+from sizeup.data.formats.simfin import parse_simfin_csv
+from sizeup.fundamentals import (
+    ScreenData,
+    load_screen,
+    normalize,
+    run_screen,
+    universe_report,
+    unprofitable_by_fiscal_year,
+)
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 log = logging.getLogger(__name__)

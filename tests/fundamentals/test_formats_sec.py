@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sizeup.errors import ImportFormatError
-from sizeup.formats.sec import (
+from sizeup.data.formats.sec import (
     looks_like_company_tickers,
     looks_like_companyfacts,
     parse_company_tickers,
     parse_companyfacts,
 )
-from sizeup.schema import FUNDAMENTALS, SYMBOLS, validate
+from sizeup.data.schema import FUNDAMENTALS, SYMBOLS, validate
+from sizeup.errors import ImportFormatError
 
 AAPL = "sec/companyfacts_CIK0000320193_AAPL_trimmed.json"
 NVDA = "sec/companyfacts_CIK0001045810_NVDA_trimmed.json"

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sizeup.data.formats.simfin import looks_like_simfin, parse_simfin_csv
+from sizeup.data.schema import FUNDAMENTALS, validate
 from sizeup.errors import ImportFormatError
-from sizeup.formats.simfin import looks_like_simfin, parse_simfin_csv
-from sizeup.schema import FUNDAMENTALS, validate
 
 HEADER = (
     'Ticker;SimFinId;Currency;"Fiscal Year";"Fiscal Period";"Report Date";"Publish Date";'

@@ -7,10 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sizeup.data.formats.sec import parse_companyfacts
 from sizeup.errors import DataError
-from sizeup.formats.sec import parse_companyfacts
-from sizeup.fundamentals import ITEMS, known_as_of, normalize
-from sizeup.fundamentals_metrics import compute_metrics
+from sizeup.fundamentals import ITEMS, compute_metrics, known_as_of, normalize
 
 pytestmark = pytest.mark.shared_data
 

@@ -8,8 +8,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sizeup.cli_import import register
-from sizeup.store import Store
+from sizeup.cli._import import register
+from sizeup.data.store import Store
 
 
 def _app() -> typer.Typer:

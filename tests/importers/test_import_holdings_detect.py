@@ -7,9 +7,9 @@ import gzip
 import pandas as pd
 import pytest
 
+from sizeup.data.formats.detect import decompress, detect_format
+from sizeup.data.formats.ishares import parse_holdings_csv
 from sizeup.errors import ImportFormatError
-from sizeup.formats.detect import decompress, detect_format
-from sizeup.formats.ishares import parse_holdings_csv
 
 _HEADER = (
     "Ticker,Name,Sector,Asset Class,Market Value,Weight (%),Notional Value,Quantity,Price,"

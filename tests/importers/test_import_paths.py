@@ -11,13 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sizeup.data.formats.fred import parse_fred_csv
+from sizeup.data.formats.french import parse_french_csv
+from sizeup.data.formats.ishares import parse_holdings_csv
+from sizeup.data.formats.prices import parse_price_csv, parse_stooq_csv
+from sizeup.data.ingest import import_paths, read_file
+from sizeup.data.store import Store
 from sizeup.errors import ImportFormatError
-from sizeup.formats.fred import parse_fred_csv
-from sizeup.formats.french import parse_french_csv
-from sizeup.formats.ishares import parse_holdings_csv
-from sizeup.formats.prices import parse_price_csv, parse_stooq_csv
-from sizeup.importers import import_paths, read_file
-from sizeup.store import Store
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:

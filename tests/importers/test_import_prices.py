@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.errors import ImportFormatError
-from sizeup.formats.prices import (
+from sizeup.data.formats.prices import (
     canonical_symbol,
     ohlc_suspicious,
     parse_price_csv,
@@ -15,6 +14,7 @@ from sizeup.formats.prices import (
     stooq_error_kind,
     symbol_from_stem,
 )
+from sizeup.errors import ImportFormatError
 
 
 def _bars(body: str, **kw: object) -> pd.DataFrame:

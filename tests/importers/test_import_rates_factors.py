@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from sizeup.data.formats.fred import parse_fred_csv
+from sizeup.data.formats.french import french_vintage, parse_french_csv
 from sizeup.errors import ImportFormatError
-from sizeup.formats.fred import parse_fred_csv
-from sizeup.formats.french import french_vintage, parse_french_csv
 
 
 def _values(frame: pd.DataFrame) -> dict[tuple[str, str], float]:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sizeup.importers import ImportReport, import_paths
-from sizeup.store import Store
+from sizeup.data.ingest import ImportReport, import_paths
+from sizeup.data.store import Store
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
@@ -128,7 +128,7 @@ def test_french_values_and_vintages(imported: tuple[Store, ImportReport, float])
 
 
 def test_french_1926_smb_by_vintage(shared_fixtures: Path) -> None:
-    from sizeup.formats.french import parse_french_csv
+    from sizeup.data.formats.french import parse_french_csv
 
     old = (shared_fixtures / "kenfrench" / "F-F_Research_Data_Factors.CSV").read_bytes()
     frame = parse_french_csv(old, name="fixture")

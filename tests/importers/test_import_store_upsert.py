@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sizeup.schema import validate
-from sizeup.store import Store
+from sizeup.data.schema import validate
+from sizeup.data.store import Store
 
 
 def _frame(symbols: list[str], sources: list[str], n: int, seed: int = 0) -> pd.DataFrame:

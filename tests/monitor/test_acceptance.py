@@ -23,11 +23,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.bpi import bullish_percent
-from sizeup.analytics.breadth import breadth, trailing_rank
+from sizeup.analytics.breadth import breadth, bullish_percent, trailing_rank
+from sizeup.analytics.performance import calendar_table, outperformance_history
 from sizeup.analytics.pnf import pnf_chart
-from sizeup.analytics.records import outperformance_history
-from sizeup.analytics.relative import calendar_table
 
 pytestmark = pytest.mark.shared_data
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sizeup.analytics.bpi import (
+from sizeup.analytics.breadth import (
     bpi_chart,
     bpi_states,
     bullish_percent,

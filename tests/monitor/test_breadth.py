@@ -10,14 +10,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from sizeup.analytics.breadth import (
-    _extreme_last_n_py,
-    _mean_last_n_py,
     breadth,
     membership_mask,
     rolling_extreme_last_n,
     rolling_mean_last_n,
     trailing_rank,
 )
+from sizeup.analytics.breadth._breadth import _extreme_last_n_py, _mean_last_n_py
 from sizeup.errors import DataError
 
 NAN = np.nan

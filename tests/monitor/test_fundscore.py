@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.fundscore import (
+from sizeup.analytics.performance import (
     OFS_INPUTS,
     OFS_LABEL,
     FundScore,

@@ -11,14 +11,14 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
-from sizeup.cli_monitor import register, render_monitor, sparkline
-from sizeup.report.monitor_section import (
+from sizeup.cli._monitor import register, render_monitor, sparkline
+from sizeup.data.store import Store
+from sizeup.report.sections import (
     build_monitor,
     load_monitor_inputs,
     monitor_section,
     monitor_to_dict,
 )
-from sizeup.store import Store
 
 FUNDS = ["IWM", "SPY", "RSP", "IVV", "IJR", "VOO"]
 MEMBERS = [f"M{i:02d}" for i in range(30)]

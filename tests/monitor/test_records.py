@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.records import (
+from sizeup.analytics.performance import (
     drawdown_episodes,
     first_to_record,
     outperformance_history,

@@ -6,8 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.relative import calendar_table, relative_return, scoreboard
-from sizeup.analytics.returns import period_returns, resolve_window, total_return, window_returns
+from sizeup.analytics.performance import (
+    calendar_table,
+    period_returns,
+    relative_return,
+    resolve_window,
+    scoreboard,
+    total_return,
+    window_returns,
+)
 from sizeup.errors import DataError
 
 

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sizeup.analytics.streaks import (
-    _record_since_py,
+from sizeup.analytics.performance import (
     best_since,
     longest_prior_run,
     outperformance_streak,
     record_since_index,
     signed_streak,
 )
+from sizeup.analytics.performance._streaks import _record_since_py
 from sizeup.errors import DataError
 
 

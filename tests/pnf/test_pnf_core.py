@@ -15,20 +15,18 @@ import pytest
 from sizeup.analytics.pnf import (
     NO_BOX,
     NO_LINE,
-    PnfChart,
-    pnf_chart,
-    pnf_charts,
-    relative_strength_chart,
-)
-from sizeup.analytics.pnf_scale import (
     RS_BOX_DEFAULT,
     RS_BOX_HALF,
     AtrSpec,
     FixedScale,
     LevelsScale,
     PercentScale,
+    PnfChart,
     TraditionalScale,
     parse_box_spec,
+    pnf_chart,
+    pnf_charts,
+    relative_strength_chart,
 )
 from sizeup.errors import ConfigError, DataError
 
@@ -529,8 +527,7 @@ def test_panel_lazy_fields_equal_single_charts_with_start_and_asof() -> None:
 
 
 def test_panel_backends_and_threads_agree() -> None:
-    from sizeup.analytics.pnf_kernel import build_panel
-    from sizeup.analytics.pnf_scale import REL_EPS
+    from sizeup.analytics.pnf import REL_EPS, build_panel
 
     close, high, low = _random_panel(9, 200, seed=5)
     h, lo, c = (np.ascontiguousarray(f.to_numpy().T) for f in (high, low, close))
@@ -550,7 +547,7 @@ def test_benchmark_minimal_builder_draws_the_same_columns() -> None:
     import importlib.util
     from pathlib import Path
 
-    from sizeup.analytics.pnf_kernel import kernel_grid
+    from sizeup.analytics.pnf import kernel_grid
 
     path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_pnf.py"
     spec = importlib.util.spec_from_file_location("bench_pnf", path)

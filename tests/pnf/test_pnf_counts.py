@@ -13,7 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.pnf_counts import (
+from sizeup.analytics.pnf import (
+    ColumnArrays,
+    FixedScale,
+    TraditionalScale,
     horizontal_count,
     horizontal_count_at,
     label_box_size,
@@ -21,8 +24,6 @@ from sizeup.analytics.pnf_counts import (
     vertical_count,
     vertical_count_at,
 )
-from sizeup.analytics.pnf_patterns import ColumnArrays
-from sizeup.analytics.pnf_scale import FixedScale, TraditionalScale
 from sizeup.errors import ConfigError, DataError
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.pnf_patterns import (
+from sizeup.analytics.pnf import (
     ColumnArrays,
     Pattern,
     PatternEvent,

@@ -9,16 +9,19 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sizeup.analytics.pnf import NO_BOX, NO_LINE, PnfChart, pnf_chart
-from sizeup.analytics.pnf_kernel import build_series
-from sizeup.analytics.pnf_reference import reference_chart
-from sizeup.analytics.pnf_scale import (
+from sizeup.analytics.pnf import (
+    NO_BOX,
+    NO_LINE,
     REL_EPS,
     BoxScale,
     FixedScale,
     LevelsScale,
     PercentScale,
+    PnfChart,
     TraditionalScale,
+    build_series,
+    pnf_chart,
+    reference_chart,
 )
 
 SETTINGS = settings(
@@ -311,7 +314,7 @@ def test_packed_panel_fields_equal_reference(
     # the kernel writes only (box, flag bits, start boxes); every event-log field is replayed
     # from them on access. Each replayed field must equal the directly computed value of the
     # slow reference, bar for bar, and the one-pass "last bar" state must equal the last row.
-    from sizeup.analytics.pnf_kernel import FIELD_DTYPES, build_panel, build_panel_packed
+    from sizeup.analytics.pnf import FIELD_DTYPES, build_panel, build_panel_packed
 
     series, starts = drawn
     sc, rev = series[0].scale, series[0].reversal

@@ -9,18 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.pnf import pnf_chart
-from sizeup.analytics.pnf_patterns import ColumnArrays, detect_patterns
-from sizeup.analytics.pnf_render import (
+from sizeup.analytics.pnf import (
+    ColumnArrays,
+    FixedScale,
+    PercentScale,
     box_fills,
+    detect_patterns,
     month_marker,
+    pnf_chart,
     price_labels,
     render_columns,
     render_text,
 )
-from sizeup.analytics.pnf_scale import FixedScale, PercentScale
 from sizeup.errors import ConfigError
-from sizeup.report.pnf_figure import pnf_figure
+from sizeup.report._pnf_figure import pnf_figure
 
 # Tiny chart on a $1 grid (box index == price):
 #   bar 0 2024-01-30: column 0 (X) opens at 10
@@ -218,7 +220,7 @@ def test_plotly_figure_of_a_chart_without_columns() -> None:
 
 
 def store_with_bars(tmp_path: Any) -> Any:
-    from sizeup.store import Store
+    from sizeup.data.store import Store
 
     closes = [9.0, 14.0, 11.0, 14.0, 11.0, 15.0, 12.0, 16.0]
     dates = pd.bdate_range("2024-01-01", periods=len(closes))
@@ -261,7 +263,7 @@ CATAPULT_TEXT = "\n".join(
 def test_pnf_command_prints_chart_and_state(tmp_path: Any) -> None:
     from rich.console import Console
 
-    from sizeup.cli_pnf import pnf_command
+    from sizeup.cli._pnf import pnf_command
 
     store = store_with_bars(tmp_path)
     console = Console(record=True, width=200)
@@ -283,7 +285,7 @@ def test_pnf_command_prints_chart_and_state(tmp_path: Any) -> None:
 def test_pnf_command_asof_and_columns(tmp_path: Any) -> None:
     from rich.console import Console
 
-    from sizeup.cli_pnf import pnf_command
+    from sizeup.cli._pnf import pnf_command
 
     store = store_with_bars(tmp_path)
     console = Console(record=True, width=200)
@@ -301,7 +303,7 @@ def test_pnf_cli_registration_and_errors(tmp_path: Any) -> None:
     import typer
     from typer.testing import CliRunner
 
-    from sizeup.cli_pnf import register
+    from sizeup.cli._pnf import register
 
     store_with_bars(tmp_path)
     app = typer.Typer()

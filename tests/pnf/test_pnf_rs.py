@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.pnf import relative_strength_chart
-from sizeup.analytics.pnf_rs import (
+from sizeup.analytics.pnf import (
     CONFIGURATION_RANK,
+    relative_strength_chart,
     rs_column,
     rs_configuration,
     rs_matrix,

@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.pnf import pnf_chart
-from sizeup.analytics.pnf_scale import LevelsScale
+from sizeup.analytics.pnf import LevelsScale, pnf_chart
 
 pypnf = pytest.importorskip("pypnf")
 

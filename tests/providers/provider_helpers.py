@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 
 from sizeup.config import Settings
-from sizeup.providers.http import HttpClient
+from sizeup.data.providers.http import HttpClient
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

@@ -13,8 +13,8 @@ from provider_helpers import make_settings
 from routes import core_routes
 from typer.testing import CliRunner
 
-from sizeup.cli_fetch import register
-from sizeup.providers.fetch import (
+from sizeup.cli._fetch import register
+from sizeup.data.providers.fetch import (
     CORE_FRED,
     CORE_FRENCH,
     CORE_SYMBOLS,
@@ -22,8 +22,8 @@ from sizeup.providers.fetch import (
     ItemResult,
     run_fetch,
 )
-from sizeup.providers.http import HttpClient
-from sizeup.store import Store
+from sizeup.data.providers.http import HttpClient
+from sizeup.data.store import Store
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow, pytest.mark.timeout(240)]
 

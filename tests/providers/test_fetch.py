@@ -14,9 +14,8 @@ from provider_helpers import make_settings, mock_client
 from routes import IWM_PATH, YAHOO_FILES, Router, core_routes, other_routes
 
 from sizeup.config import Settings
-from sizeup.errors import ConfigError
-from sizeup.providers import yahoo
-from sizeup.providers.fetch import (
+from sizeup.data.providers import yahoo
+from sizeup.data.providers.fetch import (
     CORE_FRED,
     CORE_FRENCH,
     FetchOptions,
@@ -25,7 +24,8 @@ from sizeup.providers.fetch import (
     parse_base_urls,
     run_fetch,
 )
-from sizeup.store import Store
+from sizeup.data.store import Store
+from sizeup.errors import ConfigError
 
 pytestmark = pytest.mark.shared_data
 
@@ -384,6 +384,6 @@ def test_unknown_bundle(store: Store, settings: Settings) -> None:
 
 
 def test_holdings_route_constant_matches_the_provider() -> None:
-    from sizeup.providers import ishares
+    from sizeup.data.providers import ishares
 
     assert ishares.build_request("IWM").url.endswith(IWM_PATH)

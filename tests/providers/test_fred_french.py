@@ -14,10 +14,10 @@ from provider_helpers import mock_client
 from routes import zipped
 
 from sizeup.config import Settings
+from sizeup.data.providers import fred, french
+from sizeup.data.providers.http import Request, Response
+from sizeup.data.schema import validate
 from sizeup.errors import ProviderError, ProviderResponseError, SymbolNotFoundError
-from sizeup.providers import fred, french
-from sizeup.providers.http import Request, Response
-from sizeup.schema import validate
 
 
 def _serve(request: Request, body: bytes, settings: Settings) -> Response:

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sizeup.data.providers import fred, french, ishares, nasdaqtrader, sec, stooq, yahoo
+from sizeup.data.providers.http import UNEXPECTED_FORMAT_ERRORS
 from sizeup.errors import ProviderResponseError
-from sizeup.providers import fred, french, ishares, nasdaqtrader, sec, stooq, yahoo
-from sizeup.providers.http import UNEXPECTED_FORMAT_ERRORS
 
 pytestmark = pytest.mark.slow
 

@@ -10,8 +10,7 @@ import httpx
 import pytest
 from provider_helpers import make_settings, mock_client
 
-from sizeup.errors import ConfigError, ProviderError, RateLimitError
-from sizeup.providers.http import (
+from sizeup.data.providers.http import (
     HttpClient,
     Request,
     TokenBucket,
@@ -19,6 +18,7 @@ from sizeup.providers.http import (
     looks_like_html,
     scrub_url,
 )
+from sizeup.errors import ConfigError, ProviderError, RateLimitError
 
 
 def _req(site: str = "yahoo", **params: str) -> Request:

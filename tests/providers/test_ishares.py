@@ -11,10 +11,10 @@ import pytest
 from provider_helpers import mock_client
 
 from sizeup.config import Settings
+from sizeup.data.providers import ishares
+from sizeup.data.providers.http import Response
+from sizeup.data.schema import validate
 from sizeup.errors import ConfigError, ProviderResponseError
-from sizeup.providers import ishares
-from sizeup.providers.http import Response
-from sizeup.schema import validate
 
 
 @pytest.mark.shared_data

@@ -9,8 +9,8 @@ import pytest
 from fake_server import FakeServer
 from provider_helpers import make_settings
 
-from sizeup.providers import sec
-from sizeup.providers.http import HttpClient
+from sizeup.data.providers import sec
+from sizeup.data.providers.http import HttpClient
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 

@@ -11,15 +11,15 @@ import pytest
 from provider_helpers import mock_client
 
 from sizeup.config import Settings
+from sizeup.data.providers import sec
+from sizeup.data.providers.http import Request, Response
+from sizeup.data.schema import validate
 from sizeup.errors import (
     ProviderError,
     ProviderResponseError,
     RateLimitError,
     SymbolNotFoundError,
 )
-from sizeup.providers import sec
-from sizeup.providers.http import Request, Response
-from sizeup.schema import validate
 
 
 def _send(request: Request, body: bytes, settings: Settings, status: int = 200) -> Response:

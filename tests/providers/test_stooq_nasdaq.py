@@ -11,10 +11,10 @@ import pytest
 from provider_helpers import mock_client
 
 from sizeup.config import Settings
+from sizeup.data.providers import nasdaqtrader, stooq
+from sizeup.data.providers.http import Response
+from sizeup.data.schema import validate
 from sizeup.errors import ProviderResponseError, RateLimitError, SymbolNotFoundError
-from sizeup.providers import nasdaqtrader, stooq
-from sizeup.providers.http import Response
-from sizeup.schema import validate
 
 
 def _stooq_response(body: bytes, settings: Settings) -> tuple[Response, list[httpx.Request]]:

@@ -11,10 +11,10 @@ import pytest
 from provider_helpers import mock_client
 
 from sizeup.config import Settings
+from sizeup.data.providers import yahoo
+from sizeup.data.providers.http import Response
+from sizeup.data.schema import validate
 from sizeup.errors import ProviderResponseError, SymbolNotFoundError
-from sizeup.providers import yahoo
-from sizeup.providers.http import Response
-from sizeup.schema import validate
 
 pytestmark = pytest.mark.shared_data
 

@@ -1,4 +1,4 @@
-"""`sizeup report` through a local Typer app (the lead wires register() into sizeup.cli)."""
+"""`sizeup report` through a local Typer app (the lead wires register() into sizeup.cli._root)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sizeup.cli_report import DEFAULT_REPORT_NAME, register
-from sizeup.datasets import import_sample
-from sizeup.store import Store
+from sizeup.cli._report import DEFAULT_REPORT_NAME, register
+from sizeup.data.datasets import import_sample
+from sizeup.data.store import Store
 
 
 @pytest.fixture

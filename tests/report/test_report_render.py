@@ -11,7 +11,7 @@ import pytest
 
 from sizeup.errors import DataError
 from sizeup.report import Coverage, ReportFigure, ReportSection, ReportTable, render_report
-from sizeup.report.render import _cell
+from sizeup.report._render import _cell
 
 
 def _monthly(values, start="2020-01-31"):

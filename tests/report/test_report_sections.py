@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.datasets import import_sample
+from sizeup.data.datasets import import_sample
+from sizeup.data.store import Store
 from sizeup.errors import DataError
 from sizeup.report import render_report, sample_plan, store_plan
 from sizeup.report.sections import (
@@ -28,7 +29,6 @@ from sizeup.report.sections import (
     size_premium_table,
     small_big_frame,
 )
-from sizeup.store import Store
 
 
 def _raw_smb() -> tuple[list[str], np.ndarray]:
@@ -50,7 +50,7 @@ def test_smb_table_equals_independent_numpy_recomputation():
     yyyymm, smb = _raw_smb()
     months = np.array([int(d[4:]) for d in yyyymm])
     years = np.array([int(d[:4]) for d in yyyymm])
-    from sizeup.datasets import load_ff_factors
+    from sizeup.data.datasets import load_ff_factors
 
     table = size_premium_table(load_ff_factors()["smb"]).set_index("period")
 

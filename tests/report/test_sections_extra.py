@@ -19,24 +19,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.datasets import import_sample
+from sizeup.data.datasets import import_sample
+from sizeup.data.store import Store
 from sizeup.errors import DataError
 from sizeup.report import render_report
-from sizeup.report.plans import full_sample_plan, full_store_plan
-from sizeup.report.section_common import StatsOptions
-from sizeup.report.section_conditional import (
+from sizeup.report._plans import full_sample_plan, full_store_plan
+from sizeup.report.sections import (
     TITLE_CONDITIONAL,
+    TITLE_INDEX_PRICES,
+    TITLE_PNF,
+    TITLE_RS,
+    TITLE_SEASONALITY,
+    TITLE_SIZE_PREMIUM,
+    TITLE_SIZE_REGIME,
+    TITLE_SMALL_BIG,
+    StatsOptions,
     smb_momentum_pairs,
 )
-from sizeup.report.section_pnf import TITLE_PNF, TITLE_RS
-from sizeup.report.section_seasonality import TITLE_SEASONALITY
-from sizeup.report.section_size_regime import TITLE_SIZE_REGIME
-from sizeup.report.sections import (
-    TITLE_INDEX_PRICES,
-    TITLE_SIZE_PREMIUM,
-    TITLE_SMALL_BIG,
-)
-from sizeup.store import Store
 
 TITLE_PNF_SP = f"{TITLE_PNF}: S&P 500 (^GSPC)"
 TITLE_RS_NQ = f"{TITLE_RS}: NASDAQ Composite vs S&P 500"

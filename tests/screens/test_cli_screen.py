@@ -9,9 +9,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sizeup.cli_screen import register
-from sizeup.formats.sec import parse_companyfacts
-from sizeup.store import Store
+from sizeup.cli._screen import register
+from sizeup.data.formats.sec import parse_companyfacts
+from sizeup.data.store import Store
 
 
 @pytest.mark.shared_data

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from sizeup.errors import ConfigError, DataError
-from sizeup.fundamentals import ITEM_COLUMNS
-from sizeup.screens import (
+from sizeup.fundamentals import (
+    ITEM_COLUMNS,
     ScreenData,
     builtin_screens,
     compile_screen,

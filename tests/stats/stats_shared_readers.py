@@ -68,7 +68,7 @@ def _splice(*parts: pd.Series) -> pd.Series:
 
 
 class SharedData:
-    """In-memory data access over ../shared/data (implements sizeup.analytics.claims.ClaimData)."""
+    """In-memory data access over ../shared/data (implements sizeup.claims._check.ClaimData)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -11,11 +11,18 @@ import pytest
 from stats_shared_readers import SharedData
 from test_seasonality_conditional import TR_TABLE
 
-from sizeup.analytics.claims import evaluate_claims, parse_claims_text
-from sizeup.analytics.conditional import calendar_year_returns, next_year_given_year
-from sizeup.analytics.factors import decile_spread, factor_regression, size_premium
-from sizeup.analytics.rates import cutting_cycles, rate_sensitivity
-from sizeup.analytics.seasonality import by_month, returns_from_levels
+from sizeup.analytics.stats import (
+    by_month,
+    calendar_year_returns,
+    cutting_cycles,
+    decile_spread,
+    factor_regression,
+    next_year_given_year,
+    rate_sensitivity,
+    returns_from_levels,
+    size_premium,
+)
+from sizeup.claims import evaluate_claims, parse_claims_text
 
 pytestmark = pytest.mark.shared_data
 

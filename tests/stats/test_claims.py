@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sizeup.analytics.claims import (
+from sizeup.claims import (
     METRICS,
     ClaimSpecError,
     evaluate_claim,

@@ -8,9 +8,9 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from sizeup import datasets
-from sizeup.cli_claims import register
-from sizeup.store import Store
+from sizeup.cli._claims import register
+from sizeup.data import datasets
+from sizeup.data.store import Store
 
 # Claims with stated values from published sources about the sample's own data:
 # - S&P 500 2008 price return -38.49 % (S&P Dow Jones Indices; widely reported "-38.5 %").

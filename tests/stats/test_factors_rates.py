@@ -7,21 +7,19 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from sizeup.analytics.factors import (
+from sizeup.analytics.stats import (
     canonical_factor_columns,
+    cumulative_change,
+    cutting_cycles,
     decile_spread,
     drawdowns,
     factor_regression,
     infer_periods_per_year,
+    rate_regimes,
+    rate_sensitivity,
     rolling_betas,
     rolling_premium,
     size_premium,
-)
-from sizeup.analytics.rates import (
-    cumulative_change,
-    cutting_cycles,
-    rate_regimes,
-    rate_sensitivity,
     yield_changes,
 )
 from sizeup.errors import DataError

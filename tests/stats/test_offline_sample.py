@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from sizeup import datasets
-from sizeup.analytics.factors import factor_regression, size_premium
-from sizeup.analytics.seasonality import by_month, period_returns, returns_from_levels, turn_of_year
+from sizeup.analytics.stats import (
+    by_month,
+    factor_regression,
+    period_returns,
+    returns_from_levels,
+    size_premium,
+    turn_of_year,
+)
+from sizeup.data import datasets
 
 
 def test_offline_sample_statistics() -> None:

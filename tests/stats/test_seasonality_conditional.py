@@ -6,19 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.conditional import (
+from sizeup.analytics.stats import (
+    by_month,
     calendar_year_returns,
     conditional_forward,
     conditional_outcomes,
+    first_sessions_of_january,
     forward_relative_returns,
     half_year_returns,
+    january_share,
     next_year_given_h2,
     next_year_given_year,
-)
-from sizeup.analytics.seasonality import (
-    by_month,
-    first_sessions_of_january,
-    january_share,
     period_returns,
     relative_returns,
     returns_from_levels,

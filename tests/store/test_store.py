@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sizeup.data.schema import validate
+from sizeup.data.store import Store
 from sizeup.errors import SchemaError, StoreError
-from sizeup.schema import validate
-from sizeup.store import Store
 
 
 def _bars(symbols: list[str], n: int, source: str = "test", seed: int = 0) -> pd.DataFrame:

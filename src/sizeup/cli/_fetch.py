@@ -1,0 +1,217 @@
+"""``sizeup fetch BUNDLE``: download data from the free public sources into the store.
+
+Register with :func:`register`; the command renders progress bars and a final report with
+Rich and exits non-zero only when nothing could be fetched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from sizeup.config import load_settings
+from sizeup.data.providers.fetch import (
+    BUNDLES,
+    FetchOptions,
+    FetchReport,
+    ItemResult,
+    PriceSource,
+    describe_bundle,
+    parse_base_urls,
+    run_fetch,
+)
+from sizeup.data.providers.http import HttpClient
+from sizeup.data.store import Store
+from sizeup.errors import ConfigError
+
+__all__ = ["fetch", "register"]
+
+_MAX_DETAIL_ROWS = 60
+_PRICE_SOURCES: dict[str, PriceSource] = {"yahoo": "yahoo", "stooq": "stooq"}
+_STYLE = {"ok": "green", "failed": "bold red", "skipped": "yellow"}
+
+
+class _Bars:
+    """Rich progress bars fed by the fetch observer events."""
+
+    def __init__(self, progress: Progress, bundle: str) -> None:
+        self.progress = progress
+        self.task: TaskID = progress.add_task(f"fetch {bundle}", total=0)
+        self.results: list[ItemResult] = []
+
+    def planned(self, count: int) -> None:
+        total = self.progress.tasks[0].total or 0
+        self.progress.update(self.task, total=total + count)
+
+    def started(self, key: str) -> None:
+        self.progress.update(self.task, description=key)
+
+    def finished(self, result: ItemResult) -> None:
+        self.results.append(result)
+        self.progress.advance(self.task)
+
+
+def _render(console: Console, report: FetchReport) -> None:
+    console.print(report.summary().splitlines()[0])
+    counts = Table()
+    for col in ("status", "items", "rows", "requests"):
+        counts.add_column(col, justify="left" if col == "status" else "right")
+    for status in ("ok", "failed", "skipped"):
+        group = [r for r in report.results if r.status == status]
+        counts.add_row(
+            f"[{_STYLE[status]}]{status}[/]",
+            str(len(group)),
+            f"{sum(r.rows for r in group):,}",
+            str(sum(r.requests for r in group)),
+        )
+    console.print(counts)
+    detail = (
+        list(report.results)
+        if len(report.results) <= _MAX_DETAIL_ROWS
+        else [r for r in report.results if r.status != "ok"]
+    )
+    if not detail:
+        return
+    table = Table(title="items" if len(detail) == len(report.results) else "not ok")
+    for col in ("item", "status", "rows", "requests", "reason"):
+        table.add_column(col, overflow="fold")
+    for r in detail:
+        table.add_row(
+            r.key, f"[{_STYLE[r.status]}]{r.status}[/]", f"{r.rows:,}", str(r.requests), r.reason
+        )
+    console.print(table)
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def fetch(
+    bundle: Annotated[
+        str,
+        typer.Argument(help="core | universe | fundamentals | symbols", show_default=False),
+    ],
+    *,
+    symbols: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--symbols",
+            "-s",
+            help="Symbols instead of the bundle's own (repeat or comma-separate).",
+        ),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Rebuild the tables from archived bodies only.")
+    ] = False,
+    base_url: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--base-url",
+            help="Base URL for every source (e.g. a local fake server) or SITE=URL for one "
+            "(yahoo, stooq, fred, fredapi, french, ishares, sec, secdata, nasdaqtrader).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="First date (YYYY-MM-DD) for items not yet in the store."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last date wanted (default: today).")
+    ] = None,
+    fund: Annotated[
+        str, typer.Option("--fund", help="Fund whose members form the universe (IWM, IJR).")
+    ] = "IWM",
+    prices: Annotated[
+        str, typer.Option("--prices", help="Price source: yahoo or stooq (needs an API key).")
+    ] = "yahoo",
+) -> None:
+    """Fetch a bundle of data from the free public sources (incremental and resumable)."""
+    console = Console(stderr=False)
+    if bundle not in BUNDLES:
+        raise typer.BadParameter(
+            f"{bundle!r} is not a bundle; choose one of: "
+            + "; ".join(f"{b} ({describe_bundle(b)})" for b in BUNDLES),
+            param_hint="BUNDLE",
+        )
+    source = _PRICE_SOURCES.get(prices)
+    if source is None:
+        raise typer.BadParameter(f"{prices!r}: use yahoo or stooq", param_hint="--prices")
+    wanted = [s.strip().upper() for v in symbols or [] for s in v.split(",") if s.strip()]
+    try:
+        settings = load_settings()
+        options = FetchOptions(
+            symbols=tuple(wanted) or None,
+            since=_parse_date(since, "--since"),
+            until=_parse_date(until, "--until"),
+            offline=offline,
+            fund=fund.upper(),
+            prices=source,
+        )
+        bases = parse_base_urls(base_url or [])
+        store = Store.open(settings.data_dir)
+        client = None if offline else HttpClient(settings, base_urls=bases)
+    except ConfigError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description:<32}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    try:
+        with Progress(*columns, console=console, transient=False) as progress:
+            bars = _Bars(progress, bundle)
+            try:
+                report = run_fetch(
+                    bundle,
+                    store=store,
+                    settings=settings,
+                    options=options,
+                    client=client,
+                    observer=bars,
+                )
+            except KeyboardInterrupt:
+                progress.stop()
+                partial = FetchReport(bundle, tuple(bars.results), offline, interrupted=True)
+                _render(console, partial)
+                console.print("interrupted: run the same command again to continue")
+                raise typer.Exit(130) from None
+            except ConfigError as exc:
+                progress.stop()
+                console.print(f"[bold red]error:[/] {exc}")
+                raise typer.Exit(2) from None
+    finally:
+        if client is not None:
+            client.close()
+    _render(console, report)
+    if report.exit_code:
+        console.print("[bold red]nothing could be fetched[/]")
+    raise typer.Exit(report.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``fetch`` command to a Typer app."""
+    app.command("fetch")(fetch)

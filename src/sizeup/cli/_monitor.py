@@ -1,0 +1,202 @@
+"""``sizeup monitor``: the small-cap rotation dashboard in the terminal (or as JSON).
+
+Reads index levels, fund prices and the universe (holdings + member prices) from the store,
+computes the panels of :mod:`sizeup.report.sections._monitor` and prints them with Rich:
+relative performance, streaks, records, calendar history, breadth, bullish percent and
+OpenFundScore (sizeup's open score, never a vendor's). Missing inputs are listed, never fatal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sizeup.analytics.performance import OFS_LABEL
+from sizeup.calendar import parse_date
+from sizeup.config import load_settings
+from sizeup.data.store import Store
+from sizeup.errors import SizeupError
+from sizeup.report.sections import Monitor, build_monitor, load_monitor_inputs, monitor_to_dict
+
+__all__ = ["monitor", "register", "render_monitor", "sparkline"]
+
+log = logging.getLogger(__name__)
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Any, *, width: int = 40) -> str:
+    """Unicode sparkline of the last ``width`` finite values (empty for no data)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)][-width:]
+    if v.size == 0:
+        return ""
+    lo, hi = float(v.min()), float(v.max())
+    if hi == lo:
+        return str(_BARS[3] * int(v.size))
+    idx = np.round((v - lo) / (hi - lo) * (len(_BARS) - 1)).astype(int)
+    return "".join(_BARS[i] for i in idx)
+
+
+def _pct(x: float, digits: int = 2) -> str:
+    return "" if x is None or not np.isfinite(x) else f"{x * 100:.{digits}f}%"
+
+
+def _pp(x: float) -> str:
+    return "" if x is None or not np.isfinite(x) else f"{x * 100:+.2f}"
+
+
+def render_monitor(m: Monitor, console: Console) -> None:
+    """Print the dashboard with Rich tables."""
+    console.rule(f"[bold]Rotation monitor[/] as of {m.asof.date()}  ({m.pair[0]} vs {m.pair[1]})")
+    for sb in (m.scoreboard_tr, m.scoreboard_px):
+        if sb is None:
+            continue
+        t = Table(title=f"Relative performance vs {sb.benchmark}", title_justify="left")
+        t.add_column("window")
+        t.add_column("from..to")
+        t.add_column(sb.benchmark, justify="right")
+        for s in sb.excess.columns:
+            t.add_column(str(s), justify="right")
+            t.add_column("pp", justify="right")
+        for w in sb.windows:
+            row = [w.label, f"{w.start.date()}..{w.end.date()}"]
+            row.append(_pct(sb.value(w.label, sb.benchmark)))
+            for s in sb.excess.columns:
+                ex = sb.value(w.label, str(s), excess=True)
+                style = "green" if ex > 0 else "red" if ex < 0 else ""
+                row.append(_pct(sb.value(w.label, str(s))))
+                row.append(f"[{style}]{_pp(ex)}[/]" if style else _pp(ex))
+            t.add_row(*row)
+        console.print(t)
+    t = Table(title="Streaks, records, history", title_justify="left", show_header=False)
+    t.add_column("item")
+    t.add_column("value")
+    for st in (m.streak_week, m.streak_month):
+        if st is not None:
+            rel = st.periods["rel"].to_numpy()
+            t.add_row(f"streak ({st.freq})", f"{st.summary()}  {sparkline(rel, width=26)}")
+    for rec in m.records:
+        t.add_row(f"record {rec.symbol}", rec.summary())
+    if m.race is not None:
+        order = ", ".join(
+            f"{s} {d.date()}" if pd.notna(d) else f"{s} not yet"
+            for s, d in m.race["record_date"].items()
+        )
+        t.add_row("back to a record first", order)
+    for key, h in (("calendar years", m.years_history), ("half years", m.halves_history)):
+        if h is not None:
+            t.add_row(
+                key,
+                f"{m.pair[0]} led {h['led_count']} of {h['periods']}; last led {h['last_led']} "
+                f"({h['periods_since_led']} ago); {h['outcomes'][-30:]}",
+            )
+    for key, bs in (("start of year", m.start_rank), ("monthly gap", m.month_gap_rank)):
+        if bs is not None:
+            t.add_row(key, bs.summary())
+    console.print(t)
+    if m.breadth is not None:
+        f = m.breadth.frame
+        last = f.iloc[-1]
+        b = Table(
+            title=f"Breadth of {m.breadth.universe} ({f.index[-1].date()})", title_justify="left"
+        )
+        for col in ("measure", "value", "last 60 sessions"):
+            b.add_column(col)
+        rank = m.pct_adv_rank
+        extra = ""
+        if rank is not None and np.isfinite(rank["pct_rank"]):
+            high = "; 3-year high" if rank["is_max"] else ""
+            extra = f" (3-year percentile {rank['pct_rank'] * 100:.0f}{high})"
+        b.add_row("% advancing", f"{last['pct_adv']:.1f}{extra}", sparkline(f["pct_adv"], width=60))
+        b.add_row("AD line", f"{int(last['adl']):,}", sparkline(f["adl"], width=60))
+        b.add_row(
+            "% above 50-d", f"{last['pct_above_50']:.1f}", sparkline(f["pct_above_50"], width=60)
+        )
+        b.add_row(
+            "% above 200-d", f"{last['pct_above_200']:.1f}", sparkline(f["pct_above_200"], width=60)
+        )
+        b.add_row("new highs - lows", f"{int(last['nh_nl'])}", sparkline(f["nh_nl"], width=60))
+        b.add_row("High-Low index", f"{last['hli']:.1f}", sparkline(f["hli"], width=60))
+        if m.bpi is not None:
+            p = m.bpi.frame
+            lb = p.iloc[-1]
+            b.add_row(
+                "bullish percent",
+                f"{lb['bpi']:.1f} {lb['bpi_column']} {lb['state']} ({lb['field']}; coverage "
+                f"{lb['coverage'] * 100:.0f}%)",
+                sparkline(p["bpi"], width=60),
+            )
+            b.add_row(
+                "% positive P&F trend",
+                f"{lb['pct_pos_trend']:.1f}",
+                sparkline(p["pct_pos_trend"], width=60),
+            )
+        if m.rs is not None:
+            r = m.rs.frame
+            b.add_row(
+                f"% on RS buy vs {m.rs.benchmark}",
+                f"{r['pct_rs_buy'].iloc[-1]:.1f} ({r['pct_rs_x'].iloc[-1]:.1f}% in X)",
+                sparkline(r["pct_rs_buy"], width=60),
+            )
+        console.print(b)
+    if m.scores:
+        sct = Table(title=OFS_LABEL, title_justify="left")
+        for col in ("fund", "score", "trend", "market RS", "peer RS", "dir 126d", "missing"):
+            sct.add_column(col, justify="right")
+        for sc in m.scores:
+            cur = sc.latest()
+            sct.add_row(
+                sc.fund,
+                f"{cur['ofs']:.2f}",
+                f"{cur['T']:.2f}",
+                f"{cur['M']:.2f}",
+                f"{cur['P']:.2f}",
+                f"{cur['dir_126']:+.2f}" if np.isfinite(cur["dir_126"]) else "",
+                f"{int(cur['missing'])}",
+            )
+        console.print(sct)
+        if m.score_gap is not None:
+            console.print(m.score_gap.summary())
+    for n in m.notes:
+        console.print(f"[yellow]note:[/] {n}")
+
+
+def monitor(
+    asof: Annotated[
+        str | None, typer.Option("--asof", help="As-of date (default: latest data).")
+    ] = None,
+    universe: Annotated[
+        str, typer.Option("--universe", help="Fund whose holdings define the breadth universe.")
+    ] = "IWM",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    no_universe: Annotated[
+        bool, typer.Option("--no-universe", help="Skip breadth / bullish percent panels.")
+    ] = False,
+) -> None:
+    """Small caps vs large caps: relative performance, streaks, records, breadth, BPI, scores."""
+    console = Console()
+    try:
+        store = Store.open(load_settings().data_dir)
+        when = parse_date(asof)
+        inputs = load_monitor_inputs(store, asof=when, universe=None if no_universe else universe)
+        m = build_monitor(inputs)
+    except SizeupError as exc:
+        Console(stderr=True).print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        typer.echo(json.dumps(monitor_to_dict(m), indent=2))
+    else:
+        render_monitor(m, console)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``monitor`` command to a Typer app (``sizeup.cli.app``)."""
+    app.command("monitor")(monitor)

@@ -1,0 +1,702 @@
+"""Import local files in the sources' real formats into the store.
+
+:func:`read_file` turns one file into store frames (format sniffed from the content, gzip
+undone transparently); :func:`import_paths` imports files and folders (recursively, hidden
+files skipped) and returns an :class:`ImportReport` with one :class:`FileReport` per file.
+
+Rules
+-----
+* A file that is not in a recognised format, or is malformed, fails alone with an
+  :class:`~sizeup.errors.ImportFormatError` naming the file, the line and what was expected;
+  nothing from it is written and the other files go on.
+* Files that hold no market data (the data MANIFEST, ``_provenance.json``, a holiday
+  calendar) are reported as skipped with the reason.
+* The ``source`` of every row is ``<format>/<parent folder name>`` (``yahoo_csv/
+  etf_ohlcv_adjusted``, ``matrix_csv/xsec``) unless given, so overlapping files of one symbol
+  stay separate sources.
+* A file without a symbol inside takes it from the file name (``IWM.csv`` -> ``IWM``,
+  ``IDX_RUT.csv`` -> ``^RUT``); ``Date,Value`` FRED copies take the series id from it
+  (``DGS10.csv`` -> ``FRED:DGS10``); French files that state no CRSP vintage take a ``YYYYMM``
+  in the file name (``..._full_202412.CSV``, ``..._to202511.csv``) so two trimmed vintages do
+  not overwrite each other; holdings files without a fund name take ``IJR`` from
+  ``IJR_holdings_....csv``.
+* Price data are kept as the files have them (partial last bars, bad ticks, repeated identical
+  rows are the exception: exact duplicates are dropped and counted); the report counts rows
+  that break the OHLC ordering (:func:`sizeup.data.formats.prices.ohlc_suspicious`).
+* Each imported file is recorded in ``payloads`` (path, SHA-256, size; body not kept).
+  Re-importing the same files changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal
+
+import pandas as pd
+
+from sizeup.data.formats import detect, fred, french, ishares, prices
+from sizeup.data.schema import SYMBOLS
+from sizeup.data.store import Store, UpsertResult
+from sizeup.errors import ImportFormatError, SchemaError, StoreError
+from sizeup.types import DateLike
+
+__all__ = [
+    "FileReport",
+    "ImportReport",
+    "ParsedFile",
+    "expand_paths",
+    "import_file",
+    "import_paths",
+    "read_file",
+]
+
+log = logging.getLogger(__name__)
+
+Status = Literal["imported", "unchanged", "dry-run", "skipped", "failed"]
+
+_PRICE_FORMATS: Final = frozenset(
+    {"yahoo_csv", "yfinance_csv", "close_csv", "matrix_csv", "alphavantage_csv"}
+)
+_ENTITY: Final = {
+    "bars": "symbol",
+    "actions": "symbol",
+    "series": "series_id",
+    "holdings": "symbol",
+    "fundamentals": "symbol",
+    "symbols": "symbol",
+}
+_VINTAGE_IN_NAME: Final = re.compile(r"(?<!\d)((?:19|20)\d{2}(?:0[1-9]|1[0-2]))(?!\d)")
+_FUND_IN_NAME: Final = re.compile(r"^([A-Za-z]{2,5})_holdings", re.IGNORECASE)
+_FRED_IN_NAME: Final = re.compile(r"^([A-Za-z0-9_]{2,40})$")
+
+
+# ---------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class ParsedFile:
+    """One file read into store frames (nothing written yet).
+
+    Parameters
+    ----------
+    path
+        The file.
+    format
+        Detected format (see :data:`sizeup.data.formats.detect.FORMATS`).
+    source
+        Source label written in the rows.
+    frames
+        Table name -> rows (empty when the file was skipped).
+    skipped
+        Why the file holds no market data, or empty.
+    suspicious
+        Bars rows breaking the OHLC ordering or with non-positive prices.
+    duplicates_dropped
+        Exact duplicate rows dropped.
+    body
+        The raw bytes as read (before decompression), for the payload record.
+    """
+
+    path: Path
+    format: str
+    source: str
+    frames: Mapping[str, pd.DataFrame]
+    skipped: str = ""
+    suspicious: int = 0
+    duplicates_dropped: int = 0
+    body: bytes = field(default=b"", repr=False)
+
+    @property
+    def rows(self) -> int:
+        """Rows over all tables."""
+        return sum(len(f) for f in self.frames.values())
+
+    @property
+    def symbols(self) -> int:
+        """Distinct symbols / series ids / holdings over all tables."""
+        names: set[str] = set()
+        for table, frame in self.frames.items():
+            col = _ENTITY.get(table)
+            if col and col in frame.columns:
+                names.update(str(v) for v in pd.unique(frame[col]))
+        return len(names)
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What happened to one file."""
+
+    path: str
+    format: str
+    status: Status
+    tables: tuple[str, ...] = ()
+    rows: int = 0
+    symbols: int = 0
+    files_written: int = 0
+    suspicious: int = 0
+    duplicates_dropped: int = 0
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was imported, already present, or parsed in a dry run."""
+        return self.status in ("imported", "unchanged", "dry-run")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """Result of :func:`import_paths`."""
+
+    files: tuple[FileReport, ...]
+    results: Mapping[str, UpsertResult]
+    seconds: float
+
+    @property
+    def imported(self) -> int:
+        """Files whose data are in the store (written now or already identical)."""
+        return sum(1 for f in self.files if f.ok)
+
+    @property
+    def failed(self) -> int:
+        """Files that could not be imported."""
+        return sum(1 for f in self.files if f.status == "failed")
+
+    @property
+    def rows(self) -> int:
+        """Rows read from the imported files."""
+        return sum(f.rows for f in self.files if f.ok)
+
+    @property
+    def files_written(self) -> int:
+        """Store partition files written (0 when re-importing the same data)."""
+        return sum(r.files_written for r in self.results.values())
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file."""
+        return pd.DataFrame(
+            [
+                {
+                    "path": f.path,
+                    "format": f.format,
+                    "status": f.status,
+                    "tables": ",".join(f.tables),
+                    "rows": f.rows,
+                    "symbols": f.symbols,
+                    "files_written": f.files_written,
+                    "suspicious": f.suspicious,
+                    "duplicates_dropped": f.duplicates_dropped,
+                    "message": f.message,
+                    "seconds": f.seconds,
+                }
+                for f in self.files
+            ]
+        )
+
+    def summary(self) -> str:
+        """One line: files imported / skipped / failed, rows, partition files written, time."""
+        skipped = sum(1 for f in self.files if f.status == "skipped")
+        return (
+            f"{self.imported} files imported, {skipped} skipped, {self.failed} failed; "
+            f"{self.rows:,} rows; {self.files_written} store files written; "
+            f"{self.seconds:.1f} s"
+        )
+
+
+# ---------------------------------------------------------------------------- reading
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Files named, plus every file under the folders named (recursively, hidden ones skipped).
+
+    Raises
+    ------
+    ImportFormatError
+        A path does not exist.
+    """
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for sub in sorted(path.rglob("*")):
+                rel = sub.relative_to(path)
+                if sub.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    out.append(sub)
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise ImportFormatError("no such file or folder", path=str(path))
+    return out
+
+
+def read_file(
+    path: Path | str,
+    *,
+    source: str | None = None,
+    symbol: str | None = None,
+    fund: str | None = None,
+    as_of: DateLike | None = None,
+    tickers: Mapping[int, str] | None = None,
+) -> ParsedFile:
+    """Read one file into store frames; the format is sniffed from the content.
+
+    Parameters
+    ----------
+    path
+        The file (``.gz`` is decompressed whatever its name).
+    source
+        Source label for the rows (default ``<format>/<parent folder name>``).
+    symbol
+        Symbol of a single-symbol price file, or series id of a FRED file (overrides the file).
+    fund, as_of
+        Holdings files: fund id and snapshot date (override the file's preamble).
+    tickers
+        CIK -> symbol map used for SEC companyfacts files.
+
+    Returns
+    -------
+    ParsedFile
+        Frames ready for :meth:`sizeup.data.store.Store.write` (validated there), or a skip reason.
+
+    Raises
+    ------
+    ImportFormatError
+        Unreadable, unknown or malformed file.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read the file: {exc}", path=name) from exc
+    data = detect.decompress(body, name=name)
+    fmt = detect.detect_format(data[: detect.HEAD_BYTES])
+    label = source or f"{fmt}/{path.parent.name or '.'}"
+    if fmt in detect.NOT_MARKET_DATA:
+        return ParsedFile(path, fmt, label, {}, skipped=detect.NOT_MARKET_DATA[fmt], body=body)
+    frames = _parse(
+        data, fmt, path=path, label=label, symbol=symbol, fund=fund, as_of=as_of, tickers=tickers
+    )
+    bars = frames.get("bars")
+    suspicious = prices.ohlc_suspicious(bars) if bars is not None else 0
+    dups = sum(int(f.attrs.get("duplicate_rows_dropped", 0)) for f in frames.values())
+    return ParsedFile(
+        path, fmt, label, frames, suspicious=suspicious, duplicates_dropped=dups, body=body
+    )
+
+
+def _parse(
+    data: bytes,
+    fmt: str,
+    *,
+    path: Path,
+    label: str,
+    symbol: str | None,
+    fund: str | None,
+    as_of: DateLike | None,
+    tickers: Mapping[int, str] | None,
+) -> dict[str, pd.DataFrame]:
+    name = str(path)
+    if fmt in _PRICE_FORMATS:
+        return prices.parse_price_csv(
+            data,
+            name=name,
+            symbol=symbol,
+            source=label,
+            fallback_symbol=prices.symbol_from_stem(path.name),
+            check=False,
+        )
+    if fmt in ("stooq_csv", "stooq_error"):
+        sym = symbol or prices.symbol_from_stem(path.name)
+        if sym is None:
+            raise ImportFormatError("Stooq file names no symbol; pass --symbol", path=name)
+        return {
+            "bars": prices.parse_stooq_csv(data, name=name, symbol=sym, source=label, check=False)
+        }
+    if fmt == "fred_csv":
+        series = symbol
+        head = data[:200].decode("utf-8", errors="replace").lower()
+        if series is None and head.lstrip("\ufeff").startswith("date,value"):
+            stem = path.name.split(".")[0]
+            series = stem.upper() if _FRED_IN_NAME.match(stem) else None
+        return {"series": fred.parse_fred_csv(data, name=name, series_id=series, source=label)}
+    if fmt in ("french_csv", "french5_csv"):
+        found = _VINTAGE_IN_NAME.findall(path.name)
+        return {
+            "series": french.parse_french_csv(
+                data, name=name, source=label, vintage=found[-1] if found else None
+            )
+        }
+    if fmt == "ishares_csv":
+        match = _FUND_IN_NAME.match(path.name)
+        return {
+            "holdings": ishares.parse_holdings_csv(
+                data,
+                name=name,
+                fund=fund,
+                as_of=as_of,
+                source=label,
+                fallback_fund=match.group(1).upper() if match else None,
+            )
+        }
+    if fmt == "constituents_csv":
+        return {"symbols": _parse_constituents(data, name=name, source=label)}
+    if fmt in _FUNDAMENTAL_TABLE:
+        return {
+            _FUNDAMENTAL_TABLE[fmt]: _parse_fundamentals(
+                data, fmt, name=name, label=label, tickers=tickers
+            )
+        }
+    raise ImportFormatError(
+        "unrecognised format; expected a Yahoo/yfinance/Stooq/Alpha Vantage price CSV, a "
+        "date x ticker matrix, a FRED CSV, a Ken French CSV, an iShares holdings CSV, an SEC "
+        "companyfacts/company_tickers JSON or a SimFin CSV",
+        path=name,
+        line=1,
+    )
+
+
+_FUNDAMENTAL_TABLE: Final = {
+    "sec_companyfacts_json": "fundamentals",
+    "sec_company_tickers_json": "symbols",
+    "simfin_csv": "fundamentals",
+    "simfin_income_csv": "fundamentals",
+    "simfin_balance_csv": "fundamentals",
+    "simfin_cashflow_csv": "fundamentals",
+}
+
+
+def _parse_fundamentals(
+    data: bytes, fmt: str, *, name: str, label: str, tickers: Mapping[int, str] | None
+) -> pd.DataFrame:
+    """Call the SEC / SimFin parsers (imported lazily) and relabel the source."""
+    try:
+        if fmt.startswith("simfin_"):
+            from sizeup.data.formats.simfin import parse_simfin_csv
+
+            frame = parse_simfin_csv(data, name=name)
+        else:
+            from sizeup.data.formats import sec
+
+            if fmt == "sec_company_tickers_json":
+                frame = sec.parse_company_tickers(data, name=name)
+            else:
+                frame = sec.parse_companyfacts(data, name=name, tickers=tickers)
+    except ImportError as exc:
+        raise ImportFormatError(
+            f"the {fmt} parser is not available in this installation ({exc})", path=name
+        ) from exc
+    return frame.assign(source=label)
+
+
+def _parse_constituents(data: bytes, *, name: str, source: str) -> pd.DataFrame:
+    """Index-member lists (``Symbol,Security,...,CIK`` / ``Ticker,Name,...,Exchange``)."""
+    text = "\n".join(prices.split_lines(data))
+    rows = list(csv.reader(io.StringIO(text)))
+    if len(rows) < 2:
+        raise ImportFormatError("member list without rows", path=name, line=2)
+    header = [h.strip().lower() for h in rows[0]]
+    sym_col = header.index("symbol") if "symbol" in header else header.index("ticker")
+    name_col = header.index("security") if "security" in header else header.index("name")
+    cik_col = header.index("cik") if "cik" in header else None
+    exch_col = header.index("exchange") if "exchange" in header else None
+    out: list[dict[str, object]] = []
+    first_name: dict[str, str] = {}
+    for k, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise ImportFormatError(
+                f"expected {len(header)} fields like the header, found {len(row)}",
+                path=name,
+                line=k,
+            )
+        ticker = row[sym_col].strip()
+        if ticker in ("", "-"):
+            continue  # private / unlisted holdings have no symbol
+        title = row[name_col].strip()
+        symbol = prices.canonical_symbol(ticker)
+        if first_name.setdefault(symbol, title) != title:
+            symbol = f"{symbol}:{title}"  # same ticker, another security (as in holdings)
+        cik: object = None
+        if cik_col is not None and row[cik_col].strip():
+            try:
+                cik = int(row[cik_col].strip())
+            except ValueError as exc:
+                raise ImportFormatError(
+                    f"CIK {row[cik_col]!r} is not an integer", path=name, line=k
+                ) from exc
+        out.append(
+            {
+                "symbol": symbol,
+                "name": title,
+                "cik": cik,
+                "exchange": row[exch_col].strip() if exch_col is not None else None,
+                "asset_type": "equity",
+                "source": source,
+            }
+        )
+    frame = pd.DataFrame(out, columns=[*SYMBOLS.column_names])
+    dup = frame.duplicated("symbol")
+    if dup.any():
+        raise ImportFormatError(
+            f"symbol {frame.loc[dup, 'symbol'].iloc[0]!r} is listed twice", path=name
+        )
+    return frame
+
+
+# ---------------------------------------------------------------------------- importing
+def import_file(
+    path: Path | str,
+    store: Store,
+    *,
+    source: str | None = None,
+    symbol: str | None = None,
+    fund: str | None = None,
+    as_of: DateLike | None = None,
+    dry_run: bool = False,
+    known: frozenset[tuple[str, str]] = frozenset(),
+) -> tuple[FileReport, dict[str, UpsertResult]]:
+    """Import one file; never raises for a bad file (the report says why it failed).
+
+    ``known`` holds (resolved path, SHA-256) pairs already imported (see
+    :func:`imported_files`); a file whose content is among them is reported ``unchanged``
+    without being parsed again.
+    """
+    started = time.perf_counter()
+    name = str(path)
+    if known:
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            digest = ""
+        if (str(Path(path).resolve()), digest) in known:
+            return FileReport(
+                name,
+                "-",
+                "unchanged",
+                message="same content as an earlier import (use --force to parse it again)",
+                seconds=time.perf_counter() - started,
+            ), {}
+    try:
+        parsed = read_file(
+            path,
+            source=source,
+            symbol=symbol,
+            fund=fund,
+            as_of=as_of,
+            tickers=_StoreTickers(store),
+        )
+    except ImportFormatError as exc:
+        log.info("%s", exc)
+        message = str(exc)
+        if message.startswith(name + ": ") or message.startswith(name + ", line"):
+            message = message[len(name) :].lstrip(",: ")
+        return FileReport(
+            name,
+            _sniff(Path(path)),
+            "failed",
+            message=message,
+            seconds=time.perf_counter() - started,
+        ), {}
+    if parsed.skipped:
+        return FileReport(
+            name,
+            parsed.format,
+            "skipped",
+            message=parsed.skipped,
+            seconds=time.perf_counter() - started,
+        ), {}
+    results: dict[str, UpsertResult] = {}
+    status: Status = "dry-run"
+    if not dry_run:
+        try:
+            results = store.write(dict(parsed.frames))
+        except SchemaError as exc:
+            err = ImportFormatError(f"rows break the store contract: {exc}", path=name)
+            log.info("%s", err)
+            return FileReport(
+                name,
+                parsed.format,
+                "failed",
+                message=str(err),
+                seconds=time.perf_counter() - started,
+            ), {}
+        store.archive_payload(parsed.body, url=name, source=parsed.source, keep_body=False)
+        written = sum(r.files_written for r in results.values())
+        status = "imported" if written else "unchanged"
+    notes = []
+    if parsed.suspicious:
+        notes.append(f"{parsed.suspicious} rows break OHLC ordering or have prices <= 0")
+    if parsed.duplicates_dropped:
+        notes.append(f"{parsed.duplicates_dropped} exact duplicate rows dropped")
+    report = FileReport(
+        name,
+        parsed.format,
+        status,
+        tables=tuple(parsed.frames),
+        rows=parsed.rows,
+        symbols=parsed.symbols,
+        files_written=sum(r.files_written for r in results.values()),
+        suspicious=parsed.suspicious,
+        duplicates_dropped=parsed.duplicates_dropped,
+        message="; ".join(notes),
+        seconds=time.perf_counter() - started,
+    )
+    return report, results
+
+
+def import_paths(
+    paths: Sequence[Path | str],
+    store: Store,
+    *,
+    source: str | None = None,
+    symbol: str | None = None,
+    fund: str | None = None,
+    as_of: DateLike | None = None,
+    dry_run: bool = False,
+    progress: Callable[[FileReport], None] | None = None,
+    workers: int = 2,
+    force: bool = False,
+) -> ImportReport:
+    """Import files and folders into the store.
+
+    Parameters
+    ----------
+    paths
+        Files and folders (folders are walked recursively; hidden files are skipped).
+    store
+        Target store.
+    source
+        Source label for every file (default ``<format>/<parent folder name>`` per file).
+    symbol, fund, as_of
+        Overrides passed to every file (see :func:`read_file`).
+    dry_run
+        Parse and report, write nothing.
+    progress
+        Called with each file's report, in processing order.
+    workers
+        Files parsed concurrently (the store serialises the writes with its lock; parsing
+        one file overlaps with writing another). 1 imports strictly one file at a time.
+    force
+        Parse every file again. By default a file whose path and content (SHA-256) were
+        already imported without overrides is reported ``unchanged`` without being parsed.
+
+    Returns
+    -------
+    ImportReport
+        Per-file reports (sorted by path) and the summed upsert results per table.
+    """
+    started = time.perf_counter()
+    first, rest = _ordered(expand_paths(paths))
+    reports: list[FileReport] = []
+    totals: dict[str, UpsertResult] = {}
+
+    overrides = (source, symbol, fund, as_of)
+    known = frozenset() if force or any(o is not None for o in overrides) else imported_files(store)
+
+    def one(path: Path) -> tuple[FileReport, dict[str, UpsertResult]]:
+        return import_file(
+            path,
+            store,
+            source=source,
+            symbol=symbol,
+            fund=fund,
+            as_of=as_of,
+            dry_run=dry_run,
+            known=known,
+        )
+
+    def collect(outcomes: Iterable[tuple[FileReport, dict[str, UpsertResult]]]) -> None:
+        for report, results in outcomes:
+            for table, res in results.items():
+                totals[table] = totals[table] + res if table in totals else res
+            reports.append(report)
+            if progress is not None:
+                progress(report)
+
+    collect(one(p) for p in first)  # symbol directories before the files that need them
+    if workers <= 1 or len(rest) <= 1:
+        collect(one(p) for p in rest)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            collect(pool.map(one, rest))
+    reports.sort(key=lambda r: r.path)
+    return ImportReport(tuple(reports), totals, time.perf_counter() - started)
+
+
+def imported_files(store: Store) -> frozenset[tuple[str, str]]:
+    """Return (resolved path, SHA-256) of every local file in the payload archive."""
+    rows = store.read("payloads")
+    local = rows[~rows["url"].str.contains("://", regex=False, na=False)]
+    return frozenset(
+        (str(Path(u).resolve()), str(h)) for u, h in zip(local["url"], local["sha256"], strict=True)
+    )
+
+
+def _sniff(path: Path) -> str:
+    """Format of a file for a failure report ("?" when unreadable)."""
+    try:
+        body = path.read_bytes()
+        return detect.detect_format(detect.decompress(body, name=str(path))[: detect.HEAD_BYTES])
+    except (OSError, ImportFormatError):
+        return "?"
+
+
+def _ordered(files: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Split the files into symbol directories and the others.
+
+    SEC company-ticker files go first so companyfacts files find their tickers; the other
+    files are sorted biggest first (they bound the time of a parallel run).
+    """
+
+    def is_directory(path: Path) -> bool:
+        try:
+            with path.open("rb") as handle:
+                return b'"cik_str"' in handle.read(256)
+        except OSError:
+            return False
+
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+
+    first = sorted(p for p in files if is_directory(p))
+    rest = [p for p in files if p not in set(first)]
+    rest.sort(key=lambda p: (-size(p), str(p)))
+    return first, rest
+
+
+class _StoreTickers(Mapping[int, str]):
+    """CIK -> symbol from the store's symbol directory, loaded on first use."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._map: dict[int, str] | None = None
+
+    def _load(self) -> dict[int, str]:
+        if self._map is None:
+            try:
+                frame = self._store.read("symbols")
+            except StoreError:
+                frame = pd.DataFrame(columns=["cik", "symbol"])
+            frame = frame.dropna(subset=["cik"]).sort_values(["cik", "symbol"])
+            frame = frame.drop_duplicates("cik")
+            self._map = {int(c): str(s) for c, s in zip(frame["cik"], frame["symbol"], strict=True)}
+        return self._map
+
+    def __getitem__(self, key: int) -> str:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())

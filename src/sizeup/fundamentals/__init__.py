@@ -1,0 +1,46 @@
+"""Fundamentals.
+
+SEC/SimFin normalisation, point-in-time metrics, declarative screens and universe reports.
+"""
+
+from __future__ import annotations
+
+from sizeup.fundamentals._metrics import (
+    compute_metrics,
+)
+from sizeup.fundamentals._normalize import (
+    ITEM_COLUMNS,
+    ITEMS,
+    known_as_of,
+    normalize,
+)
+from sizeup.fundamentals._screens import (
+    ScreenData,
+    ScreenResult,
+    builtin_screens,
+    compile_screen,
+    load_screen,
+    parse_screen,
+    run_screen,
+)
+from sizeup.fundamentals._universe import (
+    universe_report,
+    unprofitable_by_fiscal_year,
+)
+
+__all__ = [
+    "ITEMS",
+    "ITEM_COLUMNS",
+    "ScreenData",
+    "ScreenResult",
+    "builtin_screens",
+    "compile_screen",
+    "compute_metrics",
+    "known_as_of",
+    "load_screen",
+    "normalize",
+    "parse_screen",
+    "run_screen",
+    "universe_report",
+    "unprofitable_by_fiscal_year",
+]

@@ -1,0 +1,1 @@
+"""Built-in screen definitions (TOML), read with importlib.resources by the screens."""

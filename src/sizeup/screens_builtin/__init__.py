@@ -1,1 +1,0 @@
-"""Built-in screen definitions (TOML), read with importlib.resources by sizeup.screens."""
