@@ -20,7 +20,9 @@ before it, a holiday to the session before it.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import re
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, TypeAlias
@@ -303,22 +305,38 @@ def asof_values(
     return pd.DataFrame(out, index=target, columns=frame.columns)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date(value: str | None, *, option: str = "--asof") -> pd.Timestamp | None:
-    """Read a calendar date given as text (``YYYY-MM-DD``); ``None`` stays ``None``.
+    """Read a calendar date given as ISO text (``YYYY-MM-DD`` only); ``None`` stays ``None``.
+
+    Other spellings are refused rather than guessed: ``21-06-30`` could be 2021-06-30 or
+    2030-06-21, ``06/30/2021`` depends on the locale.
 
     Raises
     ------
     ConfigError
-        The text is not a date; the message names the option and the value.
+        The text is not an ISO date; the error names the option and the value
+        (``input``/``value``/``valid`` attributes).
+
+    Examples
+    --------
+    >>> parse_date("2024-06-28")
+    Timestamp('2024-06-28 00:00:00')
     """
     if value is None:
         return None
+    text = value.strip()
     try:
-        ts: pd.Timestamp | None = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        ts = None
-    if ts is None or pd.isna(ts):
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        day = dt.date.fromisoformat(text)
+    except ValueError:
         raise ConfigError(
-            f"{option} {value!r} is not a date; give it as YYYY-MM-DD, e.g. 2024-06-28"
-        )
-    return ts.normalize()
+            f"{option} {value!r} is not a date; give it as YYYY-MM-DD, e.g. 2024-06-28",
+            input=option,
+            value=value,
+            valid="an ISO date YYYY-MM-DD",
+        ) from None
+    return pd.Timestamp(day)

@@ -39,7 +39,52 @@ __all__ = [
 
 
 class SizeupError(Exception):
-    """Base class of every error sizeup raises on purpose."""
+    """Base class of every error sizeup raises on purpose.
+
+    Parameters
+    ----------
+    message
+        The whole message: what was wrong, with which input and value, and what is valid.
+    input
+        The input at fault (an option such as ``"--asof"``, a file, a claim id, a TOML key).
+    value
+        The bad value as given.
+    valid
+        What would have been valid (a range, a list of choices, a format).
+
+    The three context fields are attributes, so a program (the web API, a test) can use them
+    without parsing the message.
+
+    Examples
+    --------
+    >>> err = SizeupError("--asof '2031-01-02' is after the data", input="--asof",
+    ...                   value="2031-01-02", valid="on or before 2026-08-03")
+    >>> err.input, err.valid
+    ('--asof', 'on or before 2026-08-03')
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        input: str | None = None,
+        value: object = None,
+        valid: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.input = input
+        self.value = value
+        self.valid = valid
+
+    def context(self) -> dict[str, object]:
+        """Return the error as a JSON-safe mapping: kind, message and the context fields."""
+        return {
+            "error": type(self).__name__,
+            "message": str(self),
+            "input": self.input,
+            "value": None if self.value is None else str(self.value),
+            "valid": self.valid,
+        }
 
 
 class ConfigError(SizeupError):
@@ -61,8 +106,10 @@ class RateLimitError(ProviderError):
         Seconds the source asked us to wait, if it said.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, input: str | None = None
+    ) -> None:
+        super().__init__(message, input=input)
         self.retry_after = retry_after
 
 
@@ -102,7 +149,7 @@ class ImportFormatError(DataError):
             if line is not None:
                 where += f", line {line}"
             where += ": "
-        super().__init__(where + message)
+        super().__init__(where + message, input=path)
         self.path = path
         self.line = line
 
