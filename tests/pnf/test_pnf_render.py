@@ -21,8 +21,8 @@ from sizeup.analytics.pnf import (
     render_columns,
     render_text,
 )
+from sizeup.charts import pnf_figure
 from sizeup.errors import ConfigError
-from sizeup.report._pnf_figure import pnf_figure
 
 # Tiny chart on a $1 grid (box index == price):
 #   bar 0 2024-01-30: column 0 (X) opens at 10

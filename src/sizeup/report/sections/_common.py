@@ -22,8 +22,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sizeup.analytics.stats import SampleStats
+from sizeup.charts import bar_chart
 from sizeup.errors import DataError
-from sizeup.report._charts import bar_chart
 from sizeup.report._render import Coverage
 from sizeup.report.sections._sections import _daily_coverage, _monthly_coverage
 

@@ -33,9 +33,8 @@ from sizeup.analytics.pnf import (
     relative_strength_chart,
     rs_reading,
 )
+from sizeup.charts import line_chart, pnf_figure
 from sizeup.errors import DataError
-from sizeup.report._charts import line_chart
-from sizeup.report._pnf_figure import pnf_figure
 from sizeup.report._render import Coverage, ReportFigure, ReportSection, ReportTable
 from sizeup.report.sections._common import IndexBars, daily_coverage
 

@@ -34,8 +34,8 @@ from sizeup.analytics.stats import (
     returns_from_levels,
     turn_of_year,
 )
+from sizeup.charts import bar_chart
 from sizeup.errors import DataError
-from sizeup.report._charts import bar_chart
 from sizeup.report._render import Coverage, ReportFigure, ReportSection, ReportTable
 from sizeup.report.sections._common import (
     INDEX_SMB_SURVIVORSHIP,

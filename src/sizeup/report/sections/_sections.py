@@ -35,6 +35,7 @@ import exchange_calendars as xcals
 import numpy as np
 import pandas as pd
 
+from sizeup.charts import bar_chart, line_chart
 from sizeup.data.datasets import (
     SAMPLE_SOURCE_ARCH,
     SAMPLE_SOURCE_LINEARMODELS,
@@ -45,7 +46,6 @@ from sizeup.data.datasets import (
 )
 from sizeup.data.store import Store
 from sizeup.errors import DataError
-from sizeup.report._charts import bar_chart, line_chart
 from sizeup.report._render import Coverage, ReportFigure, ReportSection, ReportTable
 
 __all__ = [

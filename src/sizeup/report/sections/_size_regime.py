@@ -20,8 +20,8 @@ from typing import Final
 import pandas as pd
 
 from sizeup.analytics.stats import drawdowns, rolling_premium, size_premium
+from sizeup.charts import line_chart
 from sizeup.errors import DataError
-from sizeup.report._charts import line_chart
 from sizeup.report._render import ReportFigure, ReportSection, ReportTable
 from sizeup.report.sections._common import (
     StatsOptions,

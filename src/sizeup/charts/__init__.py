@@ -1,0 +1,10 @@
+"""Plotly figures shared by result objects (``figure()``), the report and the dashboard.
+
+Figures are built from analytics results only: no store, no I/O.
+"""
+
+from __future__ import annotations
+
+from sizeup.charts import bar_chart, line_chart, pnf_figure
+
+__all__ = ["bar_chart", "line_chart", "pnf_figure"]
