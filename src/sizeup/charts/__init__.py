@@ -5,6 +5,7 @@ Figures are built from analytics results only: no store, no I/O.
 
 from __future__ import annotations
 
-from sizeup.charts import bar_chart, line_chart, pnf_figure
+from sizeup.charts._lines import bar_chart, line_chart
+from sizeup.charts._pnf import pnf_figure
 
 __all__ = ["bar_chart", "line_chart", "pnf_figure"]
