@@ -15,6 +15,12 @@ from sizeup.analytics.performance._fundscore import (
     peer_index,
     peer_percentile,
 )
+from sizeup.analytics.performance._ranks import (
+    monthly_gap_rank,
+    monthly_gaps,
+    start_of_year_gaps,
+    start_of_year_rank,
+)
 from sizeup.analytics.performance._records import (
     RecordStatus,
     drawdown_episodes,
@@ -62,6 +68,8 @@ __all__ = [
     "first_to_record",
     "fund_score_gap",
     "longest_prior_run",
+    "monthly_gap_rank",
+    "monthly_gaps",
     "open_fund_score",
     "outperformance_history",
     "outperformance_streak",
@@ -75,6 +83,8 @@ __all__ = [
     "resolve_window",
     "scoreboard",
     "signed_streak",
+    "start_of_year_gaps",
+    "start_of_year_rank",
     "total_return",
     "window_returns",
 ]

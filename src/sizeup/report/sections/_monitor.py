@@ -56,22 +56,20 @@ from sizeup.analytics.performance import (
     RecordStatus,
     Scoreboard,
     StreakResult,
-    best_since,
     calendar_table,
     first_to_record,
     fund_score_gap,
+    monthly_gap_rank,
     open_fund_score,
     outperformance_history,
     outperformance_streak,
-    period_returns,
     record_status,
     scoreboard,
-    total_return,
+    start_of_year_rank,
 )
-from sizeup.calendar import sessions
+from sizeup.charts import line_chart
 from sizeup.data.store import Store
 from sizeup.errors import DataError, SizeupError
-from sizeup.report._charts import line_chart
 from sizeup.report._render import Coverage, ReportFigure, ReportSection, ReportTable
 from sizeup.types import DateLike
 
@@ -501,20 +499,8 @@ def build_monitor(
         halves = calendar_table(pair[0], a, b, freq="H", end=at)
         if not halves.empty:
             hh = outperformance_history(halves)
-        n_sess = len(sessions(f"{at.year}-01-01", at))
-        if n_sess:
-            diffs = {}
-            for y in range(pair[0].index[0].year + 1, at.year + 1):
-                end_y = sessions(f"{y}-01-01", f"{y}-12-31")[min(n_sess, 252) - 1]
-                r = total_return(pair[0][[a, b]], f"{y}-01-01", min(end_y, at))
-                diffs[y] = float(r[a] - r[b])
-            s = pd.Series(diffs).dropna()
-            if not s.empty:
-                start_rank = best_since(s, mode="max" if s.iloc[-1] >= 0 else "min")
-        monthly = period_returns(pair[0][[a, b]], "M", end=at)
-        gap = (monthly[a] - monthly[b]).dropna()
-        if not gap.empty:
-            gap_rank = best_since(gap, mode="max" if gap.iloc[-1] >= 0 else "min")
+        start_rank = start_of_year_rank(pair[0], a, b, asof=at)
+        gap_rank = monthly_gap_rank(pair[0], a, b, end=at)
         t0 = _timed(timings, "calendar", t0)
     br = rank = bp = rs = None
     members = inputs.members
