@@ -260,43 +260,60 @@ CATAPULT_TEXT = "\n".join(
 )
 
 
-def test_pnf_command_prints_chart_and_state(tmp_path: Any) -> None:
+def test_pnf_use_case_and_cli_rendering(tmp_path: Any) -> None:
     from rich.console import Console
 
-    from sizeup.cli._pnf import pnf_command
+    from sizeup.app.pnf import PnfRequest, run_pnf
+    from sizeup.cli._pnf import render_pnf
 
     store = store_with_bars(tmp_path)
+    result = run_pnf(PnfRequest("AAA", box="1", vs="BBB"), store)
     console = Console(record=True, width=200)
-    report = pnf_command("AAA", "1", 3, "hl", "BBB", None, 40, store=store, console=console)
+    render_pnf(result, console)
     out = console.export_text()
     assert CATAPULT_TEXT in out
-    assert "AAA  P&F fixed 1 boxes, 3-box reversal, high/low method — as of 2024-01-10" in out
-    assert "source test: 8 bars 2024-01-01 .. 2024-01-10; 8 used" in out
+    assert (
+        "AAA  P&F fixed 1 boxes, 3-box reversal, high/low method, as traded — as of 2024-01-10"
+        in out
+    )
+    assert "AAA (test, as traded): 2024-01-01 .. 2024-01-10" in out
+    assert "BBB (test, total return): 2024-01-01 .. 2024-01-10" in out
     assert "buy since 2024-01-10" in out
     assert "bull confirmed" in out
     assert "2 buys / 0 sells" in out
     # first buy after the last sell: column 4 = X 12..15 -> 12 + 4*3*1 = 24
     assert "bullish vertical count 24 (from 12, 4 boxes x 3, dwa_price)" in out
-    assert "bullish_catapult" in out and "RS vs BBB" in out and "[adj_close]" in out
-    assert report.vertical is not None and report.vertical.price == 24.0
-    assert report.rs is not None and report.rs_source == "adj_close"
+    assert "bullish_catapult" in out and "RS vs BBB" in out and "[total return]" in out
+    assert result.vertical is not None and result.vertical.price == 24.0
+    assert result.rs is not None
+    # one row per column, with the levels of the hand-drawn chart above
+    frame = result.to_frame()
+    assert frame["kind"].tolist() == ["X", "O", "X", "O", "X", "O", "X"]
+    assert frame["low"].tolist() == [10.0, 11.0, 12.0, 11.0, 12.0, 12.0, 13.0]
+    assert frame["high"].tolist() == [14.0, 13.0, 14.0, 13.0, 15.0, 14.0, 16.0]
 
 
-def test_pnf_command_asof_and_columns(tmp_path: Any) -> None:
-    from rich.console import Console
-
-    from sizeup.cli._pnf import pnf_command
+def test_pnf_use_case_asof_and_columns(tmp_path: Any) -> None:
+    from sizeup.app.pnf import PnfRequest, run_pnf
 
     store = store_with_bars(tmp_path)
-    console = Console(record=True, width=200)
-    report = pnf_command(
-        "AAA", "1", 3, "close", None, "2024-01-08", 2, store=store, console=console
+    result = run_pnf(
+        PnfRequest("AAA", box="1", method="close", asof=pd.Timestamp("2024-01-08"), columns=2),
+        store,
     )
-    out = console.export_text()
     # as of 2024-01-08 (bar 5): columns 3 (O 11-13) and 4 (X 12-15) are the last two
-    assert "\n".join(["15 | . X", "14 | . X", "13 | O X", "12 | O X", "11 | O ."]) in out
-    assert report.asof == pd.Timestamp("2024-01-08")
-    assert "as of 2024-01-08" in out and "bullish_catapult" not in out
+    text = result.text_chart()
+    assert "\n".join(["15 | . X", "14 | . X", "13 | O X", "12 | O X", "11 | O ."]) in text
+    assert result.asof == pd.Timestamp("2024-01-08")
+    assert result.provenance.as_of == pd.Timestamp("2024-01-08")
+    assert "bullish_catapult" not in set(result.patterns["pattern"])
+    d = result.to_dict()
+    assert d["asof"] == "2024-01-08" and d["provenance"]["as_of"] == "2024-01-08"
+    assert d["state"]["signal"] == "buy" and d["basis"] == "as traded"
+    fig = result.figure()
+    assert {t.name for t in fig.data} >= {"X", "O"}
+    html = result._repr_html_()
+    assert "as of 2024-01-08" in html and "<table" in html
 
 
 def test_pnf_cli_registration_and_errors(tmp_path: Any) -> None:
@@ -319,7 +336,7 @@ def test_pnf_cli_registration_and_errors(tmp_path: Any) -> None:
     assert ok.exit_code == 0, ok.output
     assert "10 | 1 . . . . . ." in ok.output
     missing = runner.invoke(app, ["pnf", "ZZZ"], env=env)
-    assert missing.exit_code == 2
+    assert missing.exit_code == 2, missing.output
     assert "no bars for symbol 'ZZZ'" in missing.output
     bad = runner.invoke(app, ["pnf", "AAA", "--box", "huge"], env=env)
     assert bad.exit_code == 2 and "box spec 'huge' is not valid" in bad.output

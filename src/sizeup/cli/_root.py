@@ -41,6 +41,14 @@ store_app = typer.Typer(help="Inspect the embedded data store.", no_args_is_help
 app.add_typer(store_app, name="store")
 
 
+def _version_callback(value: bool) -> None:
+    if value:
+        from sizeup import __version__
+
+        console.print(f"sizeup {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     data_dir: Annotated[
@@ -53,10 +61,42 @@ def _root(
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv for debug).")
     ] = 0,
+    store_version: Annotated[
+        int | None,
+        typer.Option(
+            "--store-version",
+            min=0,
+            help="Read this store version (time travel; see `sizeup store history`).",
+        ),
+    ] = None,
+    store_asof: Annotated[
+        str | None,
+        typer.Option(
+            "--store-asof",
+            help="Read the store as it was at this ISO timestamp (e.g. 2026-08-03T18:00).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Print the version."
+        ),
+    ] = False,
 ) -> None:
-    """Small-cap vs large-cap rotation research on real data."""
+    """Small-cap vs large-cap rotation research on real data.
+
+    Example: sizeup --data-dir ./data monitor --asof 2025-12-12
+    """
+    from sizeup.cli._common import STATE
+
     if data_dir is not None:
         os.environ["SIZEUP_DATA_DIR"] = str(data_dir)
+    if store_version is not None and store_asof is not None:
+        raise typer.BadParameter(
+            "give --store-version or --store-asof, not both", param_hint="--store-version"
+        )
+    STATE["version"] = store_version
+    STATE["timestamp"] = store_asof
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(
         level=level,
