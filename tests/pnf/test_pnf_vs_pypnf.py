@@ -10,7 +10,10 @@ extreme box), and from then on every bar's state and every later column are iden
 
 from __future__ import annotations
 
+import importlib
+import os
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -18,7 +21,22 @@ import pytest
 
 from sizeup.analytics.pnf import LevelsScale, pnf_chart
 
-pypnf = pytest.importorskip("pypnf")
+
+def _import_pypnf() -> ModuleType:
+    """pypnf, or a skip; under ``SIZEUP_REQUIRE_SHARED=1`` (CI) a missing pypnf is a failure."""
+    try:
+        return importlib.import_module("pypnf")
+    except ImportError as exc:
+        if os.environ.get("SIZEUP_REQUIRE_SHARED", "") not in ("", "0"):
+            pytest.fail(
+                f"SIZEUP_REQUIRE_SHARED=1 but the pypnf oracle cannot be imported ({exc}); "
+                "install the test dependency group",
+                pytrace=False,
+            )
+        pytest.skip(f"pypnf (test oracle) is not installed: {exc}", allow_module_level=True)
+
+
+pypnf = _import_pypnf()
 
 SERIES = [
     ("IWM", "etf_ohlcv_adjusted/IWM.csv", "Close"),

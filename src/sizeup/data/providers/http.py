@@ -392,6 +392,8 @@ class HttpClient:
         Longest single wait between attempts; a ``Retry-After`` longer than this fails at once.
     rates
         Site bucket name -> requests per second, overriding :data:`SITES`.
+    clock, sleep
+        Time functions of the rate limiters (a controlled clock in tests).
     """
 
     def __init__(
@@ -403,6 +405,8 @@ class HttpClient:
         backoff: float = 1.0,
         max_wait: float = 60.0,
         rates: Mapping[str, float] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings
         self.backoff = backoff
@@ -424,7 +428,9 @@ class HttpClient:
         self._buckets: dict[str, TokenBucket] = {}
         for site in SITES.values():
             if site.bucket not in self._buckets:
-                self._buckets[site.bucket] = TokenBucket(rate_of.get(site.bucket, site.rate))
+                self._buckets[site.bucket] = TokenBucket(
+                    rate_of.get(site.bucket, site.rate), clock=clock, sleep=sleep
+                )
         self._client = httpx.Client(
             transport=transport,
             timeout=httpx.Timeout(settings.timeout),
