@@ -192,3 +192,9 @@ def test_error_context_is_json_safe() -> None:
         "value": "0",
         "valid": "a positive number",
     }
+
+
+def test_resolve_asof_weekend_after_last_session_is_that_session() -> None:
+    assert resolve_asof(T("2026-08-01"), {"IWM": T("2026-07-31")}) == T("2026-07-31")
+    with pytest.raises(DataError):
+        resolve_asof(T("2026-08-03"), {"IWM": T("2026-07-31")})  # Monday: a new session

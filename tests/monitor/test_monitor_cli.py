@@ -13,12 +13,8 @@ from typer.testing import CliRunner
 
 from sizeup.cli._monitor import register, render_monitor, sparkline
 from sizeup.data.store import Store
-from sizeup.report.sections import (
-    build_monitor,
-    load_monitor_inputs,
-    monitor_section,
-    monitor_to_dict,
-)
+from sizeup.app.monitor import MonitorRequest, build_monitor, load_monitor_inputs, run_monitor
+from sizeup.report.sections import monitor_section
 
 FUNDS = ["IWM", "SPY", "RSP", "IVV", "IJR", "VOO"]
 MEMBERS = [f"M{i:02d}" for i in range(30)]
@@ -85,7 +81,7 @@ def test_monitor_builds_every_panel(store):
     assert set(m.timings) >= {"scoreboard", "streaks", "breadth", "bpi", "rs", "fundscore"}
     # calendar table: synthetic data start 2016 -> first full year 2017
     assert m.years is not None and m.years["label"].iloc[0] == "2017"
-    d = monitor_to_dict(m)
+    d = m.to_dict()
     text = json.dumps(d)  # must be JSON-serialisable (no NaN, no Timestamps)
     assert "NaN" not in text and d["asof"] == "2024-06-28"
     assert d["bpi"]["bpi"] is None or 0 <= d["bpi"]["bpi"] <= 100
@@ -167,5 +163,49 @@ def test_index_levels_spliced_only_when_sources_agree(tmp_path):
     inputs = load_monitor_inputs(st, universe=None)
     assert inputs.levels["^RUT"].first_valid_index() == pd.Timestamp("2019-01-01")  # spliced
     assert inputs.levels["^GSPC"].first_valid_index() == pd.Timestamp("2021-01-04")  # 1 % off
-    assert any("^RUT spliced from new + old" in n for n in inputs.notes)
-    assert any("^GSPC: source old differs" in n for n in inputs.notes)
+    cov = {c.name: c for c in inputs.coverage}
+    assert cov["^RUT"].first == pd.Timestamp("2019-01-01")
+    assert cov["^GSPC"].first == pd.Timestamp("2021-01-04")
+
+
+def test_monitor_provenance_asof_and_stale_warning(store):
+    m = run_monitor(MonitorRequest(asof=pd.Timestamp("2024-06-29")), store)  # a Saturday
+    assert m.asof == pd.Timestamp("2024-06-28") == m.provenance.as_of
+    names = {c.name for c in m.provenance.inputs}
+    assert {"IWM", "SPY", "^RUT", "^GSPC"} <= names
+    assert all(c.sessions_behind == 0 for c in m.provenance.inputs)
+    d = m.to_dict()
+    assert d["provenance"]["as_of"] == "2024-06-28"
+    assert "<table" in m._repr_html_() and "as of 2024-06-28" in m._repr_html_()
+    assert {t.name for t in m.figure().data} == {"IWM / SPY"}
+
+
+def test_monitor_refuses_future_asof(store):
+    from sizeup.errors import DataError
+
+    with pytest.raises(DataError) as err:
+        run_monitor(MonitorRequest(asof=pd.Timestamp("2024-07-10")), store)
+    assert err.value.valid == "on or before 2024-06-28"
+
+
+def test_monitor_warns_about_stale_input(tmp_path):
+    st = Store.open(tmp_path / "s")
+    idx = pd.bdate_range("2020-01-01", "2022-12-30")
+    px = np.linspace(100, 150, len(idx))
+    st.write(
+        {
+            "bars": pd.concat(
+                [
+                    _bars("IWM", px, idx, ohlc=False),
+                    _bars("SPY", px * 1.1, idx, ohlc=False),
+                    _bars("^RUT", px[:-3], idx[:-3], ohlc=False),  # ends 3 sessions early
+                ]
+            )
+        }
+    )
+    m = run_monitor(MonitorRequest(universe=None), st)
+    assert m.asof == pd.Timestamp("2022-12-30")
+    assert m.provenance.warnings == (
+        "^RUT ends 2022-12-27, 3 sessions before the as-of date 2022-12-30",
+    )
+    assert "warning: ^RUT ends 2022-12-27" in m.summary()

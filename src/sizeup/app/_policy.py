@@ -133,7 +133,7 @@ def resolve_asof(
     if requested is None:
         return asof_session(min(present.values()))
     req = pd.Timestamp(requested).normalize()
-    if req > latest:
+    if req > latest and asof_session(req) > latest:  # a weekend after the last session is fine
         last_name = max(present, key=lambda k: present[k])
         raise DataError(
             f"{option} {req.date()} is after the latest data ({latest.date()}, {last_name}); "
@@ -142,7 +142,7 @@ def resolve_asof(
             value=str(req.date()),
             valid=f"on or before {latest.date()}",
         )
-    return asof_session(req)
+    return asof_session(min(req, asof_session(req)))
 
 
 def coverage_of(

@@ -1,8 +1,15 @@
-"""The rotation monitor: "are small caps leading, how broad is the move, how does it compare?".
+"""Use case: the rotation monitor ("are small caps leading, how broad is the move?").
 
-:func:`load_monitor_inputs` reads what the monitor needs from the store, :func:`build_monitor`
-computes every panel with the pure functions of :mod:`sizeup.analytics`, and
-:func:`monitor_section` / :func:`monitor_to_dict` turn the result into a report section or JSON.
+:func:`run_monitor` takes a :class:`MonitorRequest` and returns a :class:`Monitor` result:
+:func:`load_monitor_inputs` reads what the monitor needs from the store under the data policy
+(:mod:`sizeup.app._policy`), :func:`build_monitor` computes every panel with the pure functions
+of :mod:`sizeup.analytics`. The CLI prints the result, the report renders it
+(:mod:`sizeup.report.sections`), ``to_dict()`` is the JSON of ``sizeup monitor --json``.
+
+As-of: the default is the latest session both funds of the pair (``IWM``, ``SPY`` total
+returns; ``^RUT``/``^GSPC`` levels when the funds are absent) cover; every other input that ends
+earlier is reported with the number of sessions it is behind. Nothing is read after the as-of
+date, and nothing is written to the store.
 
 Data the monitor uses (each panel degrades on its own and says what is missing):
 
@@ -24,15 +31,11 @@ P&F states independent of the chart start (METHODS.md §1.1, ≥ 3 years).
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import math
-import os
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -67,23 +70,30 @@ from sizeup.analytics.performance import (
     scoreboard,
     start_of_year_rank,
 )
-from sizeup.charts import line_chart
-from sizeup.data.store import Store
-from sizeup.errors import DataError, SizeupError
-from sizeup.report._render import Coverage, ReportFigure, ReportSection, ReportTable
+from sizeup.app._json import to_jsonable
+from sizeup.app._policy import PriceBasis, coverage_of, period_in_progress, resolve_asof
+from sizeup.app._result import ChartResult, InputCoverage, Provenance
+from sizeup.app._store import StoreRef, open_store
+from sizeup.errors import ConfigError, DataError, SizeupError
 from sizeup.types import DateLike
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from sizeup.data.store import Store
 
 __all__ = [
     "FUND_SYMBOLS",
     "INDEX_SYMBOLS",
     "LARGE_PEERS",
+    "SECTIONS",
     "SMALL_PEERS",
     "Monitor",
     "MonitorInputs",
+    "MonitorRequest",
     "build_monitor",
     "load_monitor_inputs",
-    "monitor_section",
-    "monitor_to_dict",
+    "run_monitor",
 ]
 
 log = logging.getLogger(__name__)
@@ -131,10 +141,13 @@ class MonitorInputs:
     missing: tuple[str, ...]
     sources: dict[str, str] = field(default_factory=dict, repr=False)
     notes: tuple[str, ...] = ()
+    coverage: tuple[InputCoverage, ...] = ()
+    warnings: tuple[str, ...] = ()
+    store_version: int | None = None
 
 
 def _holdings_snapshots(store: Store, fund: str) -> dict[DateLike, Collection[str]]:
-    frame = store.read("holdings", files=[store.partition_path("holdings", [fund])])
+    frame = store.read("holdings", where="fund = ?", params=[fund])
     if frame.empty:
         return {}
     frame = frame[frame["asset_class"].fillna("Equity").str.lower().isin(["equity", ""])]
@@ -144,80 +157,16 @@ def _holdings_snapshots(store: Store, fund: str) -> dict[DateLike, Collection[st
     }
 
 
-def _spliced_levels(
-    store: Store, symbols: Sequence[str], *, start: DateLike | None, end: DateLike | None
-) -> tuple[pd.DataFrame, list[str]]:
-    """Index closes; a symbol held by several sources is spliced when they agree.
-
-    The store reads one source per symbol (the one with OHLC and the latest data), which for
-    index levels can drop decades of history held by another source (e.g. ``^RUT`` 1987-2024
-    from one file, 2021-2026 from another). Sources whose closes agree within 1e-6 relative on
-    every overlapping day are combined (preferred source first); otherwise only the preferred
-    one is used. Both cases are reported.
-    """
-    src = store.sources(list(symbols))
-    cols: dict[str, pd.Series] = {}
-    notes: list[str] = []
-    for sym in symbols:
-        rows = src[src["symbol"] == sym]
-        if rows.empty:
-            continue
-        order = [str(s) for s in rows.sort_values("preferred", ascending=False)["source"]]
-        series = [
-            store.panel([sym], field="close", start=start, end=end, source=s)[sym] for s in order
-        ]
-        out = series[0]
-        used = [order[0]]
-        for s, other in zip(order[1:], series[1:], strict=True):
-            both = pd.concat([out, other], axis=1, join="inner").dropna()
-            if both.empty:
-                continue
-            gap = float((both.iloc[:, 0] / both.iloc[:, 1] - 1.0).abs().max())
-            if gap <= 1e-6:
-                out = out.combine_first(other)
-                used.append(s)
-            else:
-                notes.append(f"{sym}: source {s} differs from {order[0]} by {gap:.2e}; not used")
-        if len(used) > 1:
-            notes.append(f"{sym} spliced from {' + '.join(used)} (identical on overlapping days)")
-        cols[sym] = out
-    frame = pd.DataFrame(cols).sort_index() if cols else pd.DataFrame()
-    return frame, notes
-
-
-def _members_panel(
-    store: Store, names: Sequence[str], *, start: pd.Timestamp, end: pd.Timestamp
-) -> pd.DataFrame:
-    """Members' adjusted closes via :meth:`Store.panel`, cached as one Parquet file.
-
-    Reading ~1,850 partition files through DuckDB and pivoting costs seconds; the wide result is
-    cached under ``<data_dir>/cache/monitor/`` keyed by a fingerprint of the bar files (path,
-    size, modification time) and the date range, so any write to the store invalidates it.
-    """
-    wanted = {quote(str(n), safe="-_.,=+@") + ".parquet" for n in names}
-    files = [p for p in store.files("bars") if p.name in wanted]
-    h = hashlib.sha256(f"adj_close|{start.date()}|{end.date()}|{sorted(names)}".encode())
-    for p in files:
-        st = p.stat()
-        h.update(f"{p.relative_to(store.root)}|{st.st_size}|{st.st_mtime_ns}".encode())
-    folder = store.root / "cache" / "monitor"
-    path = folder / f"members_{h.hexdigest()[:24]}.parquet"
-    if path.exists():
-        try:
-            return pd.read_parquet(path)
-        except (OSError, ValueError) as exc:
-            log.warning("monitor cache %s unreadable (%s); rebuilding it", path, exc)
-    panel = store.panel(list(names), field="adj_close", start=start, end=end)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("members_*.parquet"):
-            old.unlink(missing_ok=True)
-        tmp = path.with_suffix(".tmp")
-        panel.to_parquet(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only store still works, just slower
-        log.warning("cannot write the monitor cache %s: %s", path, exc)
-    return panel
+def _preferred_sources(store: Store, symbols: Sequence[str], field: str) -> dict[str, str]:
+    src = store.sources(list(symbols), field=field)  # type: ignore[arg-type]
+    if src.empty:
+        return {}
+    out: dict[str, list[str]] = {}
+    for r in src.itertuples():
+        out.setdefault(str(r.symbol), [])
+        if bool(r.preferred):
+            out[str(r.symbol)].insert(0, str(r.source))
+    return {k: v[0] for k, v in out.items() if v}
 
 
 def load_monitor_inputs(
@@ -228,14 +177,15 @@ def load_monitor_inputs(
     history_years: int = 30,
     member_years: int = 8,
 ) -> MonitorInputs:
-    """Read the monitor's inputs from the store (see the module docstring for the symbols).
+    """Read the monitor's inputs from the store under the data policy.
 
     Parameters
     ----------
     store
         The store.
     asof
-        As-of date (default: the latest date of ``IWM``/``^RUT`` data).
+        Requested as-of date (default: the latest session both funds of the pair cover; see
+        :func:`~sizeup.app.resolve_asof`).
     universe
         Fund whose holdings define the breadth universe; ``None`` skips the universe panels.
     history_years
@@ -246,21 +196,15 @@ def load_monitor_inputs(
     Raises
     ------
     DataError
-        Neither index levels nor fund prices are in the store.
+        Neither index levels nor fund prices are in the store, or ``asof`` is after the data.
     """
     missing: list[str] = []
-    end = None if asof is None else pd.Timestamp(asof)
-    start = None
-    if end is not None:
-        start = end - pd.DateOffset(years=history_years)
-    levels, splice_notes = _spliced_levels(store, INDEX_SYMBOLS, start=start, end=end)
-    tr = store.panel(list(FUND_SYMBOLS), field="adj_close", start=start, end=end)
-    src = store.sources(list(INDEX_SYMBOLS) + list(FUND_SYMBOLS))
-    sources = (
-        {str(r.symbol): str(r.source) for r in src[src["preferred"]].itertuples()}
-        if not src.empty
-        else {}
-    )
+    req = None if asof is None else pd.Timestamp(asof)
+    # Index levels are price indexes: their closes are as traded. One splice rule: the store's.
+    levels = store.panel(list(INDEX_SYMBOLS), field="close", end=req)
+    tr = store.panel(list(FUND_SYMBOLS), field="adj_close", end=req)
+    lv_src = _preferred_sources(store, INDEX_SYMBOLS, "close")
+    tr_src = _preferred_sources(store, FUND_SYMBOLS, "adj_close")
     for sym in INDEX_SYMBOLS:
         if sym not in levels.columns:
             missing.append(f"index levels {sym}")
@@ -270,12 +214,47 @@ def load_monitor_inputs(
     if levels.empty and tr.empty:
         raise DataError(
             "the store has neither index levels (^RUT, ^GSPC) nor fund prices (IWM, SPY...): "
-            "import them first (sizeup import ... or sizeup fetch ...)"
+            "import them first (sizeup import ... or sizeup fetch ...)",
+            input="store",
+            value="no ^RUT, ^GSPC, IWM or SPY",
+            valid="a store with index levels or fund prices",
         )
-    last_dates = [f.index.max() for f in (levels, tr) if not f.empty]
-    at = pd.Timestamp(max(last_dates)) if end is None else end
+
+    def _last(frame: pd.DataFrame, sym: str) -> pd.Timestamp | None:
+        if sym not in frame.columns:
+            return None
+        col = frame[sym].dropna()
+        return None if col.empty else pd.Timestamp(col.index.max())
+
+    if {"IWM", "SPY"} <= set(tr.columns):
+        required = {"IWM": _last(tr, "IWM"), "SPY": _last(tr, "SPY")}
+    else:
+        required = {"^RUT": _last(levels, "^RUT"), "^GSPC": _last(levels, "^GSPC")}
+    if req is not None:
+        # a request past the pair's data is refused, naming the latest date that works
+        unbounded = store.panel(list(required), field="adj_close" if "IWM" in required else "close")
+        required = {k: _last(unbounded, k) for k in required}
+    at = resolve_asof(req, required)
     first = at - pd.DateOffset(years=history_years)
-    levels, tr = levels.loc[first:], tr.loc[first:]
+    levels = levels.loc[first:at].dropna(how="all")
+    tr = tr.loc[first:at].dropna(how="all")
+    coverage: list[InputCoverage] = []
+    warnings: list[str] = []
+    for frame, srcs, basis in (
+        (levels, lv_src, PriceBasis.AS_TRADED),
+        (tr, tr_src, PriceBasis.TOTAL_RETURN),
+    ):
+        for sym in frame.columns:
+            cov, warn = coverage_of(
+                str(sym),
+                frame[sym].dropna().index,
+                as_of=at,
+                basis=basis,
+                source=srcs.get(str(sym), ""),
+            )
+            coverage.append(cov)
+            if warn:
+                warnings.append(warn)
     members = None
     mask = None
     note = ""
@@ -286,7 +265,7 @@ def load_monitor_inputs(
         else:
             names = sorted({s for v in snaps.values() for s in v})
             mstart = at - pd.DateOffset(years=member_years)
-            panel = _members_panel(store, names, start=mstart, end=at)
+            panel = store.panel(names, field="adj_close", start=mstart, end=at)
             if panel.empty:
                 missing.append(f"prices of the {len(names)} {universe} members")
             else:
@@ -295,22 +274,36 @@ def load_monitor_inputs(
                 if absent:
                     note += f"; {absent} of {len(names)} holdings have no prices in the store"
                 members = panel
+                per_day = panel.notna().sum(axis=1)
+                cov, warn = coverage_of(
+                    f"{universe} members ({panel.shape[1]} of {len(names)})",
+                    per_day[per_day > 0].index,
+                    as_of=at,
+                    basis=PriceBasis.TOTAL_RETURN,
+                    source="store",
+                )
+                coverage.append(cov)
+                if warn:
+                    warnings.append(warn)
     return MonitorInputs(
         asof=at,
-        levels=levels.loc[:at],
-        tr=tr.loc[:at],
+        levels=levels,
+        tr=tr,
         members=None if members is None else members.loc[:at],
         member_mask=None if mask is None or members is None else mask[: len(members.loc[:at])],
         membership_note=note,
         universe=universe or "",
         missing=tuple(missing),
-        sources=sources,
-        notes=tuple(splice_notes),
+        sources={**lv_src, **tr_src},
+        notes=(),
+        coverage=tuple(coverage),
+        warnings=tuple(warnings),
+        store_version=getattr(store, "version", None),
     )
 
 
 @dataclass(frozen=True)
-class Monitor:
+class Monitor(ChartResult):
     """The computed dashboard (every panel ``None`` when its data are missing).
 
     Attributes
@@ -362,11 +355,16 @@ class Monitor:
     scores: tuple[FundScore, ...]
     score_gap: FundScoreGap | None
     notes: tuple[str, ...]
+    relative_line: pd.Series | None = field(default=None, repr=False)
     timings: dict[str, float] = field(default_factory=dict, repr=False)
+    provenance: Provenance = field(default_factory=lambda: Provenance(as_of=None))
 
     def summary(self) -> str:
-        """Plain-text digest."""
+        """Return a plain-text digest with the provenance (as-of, inputs, warnings)."""
         lines = [f"Rotation monitor as of {self.asof.date()} ({self.pair[0]} vs {self.pair[1]})"]
+        for label in (period_in_progress(self.asof, "W"), period_in_progress(self.asof, "M")):
+            if label is not None:
+                lines.append(f"current {label}: in progress, not counted as a finished period")
         if self.streak_week is not None:
             lines.append(self.streak_week.summary())
         if self.years_history is not None:
@@ -381,10 +379,40 @@ class Monitor:
         if self.score_gap is not None:
             lines.append(self.score_gap.summary())
         lines += [f"note: {n}" for n in self.notes]
+        lines += self.provenance.lines()
         return "\n".join(lines)
 
     def __repr__(self) -> str:
         return self.summary()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the scoreboard: window, symbol, return, benchmark return, excess."""
+        parts = [sb.table() for sb in (self.scoreboard_tr, self.scoreboard_px) if sb is not None]
+        if not parts:
+            return pd.DataFrame(columns=["window", "symbol", "ret", "bench_ret", "excess"])
+        return pd.concat(parts, ignore_index=True)
+
+    def payload(self) -> dict[str, Any]:
+        """Return every panel as plain data (the body of ``sizeup monitor --json``)."""
+        return _payload(self)
+
+    def figure(self) -> go.Figure:
+        """Return the relative-strength line of the pair (small / large, rebased to 100)."""
+        import plotly.graph_objects as go
+
+        from sizeup.charts import line_chart
+
+        a, b = self.pair
+        ratio = self.relative_line
+        if ratio is None or ratio.empty:
+            return go.Figure(layout={"title": f"{a} / {b}: no data"})
+        frame = ratio.iloc[-756:].to_frame(f"{a} / {b}")
+        return line_chart(
+            frame / float(ratio.iloc[-756:].iloc[0]) * 100.0,
+            title=f"Relative strength {a} / {b} (rebased to 100)",
+            y_title="ratio x 100",
+            as_of=self.asof,
+        )
 
 
 def _pair(inputs: MonitorInputs) -> tuple[pd.DataFrame, str, str] | None:
@@ -580,30 +608,23 @@ def build_monitor(
         scores=tuple(scores),
         score_gap=gap_res,
         notes=tuple(notes),
+        relative_line=None if pair is None else (pair[0][a] / pair[0][b]).dropna(),
         timings=timings,
+        provenance=Provenance(
+            as_of=at,
+            inputs=inputs.coverage,
+            store_version=inputs.store_version,
+            notes=(
+                "funds: total return (adjusted closes); index levels: as traded (price return)",
+                *([inputs.membership_note] if inputs.membership_note else []),
+            ),
+            warnings=inputs.warnings,
+        ),
     )
 
 
 # ------------------------------------------------------------------ JSON
-def _json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date().isoformat()
-    if isinstance(value, np.bool_ | bool):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if value is None or isinstance(value, str | int):
-        return value
-    if value is pd.NaT:
-        return None
-    return str(value)
+_json = to_jsonable
 
 
 def _frame_records(frame: pd.DataFrame | None, index_name: str) -> list[dict[str, Any]] | None:
@@ -630,7 +651,7 @@ def _best(b: BestSince | None) -> Any:
     )
 
 
-def monitor_to_dict(m: Monitor) -> dict[str, Any]:
+def _payload(m: Monitor) -> dict[str, Any]:
     """JSON-ready dict of the dashboard (dates ISO, NaN -> null, returns as decimals)."""
     out: dict[str, Any] = {"asof": m.asof.date().isoformat(), "pair": list(m.pair)}
     for key, sb in (("scoreboard_tr", m.scoreboard_tr), ("scoreboard_price", m.scoreboard_px)):
@@ -703,138 +724,57 @@ def monitor_to_dict(m: Monitor) -> dict[str, Any]:
     return out
 
 
-# ------------------------------------------------------------------ report section
-def monitor_section(m: Monitor) -> ReportSection:
-    """Report section with the same panels as ``sizeup monitor``."""
-    tables: list[ReportTable] = []
-    figures: list[ReportFigure] = []
-    at = m.asof
-    for sb in (m.scoreboard_tr, m.scoreboard_px):
-        if sb is None:
-            continue
-        t = sb.table()
-        tables.append(
-            ReportTable(
-                f"Relative performance vs {sb.benchmark}",
-                t[["window", "start", "end", "symbol", "ret", "bench_ret", "excess"]],
-                at,
-                (),
-                formats={"ret": "{:.2%}", "bench_ret": "{:.2%}", "excess": "{:+.2%}"},
-                caption="excess = symbol return - benchmark return (x100 = percentage points)",
+@dataclass(frozen=True)
+class MonitorRequest:
+    """What the monitor computes.
+
+    Attributes
+    ----------
+    asof
+        As-of date (default: the data policy's latest covered session).
+    universe
+        Fund whose holdings are the breadth universe (``None``: skip breadth, BPI, RS breadth).
+    sections
+        Subset of ``scoreboard, streaks, records, calendar, breadth, bpi, rs, fundscore``.
+    windows
+        Scoreboard windows (default: 1D .. YTD, 1Y and the last calendar year).
+    """
+
+    asof: pd.Timestamp | None = None
+    universe: str | None = "IWM"
+    sections: tuple[str, ...] | None = None
+    windows: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        bad = sorted(set(self.sections or ()) - set(SECTIONS))
+        if bad:
+            raise ConfigError(
+                f"--sections: unknown section(s) {', '.join(bad)}; valid: {', '.join(SECTIONS)}",
+                input="--sections",
+                value=",".join(bad),
+                valid=", ".join(SECTIONS),
             )
-        )
-    rows: list[dict[str, Any]] = []
-    for st in (m.streak_week, m.streak_month):
-        if st is not None:
-            rows.append({"item": f"streak ({st.freq})", "value": st.summary()})
-    for r in m.records:
-        rows.append({"item": f"record {r.symbol}", "value": r.summary()})
-    for key, h in (("calendar years", m.years_history), ("half years", m.halves_history)):
-        if h is not None:
-            rows.append(
-                {
-                    "item": key,
-                    "value": f"{m.pair[0]} led {h['led_count']} of {h['periods']}; last led "
-                    f"{h['last_led']} ({h['periods_since_led']} periods ago); {h['outcomes']}",
-                }
-            )
-    for key, bs in (("start of year", m.start_rank), ("monthly gap", m.month_gap_rank)):
-        if bs is not None:
-            rows.append({"item": key, "value": bs.summary()})
-    if rows:
-        tables.append(ReportTable("Streaks, records and history", pd.DataFrame(rows), at, ()))
-    if m.years is not None and not m.years.empty:
-        y = m.years[["label", "ret_a", "ret_b", "diff", "a_led", "source"]]
-        tables.append(
-            ReportTable(
-                f"Calendar years: {m.pair[0]} vs {m.pair[1]}",
-                y,
-                at,
-                (),
-                formats={"ret_a": "{:.2%}", "ret_b": "{:.2%}", "diff": "{:+.2%}"},
-            )
-        )
-    surv = None
-    if m.breadth is not None:
-        f = m.breadth.frame
-        surv = m.breadth.note or None
-        cols = ["pct_adv", "pct_above_50", "pct_above_200", "hli"]
-        figures.append(
-            ReportFigure(
-                f"Breadth of {m.breadth.universe}",
-                line_chart(f[cols].iloc[-756:], title="Breadth", y_title="% of members", as_of=at),
-                at,
-                (Coverage.of(f["members"], name=f"{m.breadth.universe} members", source="store"),),
-            )
-        )
-    if m.bpi is not None:
-        f = m.bpi.frame
-        last = m.bpi.latest()
-        tables.append(
-            ReportTable(
-                "Bullish percent",
-                pd.DataFrame(
-                    [
-                        {
-                            "date": last.name,
-                            "bpi": last["bpi"],
-                            "column": last["bpi_column"],
-                            "state": last["state"],
-                            "field": last["field"],
-                            "coverage": last["coverage"],
-                            "pct_pos_trend": last["pct_pos_trend"],
-                        }
-                    ]
-                ),
-                at,
-                (),
-                formats={"bpi": "{:.1f}", "coverage": "{:.0%}", "pct_pos_trend": "{:.1f}"},
-                caption=f"member charts: {m.bpi.method}",
-            )
-        )
-        figures.append(
-            ReportFigure(
-                "Bullish percent index",
-                line_chart(
-                    f[["bpi", "pct_pos_trend"]].iloc[-756:], title="BPI", y_title="%", as_of=at
-                ),
-                at,
-                (Coverage.of(f["bpi"], name="BPI", source="computed"),),
-            )
-        )
-    if m.scores:
-        tables.append(
-            ReportTable(
-                OFS_LABEL,
-                pd.DataFrame(
-                    [
-                        {
-                            "fund": s.fund,
-                            "ofs": s.latest()["ofs"],
-                            "trend": s.latest()["T"],
-                            "market_rs": s.latest()["M"],
-                            "peer_rs": s.latest()["P"],
-                            "dir_126": s.latest()["dir_126"],
-                        }
-                        for s in m.scores
-                    ]
-                ),
-                at,
-                (),
-                formats={k: "{:.2f}" for k in ("ofs", "trend", "market_rs", "peer_rs", "dir_126")},
-                caption=m.score_gap.summary() if m.score_gap is not None else "",
-            )
-        )
-    notes = [
-        "Returns are total returns from adjusted closes for funds and price returns for index "
-        "levels; excess is in percentage points.",
-        f"{OFS_LABEL}: METHODS.md §4.2.",
-        *m.notes,
-    ]
-    return ReportSection(
-        "Rotation monitor",
-        figures=tuple(figures),
-        tables=tuple(tables),
-        notes=tuple(notes),
-        survivorship=surv,
-    )
+
+
+SECTIONS: Final = (
+    "scoreboard", "streaks", "records", "calendar", "breadth", "bpi", "rs", "fundscore"
+)  # fmt: skip
+
+
+def run_monitor(request: MonitorRequest, store: StoreRef | Store | None = None) -> Monitor:
+    """Read the inputs and compute the monitor (the ``sizeup monitor`` use case).
+
+    Parameters
+    ----------
+    request
+        As-of, universe and sections.
+    store
+        A :class:`~sizeup.app.StoreRef` (default: the settings' store) or an open store.
+
+    Returns
+    -------
+    Monitor
+    """
+    st = store if store is not None and not isinstance(store, StoreRef) else open_store(store)
+    inputs = load_monitor_inputs(st, asof=request.asof, universe=request.universe)
+    return build_monitor(inputs, sections=request.sections, windows=request.windows)

@@ -8,22 +8,26 @@ OpenFundScore (sizeup's open score, never a vendor's). Missing inputs are listed
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from sizeup.analytics.performance import OFS_LABEL
-from sizeup.calendar import parse_date
-from sizeup.config import load_settings
-from sizeup.data.store import Store
-from sizeup.errors import SizeupError
-from sizeup.report.sections import Monitor, build_monitor, load_monitor_inputs, monitor_to_dict
+from sizeup.cli._common import (
+    console,
+    emit_json,
+    err_console,
+    handle_errors,
+    parse_asof,
+    print_provenance,
+    store_ref,
+)
+
+if TYPE_CHECKING:
+    from sizeup.app.monitor import Monitor
 
 __all__ = ["monitor", "register", "render_monitor", "sparkline"]
 
@@ -34,6 +38,8 @@ _BARS = "▁▂▃▄▅▆▇█"
 
 def sparkline(values: Any, *, width: int = 40) -> str:
     """Unicode sparkline of the last ``width`` finite values (empty for no data)."""
+    import numpy as np
+
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)][-width:]
     if v.size == 0:
@@ -46,16 +52,32 @@ def sparkline(values: Any, *, width: int = 40) -> str:
 
 
 def _pct(x: float, digits: int = 2) -> str:
+    import numpy as np
+
     return "" if x is None or not np.isfinite(x) else f"{x * 100:.{digits}f}%"
 
 
 def _pp(x: float) -> str:
+    import numpy as np
+
     return "" if x is None or not np.isfinite(x) else f"{x * 100:+.2f}"
 
 
 def render_monitor(m: Monitor, console: Console) -> None:
-    """Print the dashboard with Rich tables."""
-    console.rule(f"[bold]Rotation monitor[/] as of {m.asof.date()}  ({m.pair[0]} vs {m.pair[1]})")
+    """Print the dashboard with Rich tables (user text is never read as markup)."""
+    import numpy as np
+    import pandas as pd
+
+    from sizeup.analytics.performance import OFS_LABEL
+    from sizeup.app import period_in_progress
+
+    console.rule(
+        Text(f"Rotation monitor as of {m.asof.date()}  ({m.pair[0]} vs {m.pair[1]})", "bold")
+    )
+    print_provenance(console, m.provenance)
+    for label in (period_in_progress(m.asof, "W"), period_in_progress(m.asof, "M")):
+        if label is not None:
+            console.print(Text(f"current {label}: in progress", style="yellow"))
     for sb in (m.scoreboard_tr, m.scoreboard_px):
         if sb is None:
             continue
@@ -166,33 +188,35 @@ def render_monitor(m: Monitor, console: Console) -> None:
         if m.score_gap is not None:
             console.print(m.score_gap.summary())
     for n in m.notes:
-        console.print(f"[yellow]note:[/] {n}")
+        console.print(Text("note: ", style="yellow") + Text(str(n)))
 
 
+@handle_errors
 def monitor(
     asof: Annotated[
-        str | None, typer.Option("--asof", help="As-of date (default: latest data).")
+        str | None,
+        typer.Option("--asof", help="As-of date YYYY-MM-DD (default: latest covered session)."),
     ] = None,
-    universe: Annotated[
-        str, typer.Option("--universe", help="Fund whose holdings define the breadth universe.")
+    fund: Annotated[
+        str,
+        typer.Option("--fund", "--universe", help="Fund whose holdings are the breadth universe."),
     ] = "IWM",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     no_universe: Annotated[
         bool, typer.Option("--no-universe", help="Skip breadth / bullish percent panels.")
     ] = False,
 ) -> None:
-    """Small caps vs large caps: relative performance, streaks, records, breadth, BPI, scores."""
-    console = Console()
-    try:
-        store = Store.open(load_settings().data_dir)
-        when = parse_date(asof)
-        inputs = load_monitor_inputs(store, asof=when, universe=None if no_universe else universe)
-        m = build_monitor(inputs)
-    except SizeupError as exc:
-        Console(stderr=True).print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+    """Small caps vs large caps: relative performance, streaks, records, breadth, BPI, scores.
+
+    Example: sizeup monitor --asof 2025-12-12 --fund IWM
+    """
+    from sizeup.app.monitor import MonitorRequest, run_monitor
+
+    request = MonitorRequest(asof=parse_asof(asof), universe=None if no_universe else fund)
+    with err_console.status("computing the monitor...", spinner="dots"):
+        m = run_monitor(request, store_ref())
     if as_json:
-        typer.echo(json.dumps(monitor_to_dict(m), indent=2))
+        emit_json(m)
     else:
         render_monitor(m, console)
 

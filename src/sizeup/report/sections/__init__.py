@@ -11,13 +11,7 @@ from sizeup.report.sections._conditional import (
     conditional_section,
     smb_momentum_pairs,
 )
-from sizeup.report.sections._monitor import (
-    Monitor,
-    build_monitor,
-    load_monitor_inputs,
-    monitor_section,
-    monitor_to_dict,
-)
+from sizeup.report.sections._monitor import monitor_section
 from sizeup.report.sections._pnf import (
     TITLE_PNF,
     TITLE_RS,
@@ -62,16 +56,12 @@ __all__ = [
     "TITLE_SIZE_REGIME",
     "TITLE_SMALL_BIG",
     "IndexBars",
-    "Monitor",
     "SectionPlan",
     "SkippedSection",
     "StatsOptions",
-    "build_monitor",
     "conditional_section",
     "index_summary",
-    "load_monitor_inputs",
     "monitor_section",
-    "monitor_to_dict",
     "pnf_section",
     "premium_stats",
     "rs_section",
