@@ -47,8 +47,11 @@ class FakeData:
     def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
         return self.ser[[i for i in ids if i in self.ser.columns]]
 
-    def members(self, universe: str, asof: pd.Timestamp) -> list[str] | None:
-        return ["M1", "M2", "M3"] if universe == "U" else None
+    def snapshots(self, universe: str) -> dict[pd.Timestamp, list[str]]:
+        return {pd.Timestamp("2024-01-01"): ["M1", "M2", "M3"]} if universe == "U" else {}
+
+    def fundamentals(self) -> None:
+        return None
 
 
 def _one(**fields: object) -> dict[str, object]:
@@ -76,9 +79,10 @@ def test_window_relative_streak_record_rates_by_hand() -> None:
              "stated": 3.9},
             {"text": "b", "metric": "breadth_level", "universe": "U", "asof": "2024-01-10",
              "stated": 2 / 3, "tolerance": 1e-9},
-            {"text": "u", "metric": "screen_share", "universe": "U", "screen": "x", "stated": 0.4},
+            {"text": "u", "metric": "screen_share", "universe": "U", "screen": "unprofitable",
+             "date": "2024-01-10", "stated": 0.4},
             {"text": "m", "metric": "window_return", "symbol": "ZZZ", "start": "2024-01-03",
-             "stated": 0.0},
+             "end": "2024-01-05", "stated": 0.0},
         ]
     }  # fmt: skip
     res = evaluate_claims(parse_claims(doc), FakeData())
@@ -87,7 +91,9 @@ def test_window_relative_streak_record_rates_by_hand() -> None:
     assert res[0].measured == pytest.approx(106 / 101 - 1)
     assert verdicts[0] == "CONTRADICTED"
     assert res[1].measured == pytest.approx(106 / 101 - 1)  # B flat
-    assert verdicts[1] == "CONTRADICTED"
+    # no tolerance given: "0.05" is rounded to 2 decimals, so 4.95 % (|diff| 0.0005 <= 0.005) fits
+    assert res[1].claim.tolerance == pytest.approx(0.005)
+    assert verdicts[1] == "SUPPORTED"
     # daily rel: +,+,+,-,+,+,+ -> streak 3 on 2024-01-10
     assert res[2].measured == 3 and verdicts[2] == "SUPPORTED"
     assert verdicts[3] == "SUPPORTED" and verdicts[4] == "SUPPORTED"

@@ -39,6 +39,7 @@ text = "Unprofitable share of the Russell 2000 was 43 %"
 metric = "screen_share"
 universe = "IWM"
 screen = "ttm_net_income_negative"
+date = 2021-06-30
 stated = 0.43
 source = "METHODS.md §6.4"
 
@@ -91,5 +92,6 @@ def test_claims_cli_reports_malformed_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[[claim]]\ntext = "x"\nmetric = "nope"\nstated = 1\n', encoding="utf-8")
     res = CliRunner().invoke(_app(), ["claims", str(bad), "--data-dir", str(tmp_path / "s")])
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "claim #0" in res.output and "metric" in res.output
+    assert "Traceback" not in res.output

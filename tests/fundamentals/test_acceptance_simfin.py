@@ -100,7 +100,13 @@ def test_quality_value_screen_2021(
     data = ScreenData.from_frames(simfin_items, prices=prices, holdings=holdings)
     res = run_screen(load_screen("quality-value"), data, as_of="2021-06-30")
     log.info("%s\n%s", res.summary(), res.passed.head(20)[["symbol", "score", "reason"]])
-    assert res.coverage["universe"] == 1921
+    # names whose current fiscal year is implausible are left out of the universe, with reasons
+    assert res.coverage["universe"] + len(res.excluded) == 1921
+    assert 1 <= len(res.excluded) <= 20
+    assert all(r.startswith(("shares_jump", "income_vs_revenue")) for r in res.excluded.values())
+    assert f"excluded {len(res.excluded)} names" in res.summary()
+    kept = run_screen(load_screen("quality-value"), data, as_of="2021-06-30", include_flagged=True)
+    assert kept.coverage["universe"] == 1921 and not kept.excluded
     assert 650 <= res.coverage["with_fundamentals"] <= 722
     assert res.coverage["quarterly"] == 0  # SimFin annual files only
     assert res.not_applied["last quarter earnings > 0"] == res.coverage["annual_only"]

@@ -1,101 +1,57 @@
 """``sizeup claims FILE``: check a TOML file of market claims against the store.
 
-The evaluation itself is pure (:mod:`sizeup.claims._check`); this module only reads the file,
-backs the :class:`~sizeup.claims._check.ClaimData` protocol with the store and renders the
-verdicts as a Rich table or JSON.
+A thin front end over :func:`sizeup.app.claims.check_claims`: it reads the options, renders the
+verdicts (stated, measured, tolerance, basis, detail) as a Rich table or JSON, and turns bad
+input into a clear message with exit code 2.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
-from sizeup.claims import Claim, ClaimResult, evaluate_claims, parse_claims_text
-from sizeup.config import load_settings
-from sizeup.data.store import Store
-from sizeup.errors import DataError, SizeupError
+from sizeup.app import StoreRef, to_jsonable
+from sizeup.app.claims import ClaimsRequest, check_claims
+from sizeup.calendar import parse_date
+from sizeup.claims import ClaimResult
+from sizeup.errors import SizeupError
 
-__all__ = ["StoreClaimData", "claims", "register", "render_results"]
-
-log = logging.getLogger(__name__)
+__all__ = ["claims", "register", "render_results"]
 
 _VERDICT_STYLE = {"SUPPORTED": "green", "CONTRADICTED": "red", "NOT_CHECKABLE": "yellow"}
 
 
-class StoreClaimData:
-    """:class:`~sizeup.claims._check.ClaimData` backed by a :class:`~sizeup.data.store.Store`.
-
-    Prices come from :meth:`Store.panel` (``field`` = ``close`` or ``adj_close``), series from
-    :meth:`Store.series`, and universe members from the fund's holdings snapshot on or before
-    the as-of date (current-members-only snapshots make breadth survivorship-biased).
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
-        """Wide frame of one price field."""
-        if field not in ("close", "adj_close"):
-            raise DataError(f"price field {field!r} is not valid; valid: ['adj_close', 'close']")
-        return self.store.panel(list(symbols), field="close" if field == "close" else "adj_close")
-
-    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
-        """Wide frame of series by id (one vintage when asked, else the newest)."""
-        return self.store.series(list(ids), vintage=vintage)
-
-    def members(self, universe: str, asof: pd.Timestamp) -> list[str] | None:
-        """Symbols in the fund's latest holdings on or before ``asof`` (None when absent)."""
-        snap = self.store.holdings(universe, as_of=asof)
-        if snap.empty:
-            return None
-        return sorted(str(s) for s in snap["symbol"].dropna().unique())
-
-
 def render_results(results: Sequence[ClaimResult], console: Console) -> None:
-    """Print a Rich table: claim, stated, measured, verdict (and what is missing)."""
-    table = Table(title="Claims", show_lines=False)
-    table.add_column("#", justify="right")
-    table.add_column("claim", overflow="fold", max_width=60)
-    table.add_column("metric")
-    table.add_column("stated", justify="right")
-    table.add_column("measured", justify="right")
-    table.add_column("verdict")
-    table.add_column("detail / missing", overflow="fold", max_width=50)
+    """Print one block per claim: verdict and text, the figures, then how it was measured."""
     for r in results:
         style = _VERDICT_STYLE[r.verdict]
-        measured = "-" if r.verdict == "NOT_CHECKABLE" else f"{r.measured:.6g}"
-        note = ", ".join(r.missing) if r.missing else r.detail
-        table.add_row(
-            str(r.claim.index),
-            r.claim.text,
-            r.claim.metric,
-            f"{r.claim.stated:.6g}",
-            measured,
-            f"[{style}]{r.verdict}[/]",
-            note,
+        measured = "n/a" if r.verdict == "NOT_CHECKABLE" else f"{r.measured:.6g}"
+        stated = r.claim.stated_text or f"{r.claim.stated:.6g}"
+        console.print(
+            f"#{r.claim.index} [{style}]{r.verdict}[/] {escape(r.claim.text)} "
+            f"[dim]({escape(r.claim.metric)})[/]",
+            soft_wrap=True,
         )
-    console.print(table)
-    counts = pd.Series([r.verdict for r in results]).value_counts()
-    console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
-
-
-def _with_asof(claims_: list[Claim], asof: str | None) -> list[Claim]:
-    if asof is None:
-        return claims_
-    try:
-        ts = pd.Timestamp(asof)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"--asof {asof!r} is not a date; give e.g. 2024-06-28") from exc
-    return [c if c.asof is not None else replace(c, asof=ts) for c in claims_]
+        console.print(
+            escape(
+                f"    stated {stated} | measured {measured} | tolerance {r.tolerance_text} | "
+                f"basis: {r.claim.basis}"
+            ),
+            soft_wrap=True,
+        )
+        note = ("missing: " + ", ".join(r.missing)) if r.missing else r.detail
+        if note:
+            console.print(escape(f"    {note}"), soft_wrap=True)
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    console.print(escape(", ".join(f"{k}: {v}" for k, v in counts.items())))
 
 
 def claims(
@@ -115,17 +71,18 @@ def claims(
 ) -> None:
     """Check each claim of FILE against the store: SUPPORTED, CONTRADICTED or NOT_CHECKABLE."""
     try:
-        parsed = parse_claims_text(file.read_text(encoding="utf-8"), name=str(file))
-        parsed = _with_asof(parsed, asof)
-        settings = load_settings({"data_dir": data_dir})
-        results = evaluate_claims(parsed, StoreClaimData(Store.open(settings.data_dir)))
+        request = ClaimsRequest(file=file, asof=parse_date(asof), store=StoreRef(root=data_dir))
+        result = check_claims(request)
     except SizeupError as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=1) from exc
+        raise typer.Exit(code=2) from exc
     if as_json:
-        typer.echo(json.dumps([r.as_dict() for r in results], indent=2, default=str))
+        typer.echo(json.dumps(to_jsonable([r.as_dict() for r in result.results]), indent=2))
     else:
-        render_results(results, Console())
+        console = Console()
+        render_results(result.results, console)
+        for line in result.provenance.lines():
+            console.print(escape(line), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,28 +1,31 @@
-"""CLI commands ``sizeup screen`` and ``sizeup universe-report``."""
+"""CLI commands ``sizeup screen``, ``sizeup universe-report`` and ``sizeup data-quality``.
+
+Thin front ends over :mod:`sizeup.app.screens`: options in, a Rich table or text out.
+"""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from sizeup.calendar import parse_date
-from sizeup.config import load_settings
-from sizeup.data.store import Store
-from sizeup.errors import ConfigError
-from sizeup.fundamentals import (
-    ScreenData,
-    ScreenResult,
-    builtin_screens,
-    load_screen,
-    run_screen,
-    universe_report,
+from sizeup.app.screens import (
+    QualityRequest,
+    ScreenRequest,
+    UniverseRequest,
+    run_quality,
+    run_screen_request,
+    run_universe_report,
 )
+from sizeup.calendar import parse_date
+from sizeup.errors import ConfigError
+from sizeup.fundamentals import ScreenResult, builtin_screens
 
 __all__ = ["register", "render_screen"]
 
@@ -49,24 +52,25 @@ def _cell(value: Any) -> str:
 
 
 def render_screen(result: ScreenResult, console: Console) -> None:
-    """Print a screen result as a Rich table with its summary."""
-    table = Table(title=f"{result.screen.name} as of {result.as_of.date()}", show_lines=False)
+    """Print a screen result as a Rich table with its summary (true pass count, exclusions)."""
+    title = f"{result.screen.name} as of {result.as_of.date()}"
+    table = Table(title=escape(title), show_lines=False)
     for col in ("#", "symbol", "score", *_SHOW, "reason"):
         table.add_column(col, overflow="fold")
     for rec in result.table.to_dict("records"):
         table.add_row(
             _cell(rec.get("position")),
-            str(rec["symbol"]),
+            escape(str(rec["symbol"])),
             _cell(rec.get("score")),
             *(_cell(rec.get(c)) for c in _SHOW),
-            str(rec["reason"]),
+            escape(str(rec["reason"])),
         )
     console.print(table)
-    console.print(result.summary())
+    console.print(escape(result.summary()), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``screen`` and ``universe-report`` to the root app."""
+    """Add ``screen``, ``universe-report`` and ``data-quality`` to the root app."""
 
     @app.command("screen")
     def screen_cmd(  # noqa: PLR0917 - Typer maps parameters to options
@@ -83,6 +87,13 @@ def register(app: typer.Typer) -> None:
         universe: Annotated[
             str | None, typer.Option("--universe", help="Fund in holdings, or 'all'.")
         ] = None,
+        include_flagged: Annotated[
+            bool,
+            typer.Option(
+                "--include-flagged",
+                help="Keep companies whose current fiscal year has implausible data.",
+            ),
+        ] = False,
         export: Annotated[
             str | None, typer.Option("--export", help="Write the full table: csv or parquet.")
         ] = None,
@@ -92,24 +103,30 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Run a screen on the store's fundamentals and print the ranked names with reasons."""
-        fmt: Literal["csv", "parquet"] | None = None
-        if export is not None:
-            if export not in ("csv", "parquet"):
-                raise ConfigError(f"--export {export!r} is not valid; use 'csv' or 'parquet'")
-            fmt = "csv" if export == "csv" else "parquet"
-        screen = load_screen(name)
-        store = Store.open(load_settings().data_dir)
-        data = ScreenData.from_store(store)
-        result = run_screen(screen, data, as_of=parse_date(asof), top=top, universe=universe)
+        if export is not None and export not in ("csv", "parquet"):
+            raise ConfigError(
+                f"--export {export!r} is not valid; use 'csv' or 'parquet'",
+                input="--export",
+                value=export,
+                valid="csv, parquet",
+            )
+        request = ScreenRequest(
+            name,
+            as_of=parse_date(asof),
+            top=top,
+            universe=universe,
+            include_flagged=include_flagged,
+        )
+        result = run_screen_request(request).result
         console = Console()
         render_screen(result, console)
-        if fmt is not None:
-            path = output or Path(f"{screen.name}.{fmt}")
-            if fmt == "csv":
+        if export is not None:
+            path = output or Path(f"{result.screen.name}.{export}")
+            if export == "csv":
                 result.table.to_csv(path, index=False)
             else:
                 result.table.to_parquet(path, index=False)
-            console.print(f"wrote {len(result.table)} rows to {path}")
+            console.print(escape(f"wrote {len(result.table)} rows to {path}"))
 
     @app.command("universe-report")
     def universe_cmd(
@@ -117,28 +134,19 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--fund", help="Fund whose members form the universe.")
         ] = "IWM",
         asof: Annotated[str | None, typer.Option("--asof", help="As-of date.")] = None,
+        include_flagged: Annotated[
+            bool,
+            typer.Option(
+                "--include-flagged",
+                help="Keep companies whose current fiscal year has implausible data.",
+            ),
+        ] = False,
     ) -> None:
         """Unprofitable share, coverage/leverage distribution and refinancing wall of a fund."""
-        day = parse_date(asof)
-        store = Store.open(load_settings().data_dir)
-        data = ScreenData.from_store(store)
-        holdings = store.holdings(fund, as_of=day)
-        if holdings.empty:
-            holdings = store.holdings(fund)
-        if holdings.empty:
-            raise ConfigError(f"no holdings of fund {fund!r} in {store.root}; import them first")
-        when = day if day is not None else pd.Timestamp(data.items["filed"].max())
-        snap = pd.Timestamp(holdings["as_of"].iloc[0])
-        notes = list(data.notes)
-        if snap > when:
-            notes.append(
-                f"survivorship: members from the {snap.date()} snapshot, after {when.date()}"
-            )
-        report = universe_report(
-            data.items,
-            holdings["symbol"].astype(str).tolist(),
-            as_of=when,
-            prices=data.prices,
-            notes=notes,
-        )
-        Console().print(report.summary())
+        request = UniverseRequest(fund, as_of=parse_date(asof), include_flagged=include_flagged)
+        Console().print(escape(run_universe_report(request).summary()), soft_wrap=True)
+
+    @app.command("data-quality")
+    def quality_cmd() -> None:
+        """List company-years whose fundamentals are implausible (excluded from screens)."""
+        Console().print(escape(run_quality(QualityRequest()).summary()), soft_wrap=True)

@@ -1,6 +1,7 @@
 """Fundamentals.
 
-SEC/SimFin normalisation, point-in-time metrics, declarative screens and universe reports.
+SEC/SimFin normalisation, point-in-time metrics, data-quality flags, declarative screens and
+universe reports.
 """
 
 from __future__ import annotations
@@ -13,6 +14,12 @@ from sizeup.fundamentals._normalize import (
     ITEMS,
     known_as_of,
     normalize,
+)
+from sizeup.fundamentals._quality import (
+    MAX_INCOME_TO_REVENUE,
+    MAX_SHARES_JUMP,
+    QualityReport,
+    quality_report,
 )
 from sizeup.fundamentals._screens import (
     ScreenData,
@@ -31,6 +38,9 @@ from sizeup.fundamentals._universe import (
 __all__ = [
     "ITEMS",
     "ITEM_COLUMNS",
+    "MAX_INCOME_TO_REVENUE",
+    "MAX_SHARES_JUMP",
+    "QualityReport",
     "ScreenData",
     "ScreenResult",
     "builtin_screens",
@@ -40,6 +50,7 @@ __all__ = [
     "load_screen",
     "normalize",
     "parse_screen",
+    "quality_report",
     "run_screen",
     "universe_report",
     "unprofitable_by_fiscal_year",

@@ -35,7 +35,12 @@ A screen file::
 Filters on fields that need quarterly statements are *not applied* to names whose data are
 annual only (SimFin), and the result lists which tests were not applied and for how many names.
 Scores are computed among the names that pass the filters. Built-in screens live in
-``sizeup/screens_builtin/*.toml`` (:func:`builtin_screens`).
+``sizeup/fundamentals/screen_specs/*.toml`` (:func:`builtin_screens`).
+
+Companies whose current fiscal year is flagged as implausible
+(:func:`sizeup.fundamentals.quality_report`) are excluded from the universe unless
+``include_flagged=True``; the result lists them with the reason. With ``top`` the table keeps the
+best names only, but the result still reports how many passed in all.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal, cast
@@ -52,10 +58,10 @@ from typing import Any, Final, Literal, cast
 import duckdb
 import pandas as pd
 
-from sizeup.data.store import Store
 from sizeup.errors import ConfigError, DataError
 from sizeup.fundamentals._metrics import FIELDS, metrics_sql, tidy_prices
 from sizeup.fundamentals._normalize import empty_items
+from sizeup.fundamentals._quality import QualityReport, quality_report
 from sizeup.types import DateLike
 
 __all__ = [
@@ -465,33 +471,10 @@ class ScreenData:
             tuple(notes),
         )
 
-    @classmethod
-    def from_store(cls, store: Store, *, source: str | None = None) -> ScreenData:
-        """Read fundamentals (normalised), closes and holdings from a store."""
-        from sizeup.fundamentals._normalize import (
-            normalize,  # same layer; kept local for import time
-        )
-
-        facts = store.fundamentals(source=source)
-        items = normalize(facts)
-        with store.connect() as con:
-            pref = store.sources()
-            if pref.empty:
-                prices = tidy_prices(None)
-            else:
-                chosen = pref.loc[pref["preferred"], ["symbol", "source"]]
-                con.register("_pref", chosen)
-                prices = con.execute(
-                    "SELECT b.symbol, b.date, b.close FROM bars b "
-                    "JOIN _pref p ON b.symbol = p.symbol AND b.source = p.source "
-                    "WHERE b.close IS NOT NULL"
-                ).df()
-            holdings = con.execute("SELECT * FROM holdings").df()
-        notes = [
-            f"fundamentals: {facts['symbol'].nunique()} symbols from sources "
-            f"{sorted(facts['source'].unique().tolist())} in {store.root}"
-        ]
-        return cls.from_frames(items, prices=prices, holdings=holdings, notes=notes)
+    @cached_property
+    def quality(self) -> QualityReport:
+        """Implausible company-years of ``items`` (computed once)."""
+        return quality_report(self.items)
 
 
 @dataclass(frozen=True)
@@ -510,6 +493,15 @@ class ScreenResult:
         Universe size, names with fundamentals, with prices, with quarterly data.
     notes
         Survivorship and data-coverage notes.
+    sql
+        The compiled query.
+    n_passed
+        Names that passed, before any ``top`` cut of ``table``.
+    top
+        The ``top`` cut applied to ``table`` (None = all rows).
+    excluded
+        Symbol -> reason, for universe names left out because their current fiscal year is
+        flagged as implausible (empty with ``include_flagged``).
     """
 
     screen: Screen
@@ -520,6 +512,9 @@ class ScreenResult:
     coverage: dict[str, int]
     notes: tuple[str, ...]
     sql: str = field(repr=False)
+    n_passed: int = 0
+    top: int | None = None
+    excluded: dict[str, str] = field(default_factory=dict)
 
     @property
     def passed(self) -> pd.DataFrame:
@@ -531,12 +526,22 @@ class ScreenResult:
         c = self.coverage
         lines = [
             f"screen {self.screen.name!r} as of {self.as_of.date()} on {self.universe}: "
-            f"{int(self.table['passed'].sum())} of {c['universe']} names pass",
+            f"{self.n_passed} of {c['universe']} names pass"
+            + (f" (showing the best {len(self.table)})" if self.top is not None else ""),
             f"coverage: {c['with_fundamentals']} with fundamentals, {c['with_prices']} with a "
             f"price, {c['quarterly']} with quarterly data, {c['annual_only']} annual only",
         ]
         for label, n in self.not_applied.items():
             lines.append(f"not applied to {n} names: {label}")
+        if self.excluded:
+            kinds = pd.Series([r.split(":", 1)[0] for r in self.excluded.values()])
+            counts = ", ".join(f"{k} {v}" for k, v in kinds.value_counts().items())
+            lines.append(
+                f"excluded {len(self.excluded)} names with implausible data ({counts}); "
+                "include them with include_flagged / --include-flagged"
+            )
+            for sym, why in sorted(self.excluded.items()):
+                lines.append(f"  excluded {sym}: {why}")
         lines.extend(self.notes)
         return "\n".join(lines)
 
@@ -626,6 +631,7 @@ def run_screen(
     as_of: DateLike | None = None,
     top: int | None = None,
     universe: str | Sequence[str] | None = None,
+    include_flagged: bool = False,
 ) -> ScreenResult:
     """Run a screen as of a date.
 
@@ -642,6 +648,9 @@ def run_screen(
         ``top``, else all rows.
     universe
         Override the screen's universe.
+    include_flagged
+        Keep companies whose current fiscal year is flagged as implausible
+        (:attr:`ScreenData.quality`); by default they are excluded and listed.
 
     Returns
     -------
@@ -655,6 +664,13 @@ def run_screen(
         as_of = pd.Timestamp(data.items["filed"].max())
     when = pd.Timestamp(as_of)
     symbols, label, notes = _universe(screen, data, when, universe)
+    excluded: dict[str, str] = {}
+    if not include_flagged:
+        excluded = data.quality.excluded_at(when, symbols)
+        if excluded:
+            if symbols is None:
+                symbols = sorted(set(data.items["symbol"].astype(str)))
+            symbols = [s for s in symbols if s not in excluded]
     sql = compile_screen(screen, as_of=when)
     try:
         with duckdb.connect() as con:
@@ -692,6 +708,7 @@ def run_screen(
             f"coverage: {missing} of {coverage['universe']} universe names have no fundamentals "
             "known at the date and cannot pass"
         )
+    n_passed = int(table["passed"].sum())
     limit = top if top is not None else screen.top
     if limit is not None:
         table = table[table["passed"]].head(limit)
@@ -706,4 +723,7 @@ def run_screen(
         coverage=coverage,
         notes=(*data.notes, *notes),
         sql=sql,
+        n_passed=n_passed,
+        top=limit,
+        excluded=excluded,
     )

@@ -1,0 +1,260 @@
+"""Use case: check written market claims against the store.
+
+:class:`ClaimsRequest` names the claims (a TOML file, TOML text or already-built
+:class:`~sizeup.claims.Claim` objects), a default as-of date and the store;
+:func:`check_claims` evaluates them with :mod:`sizeup.claims` over :class:`StoreClaimData` and
+returns a :class:`ClaimsResult` (verdicts with stated, measured, tolerance and basis, and the
+provenance of every input read).
+
+Examples
+--------
+>>> from sizeup.app.claims import ClaimsRequest, check_claims   # doctest: +SKIP
+>>> res = check_claims(ClaimsRequest(file="examples/claims.toml"))
+>>> print(res.summary())                                        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sizeup.app._policy import PriceBasis, coverage_of
+from sizeup.app._result import InputCoverage, Provenance, Result
+from sizeup.app._store import StoreRef, open_store
+from sizeup.app.screens import load_screen_data
+from sizeup.claims import Claim, ClaimResult, evaluate_claims, parse_claims_text, results_table
+from sizeup.errors import ClaimSpecError, DataError
+
+if TYPE_CHECKING:
+    from sizeup.data.store import Store
+    from sizeup.fundamentals import ScreenData
+
+__all__ = ["ClaimsRequest", "ClaimsResult", "StoreClaimData", "check_claims"]
+
+_BASIS = {"close": PriceBasis.AS_TRADED, "adj_close": PriceBasis.TOTAL_RETURN}
+
+
+class StoreClaimData:
+    """:class:`~sizeup.claims.ClaimData` backed by a store, recording what it read.
+
+    Prices come from :meth:`Store.panel` (``close`` = as traded, ``adj_close`` = total return),
+    series from :meth:`Store.series`, holdings snapshots from the ``holdings`` table (equity
+    rows) and fundamentals from :func:`sizeup.app.screens.load_screen_data`. Panels are cached
+    per request, so several breadth claims read the member prices once.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._panels: dict[tuple[tuple[str, ...], str], pd.DataFrame] = {}
+        self._fundamentals: ScreenData | None = None
+        self._fundamentals_read = False
+        self.read: dict[str, tuple[pd.DatetimeIndex, str]] = {}
+
+    def _note(self, name: str, frame: pd.DataFrame, basis: str) -> None:
+        idx = frame.dropna(how="all").index
+        self.read[name] = (pd.DatetimeIndex(idx), basis)
+
+    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
+        """Wide frame of one price field (``close`` or ``adj_close``)."""
+        if field not in _BASIS:
+            raise DataError(
+                f"price field {field!r} is not valid; valid: ['adj_close', 'close']",
+                input="field",
+                value=field,
+                valid="['adj_close', 'close']",
+            )
+        key = (tuple(symbols), field)
+        if key not in self._panels:
+            frame = self.store.panel(
+                list(symbols), field="close" if field == "close" else "adj_close"
+            )
+            self._panels[key] = frame
+            basis = str(_BASIS[field])
+            if len(symbols) > 20:
+                self._note(f"{len(symbols)} universe members ({field})", frame, basis)
+            else:
+                for s in symbols:
+                    if s in frame.columns:
+                        self._note(f"{s} ({field})", frame[[s]], basis)
+        return self._panels[key]
+
+    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
+        """Wide frame of series by id (one vintage when asked, else the newest)."""
+        frame = self.store.series(list(ids), vintage=vintage)
+        for i in ids:
+            if i in frame.columns:
+                self._note(i + (f" (vintage {vintage})" if vintage else ""), frame[[i]], "units")
+        return frame
+
+    def snapshots(self, universe: str) -> Mapping[pd.Timestamp, Sequence[str]]:
+        """Every holdings snapshot of the fund (equity rows); empty when none."""
+        frame = self.store.read(
+            "holdings", files=[self.store.partition_path("holdings", [universe])]
+        )
+        if frame.empty:
+            return {}
+        if "asset_class" in frame.columns:
+            frame = frame[frame["asset_class"].fillna("Equity").str.lower().isin(["equity", ""])]
+        out = {
+            pd.Timestamp(str(k)): sorted(set(g["symbol"].dropna().astype(str)))
+            for k, g in frame.groupby("as_of", sort=True)
+        }
+        self.read[f"holdings {universe}"] = (pd.DatetimeIndex(sorted(out)), "snapshots")
+        return out
+
+    def fundamentals(self) -> ScreenData | None:
+        """Normalised fundamentals, closes and holdings (None when the store has none)."""
+        if not self._fundamentals_read:
+            self._fundamentals_read = True
+            data = load_screen_data(self.store)
+            self._fundamentals = None if data.items.empty else data
+            if self._fundamentals is not None:
+                self.read["fundamentals"] = (
+                    pd.DatetimeIndex(data.items["filed"].dropna().unique()).sort_values(),
+                    "USD as filed",
+                )
+        return self._fundamentals
+
+
+@dataclass(frozen=True)
+class ClaimsRequest:
+    """Which claims to check, as of when, on which store.
+
+    Attributes
+    ----------
+    file
+        TOML file of ``[[claim]]`` tables.
+    text
+        TOML text (instead of ``file``).
+    claims
+        Already-built claims (instead of ``file``/``text``; e.g. from an article extractor).
+    asof
+        Default as-of date for claims that do not set one.
+    store
+        Which store.
+    """
+
+    file: Path | str | None = None
+    text: str | None = None
+    claims: tuple[Claim, ...] = ()
+    asof: pd.Timestamp | None = None
+    store: StoreRef = field(default_factory=StoreRef)
+
+    def load(self) -> list[Claim]:
+        """Return the validated claims (exactly one of file, text, claims).
+
+        Raises
+        ------
+        ClaimSpecError
+            None or several of the three given, an unreadable file, or an invalid claim.
+        """
+        given = [x for x in (self.file, self.text, self.claims or None) if x is not None]
+        if len(given) != 1:
+            raise ClaimSpecError(
+                "give exactly one of a claims file, claims text or built claims",
+                input="claims",
+                value=len(given),
+                valid="exactly one",
+            )
+        if self.claims:
+            out = list(self.claims)
+        elif self.file is not None:
+            path = Path(self.file)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ClaimSpecError(
+                    f"claims file {path}: cannot read it: {exc}",
+                    input="claims file",
+                    value=str(path),
+                    valid="a readable UTF-8 TOML file",
+                ) from exc
+            out = parse_claims_text(text, name=str(path))
+        else:
+            out = parse_claims_text(self.text or "", name="claims text")
+        if self.asof is None:
+            return out
+        return [c if c.asof is not None else replace(c, asof=self.asof) for c in out]
+
+
+@dataclass(frozen=True)
+class ClaimsResult(Result):
+    """Verdicts on a set of claims.
+
+    Attributes
+    ----------
+    results
+        One :class:`~sizeup.claims.ClaimResult` per claim, in order.
+    provenance
+        Every input read (symbols, series, holdings, fundamentals) with its coverage.
+    """
+
+    results: tuple[ClaimResult, ...]
+    provenance: Provenance
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Return verdict -> number of claims."""
+        out: dict[str, int] = {}
+        for r in self.results:
+            out[r.verdict] = out.get(r.verdict, 0) + 1
+        return out
+
+    def summary(self) -> str:
+        """Return one line per claim (stated, measured, tolerance, basis), then the counts."""
+        lines = [r.summary() for r in self.results]
+        lines.append(", ".join(f"{k}: {v}" for k, v in self.counts.items()))
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per claim."""
+        return results_table(self.results)
+
+    def payload(self) -> dict[str, Any]:
+        """Return the verdicts and counts."""
+        return {"claims": [r.as_dict() for r in self.results], "counts": self.counts}
+
+
+def _provenance(data: StoreClaimData, asof: pd.Timestamp | None) -> Provenance:
+    inputs: list[InputCoverage] = []
+    warnings: list[str] = []
+    for name, (idx, basis) in data.read.items():
+        if asof is not None:
+            cov, warn = coverage_of(name, idx, as_of=asof, basis=basis)
+            if warn:
+                warnings.append(warn)
+        else:
+            cov = InputCoverage(
+                name, "", idx.min() if len(idx) else None, idx.max() if len(idx) else None, basis
+            )
+        inputs.append(cov)
+    notes = (
+        "tolerance: the stated number's own rounding unless the claim states one; bounds "
+        "(at_least/at_most) are exact",
+    )
+    return Provenance(as_of=asof, inputs=tuple(inputs), notes=notes, warnings=tuple(warnings))
+
+
+def check_claims(request: ClaimsRequest, *, data: StoreClaimData | None = None) -> ClaimsResult:
+    """Evaluate the request's claims against the store.
+
+    Parameters
+    ----------
+    request
+        The claims, default as-of date and store.
+    data
+        A data object to use instead of opening ``request.store`` (tests, notebooks).
+
+    Raises
+    ------
+    ClaimSpecError
+        The claims are malformed (before any data are read).
+    """
+    claims = request.load()
+    data = data or StoreClaimData(open_store(request.store))
+    results = evaluate_claims(claims, data)
+    return ClaimsResult(tuple(results), _provenance(data, request.asof))

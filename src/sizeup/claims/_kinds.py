@@ -1,0 +1,442 @@
+"""Evaluators of the claim kinds strategists write every week (pure; no I/O).
+
+=================  ==========================================================================
+``streak``         signed run of periods (D/W/M) in which ``symbol`` beat ``benchmark`` (or
+                   rose, without a benchmark); ``stat``: ``length`` (+3 = third straight),
+                   ``is_longest`` (longer than every run that ended within ``lookback``
+                   periods; 1/0), ``since_year`` (year of the last earlier run at least as long:
+                   "the longest streak since 2008")
+``window_extreme`` the highest (lowest) close of a window and its date; ``stat``: ``distance``
+                   (close at ``asof`` / extreme - 1; series: difference in their units),
+                   ``value``, ``sessions_since``
+``period_rank``    the return of the period containing ``asof`` (first day / first week = first
+                   5 sessions / first N sessions of the year, month, quarter, year) ranked
+                   against the same period of every earlier year (month, quarter); ``stat``:
+                   ``since_year`` ("best start since 2019"), ``value``, ``rank``, ``is_record``
+``records``        record closes (all-time highs over the data) in a window: ``count``,
+                   ``first`` (1 when ``symbol`` got back to a record before ``others``),
+                   ``sessions_since`` / ``days_since`` the last record at the window's end
+``breadth_level``  breadth of a fund's members on a date with the monitor's membership policy
+``breadth_rank``   ... and whether that value is the best (worst) since a date / in a look-back
+``screen_share``   share of a fund's members meeting a condition (``unprofitable`` = TTM net
+                   income < 0, or any built-in screen), flagged company-years excluded
+=================  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+import pandas as pd
+
+from sizeup.analytics.breadth import breadth, membership_mask
+from sizeup.analytics.performance import (
+    best_since,
+    first_to_record,
+    longest_prior_run,
+    period_returns,
+    record_flags,
+    relative_return,
+    resolve_window,
+    signed_streak,
+    total_return,
+)
+from sizeup.calendar import Frequency, nth_session_of_year
+from sizeup.claims._common import MissingDataError, cover, end_of, prices, series, upto
+from sizeup.claims._model import Claim, ClaimData
+from sizeup.errors import ConfigError, DataError
+from sizeup.fundamentals import load_screen, quality_report, run_screen, universe_report
+from sizeup.types import DateLike
+
+__all__ = [
+    "breadth_level",
+    "breadth_rank",
+    "period_rank",
+    "records",
+    "screen_share",
+    "streak",
+    "window_extreme",
+]
+
+_UNIT = {"D": "session", "W": "week", "M": "month"}
+_LOOKBACK = {"D": 252, "W": 52, "M": 12}
+_PERIOD_FREQ: dict[str, Frequency] = {"month": "M", "quarter": "Q", "year": "Y"}
+
+
+# ------------------------------------------------------------------ streaks
+def _period_rel(claim: Claim, data: ClaimData) -> tuple[pd.Series, str]:
+    """Per-period return of ``symbol`` (over ``benchmark`` by ratio when given)."""
+    p = claim.params
+    syms = [p["symbol"]] + ([p["benchmark"]] if p["benchmark"] else [])
+    px = upto(prices(data, syms, p["field"]), claim).dropna()
+    if claim.asof is not None:
+        cover(px, claim.asof, f"prices {'/'.join(syms)}")
+    if p["freq"] == "D":
+        rets = px.pct_change().iloc[1:]
+    else:
+        rets = period_returns(px, p["freq"], end=claim.asof)
+    a = rets[syms[0]]
+    if len(syms) == 1:
+        return a, f"{syms[0]} {_UNIT[p['freq']]}ly returns"
+    rel = relative_return(a, rets[syms[1]], how="ratio")
+    assert isinstance(rel, pd.Series)
+    return rel, f"{syms[0]} over {syms[1]} per {_UNIT[p['freq']]} (ratio)"
+
+
+def _run_ends(streak: pd.Series, sign: int) -> pd.Series:
+    """Lengths of completed runs of ``sign``, indexed by the period each run ended in."""
+    s = streak.to_numpy(dtype=float) * sign
+    nxt = np.append(s[1:], 0.0)
+    ends = (s > 0) & (nxt != s + 1)
+    return pd.Series(s[ends].astype(int), index=streak.index[ends])
+
+
+def streak(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Measure the current signed streak, whether it is the longest in a look-back, since when."""
+    p = claim.params
+    rel, what = _period_rel(claim, data)
+    if rel.dropna().empty:
+        raise MissingDataError(f"complete {_UNIT[p['freq']]}s of {what}")
+    st = signed_streak(rel)
+    cur = int(st.iloc[-1])
+    unit = _UNIT[p["freq"]]
+    head = f"{what}: current streak {cur:+d} {unit}s to {st.index[-1]:%Y-%m-%d}"
+    if p["stat"] == "length":
+        return float(cur), head
+    sign = 1 if cur >= 0 else -1
+    length = abs(cur)
+    if p["stat"] == "is_longest":
+        lookback = int(p["lookback"] or _LOOKBACK[p["freq"]])
+        prior = int(longest_prior_run(st, lookback=lookback, sign=sign).iloc[-1])
+        ok = length > 0 and (length > prior or (p["allow_tie"] and length == prior))
+        return float(ok), (
+            f"{head}; longest earlier run ending in the previous {lookback} {unit}s: {prior}"
+        )
+    # since_year: last earlier run of the same sign at least as long
+    if length == 0:
+        raise DataError(f"no current run ({what} tied or missing on {st.index[-1]:%Y-%m-%d})")
+    start_pos = len(st) - length
+    ends = _run_ends(st.iloc[:start_pos], sign)
+    longer = ends[ends >= length]
+    first = pd.Timestamp(rel.dropna().index[0])
+    if longer.empty:
+        if first.year > claim.stated:
+            raise MissingDataError(f"{what} before {first:%Y-%m-%d} (a run as long may be older)")
+        return float(first.year), f"{head}; no run as long since the data begin ({first:%Y-%m-%d})"
+    when = pd.Timestamp(longer.index[-1])
+    return float(when.year), (
+        f"{head}; last run at least as long: {int(longer.iloc[-1])} {unit}s ending "
+        f"{when:%Y-%m-%d} (data from {first:%Y-%m-%d})"
+    )
+
+
+# ------------------------------------------------------------------ extremes
+def window_extreme(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Measure the extreme of a window with its date, and the distance from it at ``asof``."""
+    p = claim.params
+    if p["series"]:
+        s = series(claim, data, [p["series"]])[p["series"]].dropna()
+        name = str(p["series"])
+    else:
+        syms = [p["symbol"]] + ([p["benchmark"]] if p["benchmark"] else [])
+        px = prices(data, syms, p["field"])
+        s = (px[syms[0]] / px[syms[1]] if len(syms) == 2 else px[syms[0]]).dropna()
+        name = "/".join(syms)
+    cover(s, p["end"], name)
+    win = s.loc[p["start"] : p["end"]]
+    if win.empty:
+        raise MissingDataError(f"{name} between {p['start']:%Y-%m-%d} and {p['end']:%Y-%m-%d}")
+    when = pd.Timestamp(win.idxmax() if p["extreme"] == "max" else win.idxmin())
+    ext = float(win.loc[when])
+    word = "high" if p["extreme"] == "max" else "low"
+    head = (
+        f"{name} {word} {ext:.6g} on {when:%Y-%m-%d} within "
+        f"{p['start']:%Y-%m-%d}..{p['end']:%Y-%m-%d}"
+    )
+    if p["stat"] == "value":
+        return ext, head
+    assert claim.asof is not None  # enforced by the loader
+    cover(s, claim.asof, name)
+    at = s.loc[: claim.asof]
+    value, day = float(at.iloc[-1]), pd.Timestamp(at.index[-1])
+    if p["stat"] == "sessions_since":
+        n = int((at.index > when).sum())
+        return float(n), f"{head}; {n} sessions to {day:%Y-%m-%d}"
+    if p["series"]:
+        dist = value - ext
+        return dist, f"{head}; {day:%Y-%m-%d}: {value:.6g} ({dist:+.4g} in series units)"
+    dist = value / ext - 1.0
+    return dist, f"{head}; {day:%Y-%m-%d}: {value:.6g} ({10_000 * dist:+.1f} bp)"
+
+
+def _first_sessions(px: pd.DataFrame, n: int, asof: pd.Timestamp) -> pd.DataFrame:
+    """Return over the first ``n`` sessions of every year of ``px`` up to ``asof``'s year."""
+    rows = {}
+    for year in range(int(px.index[0].year), asof.year + 1):
+        w = resolve_window(f"{year}F{n}", asof)
+        rows[year] = total_return(px, w.start, w.end)
+    return pd.DataFrame(rows).T
+
+
+def period_rank(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Rank the period containing ``asof`` among the same periods of earlier years."""
+    p = claim.params
+    asof = claim.asof
+    assert asof is not None  # enforced by the loader
+    syms = [p["symbol"]] + ([p["benchmark"]] if p["benchmark"] else [])
+    px = prices(data, syms, p["field"]).loc[:asof].dropna()
+    cover(px, asof, f"prices {'/'.join(syms)}")
+    period = p["period"]
+    if period in ("first_day", "first_week", "first_sessions"):
+        n = {"first_day": 1, "first_week": 5}.get(period, int(p["sessions"]))
+        last = nth_session_of_year(asof.year, n)
+        if asof < last:
+            raise DataError(
+                f"{asof:%Y-%m-%d} is before the {n}th session of {asof.year} ({last:%Y-%m-%d}); "
+                "the period is not complete"
+            )
+        rets = _first_sessions(px, n, asof)
+        label = f"first {n} session(s) of the year"
+    else:
+        freq = _PERIOD_FREQ[period]
+        rets = period_returns(px, freq, end=asof)
+        label = f"{period} (running at {asof:%Y-%m-%d})"
+    a = rets[syms[0]]
+    if len(syms) == 2:
+        rel = relative_return(a, rets[syms[1]], how="diff")
+        assert isinstance(rel, pd.Series)
+        a = rel
+        label += f", {syms[0]} minus {syms[1]}"
+    a = a.dropna()
+    if a.empty:
+        raise MissingDataError(f"complete {period} periods of {'/'.join(syms)}")
+    bs = best_since(a, mode="max" if p["mode"] == "best" else "min")
+    word = p["mode"]
+    head = f"{label}: {bs.summary()}"
+    if p["stat"] == "value":
+        return bs.value, head
+    if p["stat"] == "rank":
+        return float(bs.rank), head
+    if p["stat"] == "is_record":
+        return float(bs.is_record), head
+    first_label = a.index[0]
+    first_year = first_label if isinstance(first_label, int | np.integer) else first_label.year
+    if bs.since is None:
+        if int(first_year) > claim.stated:
+            raise MissingDataError(
+                f"{'/'.join(syms)} before {first_year} (the {word} may be older)"
+            )
+        return float(first_year), f"{head}; {word} since the data begin ({first_year})"
+    since = bs.since
+    year = since if isinstance(since, int | np.integer) else pd.Timestamp(str(since)).year
+    return float(year), head
+
+
+# ------------------------------------------------------------------ records
+def records(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Record closes in a window, who got back first, and time since the last record."""
+    p = claim.params
+    syms = [p["symbol"], *p["others"]]
+    px = prices(data, syms, p["field"])
+    end = end_of(claim, px)
+    px = px.loc[:end]
+    for s in syms:
+        cover(px[s], end, f"prices {s}")
+    start = p["start"]
+    if p["stat"] == "first":
+        race = first_to_record(px, since=start)
+        order = race["order"]
+        lines = "; ".join(
+            f"{s}: {'not yet' if pd.isna(r.record_date) else f'{r.record_date:%Y-%m-%d}'}"
+            f" (prior record {r.prior_record:.6g} on {r.prior_record_date:%Y-%m-%d})"
+            for s, r in race.iterrows()
+        )
+        won = bool(order.loc[p["symbol"]] == 1)
+        return float(won), f"back to a record after {start:%Y-%m-%d}: {lines}"
+    flags = record_flags(px)
+    is_rec = flags["is_record"].loc[start:end]
+    first = {s: px[s].first_valid_index() for s in syms}
+    if p["stat"] == "count":
+        parts = []
+        for s in syms:
+            dates = is_rec.index[is_rec[s].to_numpy()]
+            last = f", last {dates[-1]:%Y-%m-%d}" if len(dates) else ""
+            parts.append(f"{s} {len(dates)}{last} (data from {first[s]:%Y-%m-%d})")
+        n = int(is_rec[p["symbol"]].sum())
+        return float(n), f"record closes {start:%Y-%m-%d}..{end:%Y-%m-%d}: {'; '.join(parts)}"
+    col = px[p["symbol"]].dropna()
+    rec = flags["is_record"][p["symbol"]].loc[col.index]
+    last_rec = pd.Timestamp(col.index[rec.to_numpy()][-1])
+    day = pd.Timestamp(col.index[-1])
+    sessions = int((col.index > last_rec).sum())
+    head = (
+        f"{p['symbol']} last record close {col.loc[last_rec]:.6g} on {last_rec:%Y-%m-%d}; "
+        f"{sessions} sessions, {(day - last_rec).days} days to {day:%Y-%m-%d} "
+        f"(records over data from {first[p['symbol']]:%Y-%m-%d})"
+    )
+    if p["stat"] == "sessions_since":
+        return float(sessions), head
+    return float((day - last_rec).days), head
+
+
+# ------------------------------------------------------------------ breadth
+def _snapshots(data: ClaimData, universe: str, asof: pd.Timestamp) -> dict[pd.Timestamp, list[str]]:
+    """Return holdings snapshots (a data object with only ``members(universe, asof)``: one)."""
+    get = getattr(data, "snapshots", None)
+    if get is not None:
+        raw = get(universe)
+    else:  # older data objects: one member list as of the date
+        legacy = getattr(data, "members", None)
+        members = legacy(universe, asof) if legacy is not None else None
+        raw = {asof: members} if members else {}
+    return {pd.Timestamp(k): [str(s) for s in v] for k, v in raw.items()}
+
+
+_BREADTH_COLUMN = {"pct_advancing": "pct_adv", "net_new_highs": "nh_nl"}
+
+
+def _breadth_series(claim: Claim, data: ClaimData, extra: int) -> tuple[pd.Series, str]:
+    """Breadth per session ending at ``asof`` with the monitor's membership policy.
+
+    Members on day t are those of the latest holdings snapshot on or before t; before the first
+    snapshot the first snapshot is used (survivorship-biased, and the label says so), exactly as
+    :func:`sizeup.analytics.breadth.membership_mask` does for the monitor.
+    """
+    p = claim.params
+    asof = claim.asof
+    assert asof is not None  # enforced by the loader
+    snaps = _snapshots(data, p["universe"], asof)
+    if not snaps:
+        raise MissingDataError(f"holdings snapshots of {p['universe']!r}")
+    names = sorted({str(s) for v in snaps.values() for s in v})
+    try:
+        frame = data.prices(names, field=p["field"])
+    except DataError as exc:
+        raise MissingDataError(f"member prices of {p['universe']!r}") from exc
+    frame = frame.loc[:asof].astype("float64")
+    need = {"pct_above_ma": int(p["ma"]), "net_new_highs": 252}.get(p["measure"], 1)
+    frame = frame.iloc[-(extra + int(p["change"]) + 2 * need + 2) :]
+    if frame.empty or frame.index[-1] < asof - pd.Timedelta(days=4):
+        raise MissingDataError(f"member prices of {p['universe']!r} on {asof:%Y-%m-%d}")
+    by_date: dict[DateLike, Collection[str]] = dict(snaps.items())
+    mask, note = membership_mask(pd.DatetimeIndex(frame.index), frame.columns, by_date)
+    b = breadth(frame, members=mask, note=note, universe=p["universe"], ma_windows=(int(p["ma"]),))
+    col = _BREADTH_COLUMN.get(p["measure"], f"pct_above_{int(p['ma'])}")
+    s = b.frame[col].astype(float)
+    if p["measure"] != "net_new_highs":
+        s = s / 100.0
+    if need > 1:  # rows before every member could have a full window are warm-up
+        s = s.iloc[need:]
+    if p["change"]:
+        s = s.diff(int(p["change"]))
+    s = s.dropna()
+    if s.empty:
+        raise MissingDataError(f"enough member history of {p['universe']!r} before {asof:%Y-%m-%d}")
+    absent = len(names) - int(frame.notna().any().sum())
+    if absent:
+        note += f"; {absent} of {len(names)} holdings have no prices in this range"
+    return s, note
+
+
+def _what(claim: Claim) -> str:
+    p = claim.params
+    what = {"pct_above_ma": f"share above {p['ma']}-day average"}.get(
+        p["measure"], str(p["measure"])
+    )
+    return what + (f", change over {p['change']} sessions" if p["change"] else "")
+
+
+def breadth_level(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Breadth of a universe on a date (shares as decimals, net new highs as a count)."""
+    s, note = _breadth_series(claim, data, 0)
+    return float(s.iloc[-1]), f"{_what(claim)} on {s.index[-1]:%Y-%m-%d}; membership: {note}"
+
+
+def breadth_rank(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """1 when the breadth value on ``asof`` is the best (worst) since ``since`` / in a look-back."""
+    p = claim.params
+    asof = claim.asof
+    assert asof is not None
+    if p["since"] is not None:
+        extra = int(np.busday_count(p["since"].date(), asof.date())) + 5
+    else:
+        extra = int(p["lookback"])
+    s, note = _breadth_series(claim, data, extra)
+    if p["since"] is not None:
+        if s.index[0] > p["since"]:
+            raise MissingDataError(f"member prices of {p['universe']!r} from {p['since']:%Y-%m-%d}")
+        s = s[s.index > p["since"]]
+    else:
+        s = s.iloc[-(int(p["lookback"]) + 1) :]
+    bs = best_since(s, mode="max" if p["mode"] == "best" else "min")
+    return float(bs.is_record), (
+        f"{_what(claim)}: {bs.summary()} (window from {s.index[0]:%Y-%m-%d}); membership: {note}"
+    )
+
+
+# ------------------------------------------------------------------ shares of a universe
+_UNPROFITABLE = ("unprofitable", "ttm_net_income_negative")
+
+
+def _members_at(
+    snaps: dict[pd.Timestamp, list[str]], universe: str, date: pd.Timestamp
+) -> tuple[list[str], str]:
+    keys = sorted(snaps)
+    before = [k for k in keys if k <= date]
+    key = before[-1] if before else keys[0]
+    label = f"{universe} members of the {key:%Y-%m-%d} snapshot ({len(snaps[key])} names)"
+    if key > date:
+        label += (
+            f"; the snapshot is after {date:%Y-%m-%d}, so names that left the index before then "
+            "are missing (survivorship-biased)"
+        )
+    return sorted({str(s) for s in snaps[key]}), label
+
+
+def screen_share(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Share of a fund's members that are unprofitable or pass a built-in screen."""
+    p = claim.params
+    get = getattr(data, "fundamentals", None)
+    fd = get() if get is not None else None
+    if fd is None or fd.items.empty:
+        raise MissingDataError("fundamentals (import SimFin or SEC companyfacts)")
+    date = pd.Timestamp(p["date"])
+    snaps = _snapshots(data, p["universe"], date)
+    if not snaps:
+        raise MissingDataError(f"holdings snapshots of {p['universe']!r}")
+    members, label = _members_at(snaps, p["universe"], date)
+    excluded: dict[str, str] = {}
+    if not p["include_flagged"]:
+        excluded = quality_report(fd.items).excluded_at(date, members)
+    kept = [m for m in members if m not in excluded]
+    dropped = f"; {len(excluded)} excluded for implausible data" if excluded else ""
+    if p["screen"] in _UNPROFITABLE:
+        rep = universe_report(fd.items, kept, as_of=date, prices=fd.prices)
+        u = rep.unprofitable
+        if not u["with_data"]:
+            raise MissingDataError(
+                f"net income of {p['universe']} members known at {date:%Y-%m-%d}"
+            )
+        key = "share" if p["weight"] == "count" else "cap_share"
+        base = "with_data" if p["weight"] == "count" else "with_cap"
+        return float(u[key]), (
+            f"TTM net income < 0: {int(u['unprofitable'])} of {int(u[base])} names with data "
+            f"({p['weight']}-weighted) as of {date:%Y-%m-%d}; {label}{dropped}; coverage "
+            f"{int(u['with_data'])} of {len(kept)}"
+        )
+    if p["weight"] != "count":
+        raise DataError(f"weight {p['weight']!r} is only available for 'unprofitable'")
+    try:
+        screen = load_screen(p["screen"])
+    except ConfigError as exc:
+        raise DataError(f"screen {p['screen']!r}: {exc}") from exc
+    res = run_screen(screen, fd, as_of=date, universe=kept, include_flagged=True)
+    n_pass = res.n_passed
+    with_f = res.coverage["with_fundamentals"]
+    if not with_f:
+        raise MissingDataError(f"fundamentals of {p['universe']} members at {date:%Y-%m-%d}")
+    return n_pass / with_f, (
+        f"screen {screen.name!r}: {n_pass} of {with_f} names with fundamentals pass as of "
+        f"{date:%Y-%m-%d}; {label}{dropped}"
+    )
