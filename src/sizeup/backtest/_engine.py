@@ -111,7 +111,7 @@ def _simulate_nb(  # noqa: PLR0917  # pragma: no cover - compiled
             m = 0
             for j in range(n_cols):
                 w = targets[d, j]
-                if math.isnan(w):
+                if math.isnan(w) or (w == 0.0 and pos[j] == 0.0):
                     continue
                 held = pos[j] * last[j] if pos[j] != 0.0 else 0.0
                 p = prices[t, j]
