@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from _sweep_helpers import CsvLoader, slow_evaluate
 
-from sizeup.backtest import MarketData, compute_metrics, simulate, strategy_from_dict
+from sizeup.backtest import compute_metrics, simulate, strategy_from_dict
 from sizeup.backtest._sweep import (
     StrategyTask,
     evaluate_strategy,

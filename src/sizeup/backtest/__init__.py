@@ -24,6 +24,17 @@ from sizeup.backtest._strategy import (
     parse_strategy,
     strategy_from_dict,
 )
+from sizeup.backtest._sweep import (
+    Split,
+    StrategyTask,
+    SweepOutcome,
+    evaluate_strategy,
+    param_grid,
+    run_sweep,
+    walk_forward,
+    walk_forward_grid,
+    walk_forward_summary,
+)
 from sizeup.backtest._types import EVENT_DTYPE, EngineConfig, EventKind, Simulation
 
 __all__ = [
@@ -40,18 +51,27 @@ __all__ = [
     "Metrics",
     "Schedule",
     "Simulation",
+    "Split",
     "Strategy",
+    "StrategyTask",
+    "SweepOutcome",
     "Universe",
     "builtin_names",
     "builtin_strategy",
     "builtin_text",
     "compute_metrics",
+    "evaluate_strategy",
     "load_strategy",
+    "param_grid",
     "parse_strategy",
     "prepare_inputs",
     "reference_simulate",
     "return_metrics",
+    "run_sweep",
     "simulate",
     "simulate_arrays",
     "strategy_from_dict",
+    "walk_forward",
+    "walk_forward_grid",
+    "walk_forward_summary",
 ]
