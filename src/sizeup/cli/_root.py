@@ -8,6 +8,7 @@ with a traceback.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -203,6 +204,7 @@ def _register_commands() -> None:
 
     for module in (_import, _fetch, _monitor, _report, _pnf, _claims, _screen):
         module.register(app)
+    importlib.import_module("sizeup.cli._check").register(app)  # sizeup check ARTICLE
 
 
 _register_commands()

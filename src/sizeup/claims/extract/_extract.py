@@ -1,0 +1,1117 @@
+"""From prose to claims of the :mod:`sizeup.claims` model.
+
+Sentences are split, mentions found (entities, quantities, periods, streaks, records, levels)
+and assembled by rules into claims.
+
+Every :class:`ExtractedClaim` keeps the character span it came from and a plain-language
+``reading``; a time phrase with two readings gives two claims (``alternative_of`` links them);
+a number no rule consumed is listed in :attr:`Extraction.not_understood` with the reason.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sizeup import calendar as cal
+from sizeup.claims._load import METRICS
+from sizeup.claims.extract._entities import Entity, entity_pattern, lookup_entity
+from sizeup.claims.extract._grammar import (
+    QUANTITY_RE,
+    STREAK_RE,
+    Quantity,
+    parse_quantity,
+    parse_streak,
+)
+from sizeup.claims.extract._periods import Period, PeriodMention, find_periods
+
+__all__ = [
+    "ExtractedClaim",
+    "Extraction",
+    "NotUnderstood",
+    "Sentence",
+    "extract_claims",
+    "split_sentences",
+]
+
+_ENTITY_RE = entity_pattern()
+# one-for-one replacements keep every character offset valid
+_SAME_LENGTH = str.maketrans(
+    {"\u2011": "-", "\u2010": "-", "\u2212": "-", "\u2019": "'", "\u2018": "'", "\u00a0": " "}
+)
+_ABBREV = {
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "u.s",
+    "inc",
+    "no",
+    "st",
+    "mr",
+    "ms",
+    "dr",
+    "vs",
+    "co",
+    "corp",
+    "e.g",
+    "i.e",
+}
+_NEG = re.compile(
+    r"(?i)\b(?:fell|fall(?:s|ing)?|down|declin\w*|drop\w*|lost|los(?:s|ses|ing)|slid|slides?|"
+    r"slipp?\w*|tumbl\w*|lower|negative|off|shed|sank|sink\w*|plung\w*|retreat\w*|"
+    r"underwater|decrease\w*|cut|lowered|slump\w*)\b"
+)
+_POS = re.compile(
+    r"(?i)\b(?:rose|rise[sn]?|rising|up|gain\w*|climb\w*|advanc\w*|jump\w*|surg\w*|rall\w*|"
+    r"increas\w*|higher|added|rebound\w*|soar\w*|positive|raised|hike\w*)\b"
+)
+_REL = re.compile(
+    r"(?i)\b(?:outperform\w*|beat(?:en|ing|s)?|best(?:ed)?|outpac\w*|lead|led|rout|"
+    r"trounc\w*|better than|edg\w+ out)\b"
+)
+_BY = re.compile(
+    r"(?i)\b(?:by|lead (?:over [\w&' -]+ )?(?:of )?)\s*"
+    r"(?:more than |over |nearly |about |north of )?$"
+)
+_AVERAGE = re.compile(r"(?i)\baverag\w*|\bof the time\b|\bmedian\b|\btypical")
+_POINTS_OR = re.compile(r"(?i)\d[\d,.]*\s*points?,?\s*(?:or|,)\s*$")
+_LONGEST_SINCE = re.compile(
+    r"(?i)\b(?:longest|best)\b[^.;]{0,80}?\bsince (?:(?:the )?(?:(?:jan|feb|mar|apr|may|jun|"
+    r"jul|aug|sep|oct|nov|dec)\w*\.?(?: and \w+)?(?: of)? ))?(\d{4})"
+)
+_CLAUSE = re.compile(
+    r"(?i);|:|\s[-\u2014\u2013]\s|,\s(?=while|whereas|but|compared|versus|even as|as the)|"
+    r"\s(?=while\b|whereas\b|compared (?:to|with)\b)|"
+    r"\sand\s(?=(?:year[- ]to[- ]date|so far|since|over the|in the|for the)\b)"
+)
+_RECORD = re.compile(
+    r"(?i)\b(?:record (?:high|close|closing high|finish|level)s?|(?:fresh|new) record(?: close)?|"
+    r"all-time (?:closing )?(?:and intraday )?highs?|all-time high close|closing at a record|"
+    r"record levels)"
+)
+_PRIOR_RECORD = re.compile(r"(?i)\b(?:previous|prior|last|its \d{4}|since its last|before)\b")
+_LEVEL_RE = re.compile(
+    r"(?i)\b(?:close[sd]? at|closing at|to close at|at|to|of|touching|ending the week at|"
+    r"high (?:today )?of|peak (?:on \w+ )?of)\s+(?:about\s+|around\s+)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{3,5}\.\d{1,2}|\d{4,5})"
+    r"(?![\d%,.]|\s?(?:%|percent|points? of|basis))"
+)
+_NUMBER_RE = re.compile(r"(?<![\w.])[-+\u2212]?\$?\d[\d,]*(?:\.\d+)?(?:\s?%)?")
+_ANAPHORA = re.compile(
+    r"(?i)\b(?:the index|the benchmark|the small-cap index|the former|the latter|"
+    r"(?<![\w-])it(?:s)?(?![\w-])|the group)\b"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the text with its character span."""
+
+    index: int
+    span: tuple[int, int]
+    text: str
+
+
+@dataclass(frozen=True)
+class ExtractedClaim:
+    """One claim read from the text.
+
+    Attributes
+    ----------
+    id
+        ``c1``, ``c2``...; alternative readings get ``c3a``, ``c3b``.
+    sentence
+        Index of the sentence.
+    span
+        Character span in the text of the phrase the number came from (subject to number).
+    quote
+        The sentence.
+    reading
+        How it was read, in words.
+    kind
+        ``return``, ``relative_return``, ``streak``, ``record``, ``level``, ``rate_change`` or
+        ``rate_level``.
+    names
+        Entities as named (``"Russell 2000"``).
+    subjects
+        Store identifiers used (after a proxy), empty when none.
+    window
+        Resolved window (None for point-in-time claims without a date).
+    stated, unit, comparator, tolerance
+        The article's figure in its own units (``pct``, ``bp``, ``count``, ``level``,
+        ``bool``), how it compares (``approx``, ``gt``, ``lt``) and the tolerance in ``unit``.
+    proxy
+        The ETF standing in for an index the store lacks, if one was used.
+    spec
+        The claim as a ``[[claim]]`` table of the claim model (None when not checkable).
+    not_checkable
+        Why the claim cannot be checked (None when it can).
+    alternative_of
+        Id shared by the readings of an ambiguous phrase.
+    """
+
+    id: str
+    sentence: int
+    span: tuple[int, int]
+    quote: str
+    reading: str
+    kind: str
+    names: tuple[str, ...]
+    subjects: tuple[str, ...]
+    window: Period | None
+    stated: float
+    unit: str
+    comparator: str
+    tolerance: float
+    proxy: str | None = None
+    spec: dict[str, Any] | None = None
+    not_checkable: str | None = None
+    alternative_of: str | None = None
+
+
+@dataclass(frozen=True)
+class NotUnderstood:
+    """A number that no rule turned into a claim."""
+
+    sentence: int
+    span: tuple[int, int]
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything read from one text."""
+
+    text: str
+    published: pd.Timestamp
+    sentences: tuple[Sentence, ...]
+    claims: tuple[ExtractedClaim, ...]
+    not_understood: tuple[NotUnderstood, ...] = field(default_factory=tuple)
+
+
+# ------------------------------------------------------------------ sentences
+def split_sentences(text: str) -> list[Sentence]:
+    """Split on line breaks and on ``.!?`` followed by a capital, not after abbreviations."""
+    out: list[Sentence] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        body = line.group(0)
+        cut = 0
+        for m in re.finditer(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘'(\-$])", body):
+            word = re.search(r"([\w.]+)[.!?][\"”’']?\s+$", body[: m.end()])
+            if word and word.group(1).lower().rstrip(".") in _ABBREV:
+                continue
+            piece = body[cut : m.end()]
+            if piece.strip():
+                out.append(Sentence(len(out), (start + cut, start + m.end()), piece.strip()))
+            cut = m.end()
+        piece = body[cut:]
+        if piece.strip():
+            out.append(Sentence(len(out), (start + cut, start + len(body)), piece.strip()))
+    return out
+
+
+# ------------------------------------------------------------------ mentions
+@dataclass(frozen=True)
+class _Ent:
+    span: tuple[int, int]
+    entity: Entity
+    text: str
+
+
+def _entities(s: str) -> list[_Ent]:
+    found: list[_Ent] = []
+    for m in _ENTITY_RE.finditer(s):
+        ent = lookup_entity(m)
+        if found and found[-1].entity.key == ent.key and m.start() - found[-1].span[1] <= 3:
+            continue  # "the Russell 2000 (RUT)": one mention
+        found.append(_Ent(m.span(), ent, m.group(0)))
+    return found
+
+
+def _clauses(s: str) -> list[tuple[int, int]]:
+    bounds = [0] + [m.start() for m in _CLAUSE.finditer(s)] + [len(s)]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def _clause_of(pos: int, clauses: list[tuple[int, int]]) -> tuple[int, int]:
+    for a, b in clauses:
+        if a <= pos < b:
+            return a, b
+    return 0, 10**9
+
+
+def _default_tolerance(q: Quantity) -> float:
+    if q.unit == "bp":
+        return 1.5 if q.decimals else 3.0
+    if q.decimals >= 2:
+        return 0.03
+    if q.decimals == 1:
+        return 0.06 if q.qualifier in ("approx",) else 0.1
+    return 0.5
+
+
+def _sign(s: str, a: int, b: int, lo: int, hi: int) -> int:
+    """Direction of the figure at ``s[a:b]``: the nearest direction word within its clause."""
+    best: tuple[int, int] | None = None
+    for rx, sign in ((_NEG, -1), (_POS, 1)):
+        for m in rx.finditer(s, lo, hi):
+            if m.group(0).lower() == "off" and not re.match(r"\s+\d", s[m.end() :]):
+                continue
+            d = a - m.end() if m.end() <= a else (m.start() - b) * 1.5 + 1
+            if d < 0:
+                continue
+            if best is None or d < best[0]:
+                best = (int(d), sign)
+    return best[1] if best else 1
+
+
+# ------------------------------------------------------------------ assembly
+class _Builder:
+    def __init__(self, text: str, pub: pd.Timestamp, allow_proxies: bool) -> None:
+        self.text = text
+        self.pub = pub
+        self.allow_proxies = allow_proxies
+        self.claims: list[ExtractedClaim] = []
+        self.used: list[tuple[int, int, int]] = []  # (sentence, a, b) spans consumed
+        self.n = 0
+        self.last_subject: list[_Ent] = []
+        self.context_period: PeriodMention | None = None
+
+    def _next_id(self) -> str:
+        self.n += 1
+        return f"c{self.n}"
+
+    def _resolve_symbol(
+        self, ent: Entity, window: Period | None
+    ) -> tuple[str | None, str | None, str | None]:
+        """(symbol, proxy, why-not-checkable)."""
+        if ent.symbol is not None:
+            return ent.symbol, None, None
+        if ent.proxy is None:
+            return None, None, f"{ent.key} is not in the store and has no stated proxy"
+        if not self.allow_proxies:
+            return (
+                None,
+                None,
+                (
+                    f"{ent.key} is not in the store; its proxy {ent.proxy} is used only with "
+                    "--allow-proxies"
+                ),
+            )
+        if window is not None and window.days > ent.proxy_max_days:
+            return (
+                None,
+                ent.proxy,
+                (
+                    f"{ent.key} is not in the store and the gap of its proxy {ent.proxy} over "
+                    f"{window.days} days exceeds the figure's precision (proxy used up to "
+                    f"{ent.proxy_max_days} days)"
+                ),
+            )
+        return ent.proxy, ent.proxy, None
+
+    def add(self, **kw: Any) -> None:
+        self.claims.append(ExtractedClaim(**kw))
+
+
+def _window_spec(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
+    return period.start, period.end
+
+
+def _choose_subjects(
+    s: str, ents: list[_Ent], a: int, b: int, clause: tuple[int, int]
+) -> tuple[list[_Ent], str]:
+    """Return the subject(s) of a figure at ``s[a:b]``.
+
+    An entity right after "by/for/of the", else the nearest one on its left in the clause;
+    lists joined by "and"/"," give several.
+    """
+    lo, hi = clause
+    right = [e for e in ents if e.span[0] >= b and e.span[0] < hi]
+    if right:
+        gap = s[b : right[0].span[0]]
+        if (
+            len(gap) <= 40
+            and re.search(r"(?i)\b(?:by|for|in|of|from)\s+(?:the\s+)?[\w\s-]*$", gap)
+            and not re.search(r"\d", gap)
+        ):
+            chosen = [right[0]]
+            for e in right[1:]:
+                if re.fullmatch(
+                    r"(?i)\s*(?:,|and|, and)\s*(?:the\s+)?", s[chosen[-1].span[1] : e.span[0]]
+                ):
+                    chosen.append(e)
+            return chosen, "named after the figure"
+    left = [e for e in ents if e.span[1] <= a and e.span[0] >= lo]
+    if not left:
+        left = [e for e in ents if e.span[1] <= a]
+        if not left:
+            return [], ""
+    chosen = [left[-1]]
+    for e in reversed(left[:-1]):
+        if re.fullmatch(r"(?i)\s*(?:,|and|, and)\s*(?:the\s+)?", s[e.span[1] : chosen[0].span[0]]):
+            chosen.insert(0, e)
+        else:
+            break
+    return chosen, "nearest name before the figure"
+
+
+def _pick_period(
+    periods: list[PeriodMention], a: int, b: int, clause: tuple[int, int]
+) -> PeriodMention | None:
+    cands = [p for p in periods if not p.end_only]
+    if not cands:
+        return None
+    lo, hi = clause
+    inside = [p for p in cands if lo <= p.span[0] < hi]
+    pool = inside or cands
+
+    def dist(p: PeriodMention) -> int:
+        return a - p.span[1] if p.span[1] <= a else p.span[0] - b
+
+    return min(pool, key=dist)
+
+
+def _apply_end(period: Period, periods: list[PeriodMention]) -> Period:
+    ends = [p for p in periods if p.end_only and p.readings]
+    if not ends or period.kind == "day":
+        return period
+    end = ends[0].readings[0].end
+    return Period(period.kind, period.start, end, f"{period.label}, through {end:%Y-%m-%d}")
+
+
+def _fmt(x: float) -> str:
+    return f"{x:+.4g}" if x else "0"
+
+
+def extract_claims(
+    text: str, published: str | pd.Timestamp, *, allow_proxies: bool = False
+) -> Extraction:
+    """Read every quantitative statement about indexes, ETFs, yields and rates in ``text``.
+
+    Parameters
+    ----------
+    text
+        Plain text (convert HTML or Markdown first).
+    published
+        Publication date: periods ("for the week", "on Friday", "so far this year") resolve
+        against it.
+    allow_proxies
+        Let a stated proxy ETF stand in for an index the store lacks (Dow -> DIA, Nasdaq
+        Composite -> QQQ); the claim then names the proxy.
+
+    Returns
+    -------
+    Extraction
+        Sentences, claims (each with its span and reading) and the numbers not understood.
+    """
+    pub = pd.Timestamp(published).normalize()
+    text = text.translate(_SAME_LENGTH)
+    sentences = split_sentences(text)
+    bld = _Builder(text, pub, allow_proxies)
+    for sent in sentences:
+        _sentence(bld, sent)
+    not_understood = _leftovers(bld, sentences)
+    return Extraction(text, pub, tuple(sentences), tuple(bld.claims), tuple(not_understood))
+
+
+def _sentence(bld: _Builder, sent: Sentence) -> None:
+    s = sent.text
+    off = bld.text.find(s, sent.span[0])
+    off = sent.span[0] if off < 0 else off
+    ents = _entities(s)
+    periods = find_periods(s, bld.pub)
+    clauses = _clauses(s)
+    # anaphora: "the index", "its" -> the last subject of an earlier sentence
+    if bld.last_subject:
+        for m in _ANAPHORA.finditer(s):
+            if any(e.span[0] <= m.start() < e.span[1] for e in ents):
+                continue
+            word = m.group(0).lower()
+            prev = bld.last_subject
+            pick = prev[-1]
+            if word == "the latter" and len(prev) >= 2:
+                pick = prev[0]
+            ents.append(_Ent(m.span(), pick.entity, m.group(0)))
+        ents.sort(key=lambda e: e.span)
+    for p in periods:
+        for r in (p.span,):
+            bld.used.append((sent.index, off + r[0], off + r[1]))
+    for e in ents:
+        bld.used.append((sent.index, off + e.span[0], off + e.span[1]))
+    own_period = [p for p in periods if not p.end_only]
+    if not own_period and bld.context_period is not None:
+        periods = [*periods, bld.context_period]
+        carried = True
+    else:
+        carried = False
+    _streaks(bld, sent, s, off, ents=ents, periods=periods)
+    _longest_since(bld, sent, s, off, ents=ents, periods=periods)
+    _records(bld, sent, s, off, ents=ents, periods=periods)
+    _quantities(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses, carried=carried)
+    _levels(bld, sent, s, off, ents=ents, periods=periods)
+    real = [e for e in ents if not _ANAPHORA.fullmatch(e.text) and e.entity.kind != "etf"]
+    if real:
+        # the sentence's subject (its first name) is what "the index" refers to next; keep the
+        # last name too for "the former"/"the latter"
+        bld.last_subject = [real[-1], real[0]] if len(real) >= 2 else real
+    if own_period:
+        bld.context_period = PeriodMention((0, 0), own_period[-1].text, own_period[-1].readings)
+
+
+def _day_of(periods: list[PeriodMention], pub: pd.Timestamp) -> tuple[pd.Timestamp, str]:
+    days = [p for p in periods if p.readings and p.readings[0].kind == "day"]
+    if days:
+        return days[-1].readings[0].end, days[-1].text
+    return pub, "the publication date"
+
+
+def _streaks(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    for m in STREAK_RE.finditer(s):
+        st = parse_streak(m.group(0))
+        if st is None:
+            continue
+        a, b = m.span()
+        rel = _REL.search(s)
+        left = [e for e in ents if e.span[1] <= a]
+        names = tuple(e.entity.key for e in left[-2:])
+        asof, why = _day_of(periods, bld.pub)
+        if st.form == "each_of" and re.search(r"(?i)first", m.group(0)) and st.freq == "D":
+            asof = pd.Timestamp(cal.nth_session_of_year(bld.pub.year, st.count))
+            why = f"session {st.count} of {bld.pub.year}"
+        bld.used.append((sent.index, off + a, off + b))
+        cid = bld._next_id()
+        base = dict(
+            id=cid,
+            sentence=sent.index,
+            quote=s,
+            kind="streak",
+            stated=float(st.count),
+            unit="count",
+            comparator="approx",
+            tolerance=0.0,
+        )
+        pair = [e for e in ents if e.entity.kind in ("index", "etf")]
+        if rel and len({e.entity.key for e in pair}) >= 2 and st.freq in ("D", "W", "M"):
+            first = (
+                next(e for e in pair if e.span[0] < a)
+                if any(e.span[0] < a for e in pair)
+                else pair[0]
+            )
+            other = next(e for e in pair if e.entity.key != first.entity.key)
+            sym_a, _, why_a = bld._resolve_symbol(first.entity, None)
+            sym_b, _, why_b = bld._resolve_symbol(other.entity, None)
+            span = (off + min(first.span[0], a), off + b)
+            reading = (
+                f"{first.entity.key} beat {other.entity.key} in {st.count} straight "
+                f"{ {'D': 'sessions', 'W': 'weeks', 'M': 'months'}[st.freq] } to {asof:%Y-%m-%d} "
+                f"(as of {why})"
+            )
+            spec = None
+            why_not = why_a or why_b
+            if why_not is None and sym_a and sym_b:
+                fld = "close" if first.entity.kind == "index" else "adj_close"
+                spec = {
+                    "text": s[max(0, first.span[0]) : b],
+                    "metric": "streak",
+                    "symbol": sym_a,
+                    "benchmark": sym_b,
+                    "freq": st.freq,
+                    "field": fld,
+                    "asof": asof.date(),
+                    "stated": st.count,
+                    "tolerance": 0.0,
+                }
+            bld.add(
+                **base,
+                span=span,
+                reading=reading,
+                names=(first.entity.key, other.entity.key),
+                subjects=tuple(x for x in (sym_a, sym_b) if x),
+                window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
+                spec=spec,
+                not_checkable=why_not,
+            )
+        else:
+            subj = left[-1] if left else (ents[0] if ents else None)
+            sym = subj.entity.symbol if subj else None
+            bld.add(
+                **base,
+                span=(off + (subj.span[0] if subj and subj.span[0] < a else a), off + b),
+                reading=(
+                    f"{st.count} straight periods ({st.freq}) of "
+                    f"{subj.entity.key if subj else '?'} rising or of an unnamed comparison"
+                ),
+                names=names,
+                subjects=(sym,) if sym else (),
+                window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
+                spec=None,
+                not_checkable=(
+                    "a run of rising sessions/weeks of one index (or a run without a named "
+                    "benchmark) has no metric in the claim model"
+                ),
+            )
+
+
+def _longest_since(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    """Read "the longest run of outperformance since June 2008" as a streak ``since_year``."""
+    for m in _LONGEST_SINCE.finditer(s):
+        a, b = m.span()
+        pair = [e for e in ents if e.entity.kind in ("index", "etf")]
+        keys = list(dict.fromkeys(e.entity.key for e in pair))
+        prev = [c for c in bld.claims if c.kind == "streak" and len(c.subjects) == 2]
+        if len(keys) >= 2:
+            first = pair[0]
+            other = next(e for e in pair if e.entity.key != first.entity.key)
+            sym_a, _, why_a = bld._resolve_symbol(first.entity, None)
+            sym_b, _, why_b = bld._resolve_symbol(other.entity, None)
+            names: tuple[str, ...] = (first.entity.key, other.entity.key)
+            subjects = tuple(x for x in (sym_a, sym_b) if x)
+            why_not = why_a or why_b
+            asof, _ = _day_of(periods, bld.pub)
+            span_a = min(first.span[0], a)
+        elif prev and (not keys or prev[-1].names[0] in keys):
+            last = prev[-1]
+            names, subjects, why_not = last.names, last.subjects, last.not_checkable
+            asof = last.window.end if last.window is not None else bld.pub
+            span_a = a
+        else:
+            continue
+        year = int(m.group(1))
+        freq = "W" if re.search(r"(?i)week", m.group(0)) else "D"
+        spec: dict[str, Any] | None = None
+        if why_not is None and len(subjects) == 2:
+            spec = {
+                "text": s[span_a:b],
+                "metric": "streak",
+                "symbol": subjects[0],
+                "benchmark": subjects[1],
+                "freq": freq,
+                "stat": "since_year",
+                "field": "close" if subjects[0].startswith("^") else "adj_close",
+                "asof": asof.date(),
+                "stated": year,
+                "tolerance": 0.0,
+            }
+        if spec is not None and "since_year" not in str(METRICS["streak"]["stat"].choices):
+            spec, why_not = None, "the claim model has no 'longest since' streak statistic"
+        bld.used.append((sent.index, off + a, off + b))
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + span_a, off + b),
+            quote=s,
+            reading=(
+                f"the run of {names[0]} beating {names[1] if len(names) > 1 else '?'} to "
+                f"{asof:%Y-%m-%d} is the longest since {year}"
+            ),
+            kind="streak",
+            names=names,
+            subjects=subjects,
+            window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
+            stated=float(year),
+            unit="year",
+            comparator="approx",
+            tolerance=0.0,
+            spec=spec,
+            not_checkable=why_not if spec is None else None,
+        )
+
+
+def _records(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    for m in _RECORD.finditer(s):
+        a, b = m.span()
+        if re.search(
+            r"(?i)(?:hasn't|has not|not|n't|no|approach\w*|near\w*|within|short of|match|"
+            r"closing in on|toward\w*|past|topping|above|below|off|from|versus|since)\b[^.]{0,40}$",
+            s[:a],
+        ):
+            continue
+        left = [e for e in ents if e.span[1] <= a and e.entity.kind in ("index", "etf")]
+        if not left:
+            continue
+        subj = left[-1]
+        prior = bool(_PRIOR_RECORD.search(s[max(0, a - 25) : a]))
+        asof, why = _day_of(periods, bld.pub)
+        sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
+        intraday = "intraday" in m.group(0).lower()
+        bld.used.append((sent.index, off + a, off + b))
+        spec = None
+        if prior:
+            why_not = why_not or (
+                "the level or date of a previous record has no metric in the claim model"
+            )
+            reading = f"{subj.entity.key}: statement about a previous record"
+        else:
+            reading = f"{subj.entity.key} closed at a record on {asof:%Y-%m-%d} ({why})"
+            if why_not is None and sym:
+                spec = {
+                    "text": s[subj.span[0] : b],
+                    "metric": "record",
+                    "symbol": sym,
+                    "field": "close" if subj.entity.kind == "index" and not proxy else "adj_close",
+                    "asof": asof.date(),
+                    "stated": True,
+                    "tolerance": 0.0,
+                }
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + subj.span[0], off + b),
+            quote=s,
+            reading=reading,
+            kind="record",
+            names=(subj.entity.key,),
+            subjects=(sym,) if sym else (),
+            window=Period("day", asof, asof, f"on {asof:%Y-%m-%d}"),
+            stated=1.0,
+            unit="bool",
+            comparator="approx",
+            tolerance=0.0,
+            proxy=proxy,
+            spec=spec,
+            not_checkable=why_not,
+        )
+        if intraday and spec is not None:
+            bld.add(
+                id=bld._next_id(),
+                sentence=sent.index,
+                span=(off + subj.span[0], off + b),
+                quote=s,
+                reading=f"{subj.entity.key} made an intraday record on {asof:%Y-%m-%d}",
+                kind="record",
+                names=(subj.entity.key,),
+                subjects=(sym,) if sym else (),
+                window=Period("day", asof, asof, f"on {asof:%Y-%m-%d}"),
+                stated=1.0,
+                unit="bool",
+                comparator="approx",
+                tolerance=0.0,
+                not_checkable="intraday highs have no metric in the claim model",
+            )
+
+
+def _levels(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    for m in _LEVEL_RE.finditer(s):
+        a, b = m.span("num")
+        if any(x == sent.index and x1 <= off + a < y1 for x, x1, y1 in bld.used):
+            continue
+        left = [e for e in ents if e.span[1] <= a and e.entity.kind in ("index", "etf")]
+        if not left:
+            continue
+        subj = left[-1]
+        raw = m.group("num").replace(",", "")
+        value = float(raw)
+        if 1900 <= value <= 2100 and "." not in raw and "," not in m.group("num"):
+            continue  # a year
+        decimals = len(raw.split(".")[1]) if "." in raw else 0
+        approx = bool(re.search(r"(?i)about|around", m.group(0)))
+        tol = 0.02 if decimals else (1.0 if approx else 0.5)
+        asof, why = _day_of(periods, bld.pub)
+        high = bool(re.search(r"(?i)high|touching|peak", m.group(0)))
+        sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
+        if proxy is not None and why_not is None:
+            why_not = f"a level of {subj.entity.key} cannot be read from its proxy {proxy}"
+        spec: dict[str, Any] | None = None
+        if why_not is None and high:
+            why_not = "intraday highs are not in the claim model (it reads closes)"
+        elif why_not is None and sym and "window_extreme" in METRICS:
+            spec = {
+                "text": s[subj.span[0] : b],
+                "metric": "window_extreme",
+                "symbol": sym,
+                "start": asof.date(),
+                "end": asof.date(),
+                "extreme": "max",
+                "stat": "value",
+                "field": "close" if subj.entity.kind == "index" else "adj_close",
+                "stated": value,
+                "tolerance": tol,
+            }
+        elif why_not is None:
+            why_not = "index levels have no metric in the claim model"
+        bld.used.append((sent.index, off + a, off + b))
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + subj.span[0], off + b),
+            quote=s,
+            reading=(
+                f"{subj.entity.key} {'traded as high as' if high else 'closed at'} {value:g} on "
+                f"{asof:%Y-%m-%d} ({why})"
+            ),
+            kind="level",
+            names=(subj.entity.key,),
+            subjects=(sym,) if sym else (),
+            window=Period("day", asof, asof, f"on {asof:%Y-%m-%d}"),
+            stated=value,
+            unit="level",
+            comparator="approx",
+            tolerance=tol,
+            proxy=proxy,
+            spec=spec if why_not is None else None,
+            not_checkable=why_not,
+        )
+
+
+def _quantities(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+    clauses: list[tuple[int, int]],
+    carried: bool,
+) -> None:
+    matches = [(m, parse_quantity(m.group(0))) for m in QUANTITY_RE.finditer(s)]
+    quants = [(m, q) for m, q in matches if q is not None and q.unit in ("pct", "bp")]
+    respective = re.search(r"(?i)\brespective", s) is not None
+    for i, (m, q) in enumerate(quants):
+        a, b = m.span()
+        clause = _clause_of(a, clauses)
+        subjects, how = _choose_subjects(s, ents, a, b, clause)
+        if respective and len(quants) > 1:
+            pool = [e for e in ents if e.span[1] <= quants[0][0].start()]
+            if len(pool) >= len(quants):
+                subjects, how = [pool[len(pool) - len(quants) + i]], "respective figures"
+        if not subjects:
+            continue
+        lo, hi = clause
+        sign = (
+            -1
+            if q.value < 0
+            else _sign(
+                s, a, b, max(lo, subjects[-1].span[1] if subjects[-1].span[1] <= a else lo), hi
+            )
+        )
+        value = q.value if q.explicit_sign else sign * q.value
+        rate_subject = subjects[0].entity.kind in ("yield", "policy_rate")
+        rel_m = _REL.search(s, lo, a)
+        others = [
+            e
+            for e in ents
+            if e.entity.key != subjects[0].entity.key and e.entity.kind in ("index", "etf")
+        ]
+        kind = "return"
+        bench: _Ent | None = None
+        if rate_subject:
+            kind = (
+                "rate_level"
+                if re.search(r"(?i)\b(?:to|at|range of)\s+$", s[max(0, a - 12) : a])
+                or (q.high is not None and q.unit == "pct")
+                else "rate_change"
+            )
+        elif (
+            how != "named after the figure"
+            and others
+            and (
+                q.percentage_points
+                or (rel_m is not None and _BY.search(s[max(lo, a - 30) : a]) is not None)
+                or (rel_m is not None and re.search(r"(?i)\blead\b", s[rel_m.start() : a]))
+            )
+        ):
+            kind = "relative_return"
+            after = [e for e in others if e.span[0] >= (rel_m.start() if rel_m else a)]
+            bench = after[0] if after else others[-1]
+            if bench.span[0] < subjects[0].span[0] and rel_m and bench.span[1] < rel_m.start():
+                subjects, bench = [bench], subjects[0]
+            value = (
+                abs(q.value) if not re.search(r"(?i)underperform|lag", s[lo:a]) else -abs(q.value)
+            )
+        pm = _pick_period(periods, a, b, clause)
+        if carried and _POINTS_OR.search(s[max(0, a - 30) : a]):
+            day = Period("day", bld.pub, bld.pub, f"the publication day {bld.pub:%Y-%m-%d}")
+            pm = PeriodMention((0, 0), "a daily move ('N points or x%')", (day,))
+        if _AVERAGE.search(s[lo:b]) or re.match(r"(?i)\s*of the time", s[b:]):
+            bld.used.append((sent.index, off + a, off + b))
+            bld.add(
+                id=bld._next_id(),
+                sentence=sent.index,
+                span=(off + min(subjects[0].span[0], a), off + b),
+                quote=s,
+                reading=f"{subjects[0].entity.key}: an average or frequency over past episodes",
+                kind="statistic",
+                names=tuple(e.entity.key for e in subjects),
+                subjects=tuple(x for x in (subjects[0].entity.symbol,) if x),
+                window=None,
+                stated=q.value,
+                unit=q.unit,
+                comparator="approx",
+                tolerance=_default_tolerance(q),
+                not_checkable=(
+                    "an average or hit rate over past episodes (event studies) has no metric in "
+                    "the claim model"
+                ),
+            )
+            continue
+        if pm is None:
+            continue
+        tol = _default_tolerance(q)
+        comp = {"approx": "approx", "about": "approx", "nearly": "approx", "gt": "gt", "lt": "lt"}[
+            q.qualifier
+        ]
+        if q.qualifier == "about" and q.decimals == 0:
+            tol = 0.5
+        tol = max(tol, 0.004 * abs(q.value)) if q.unit == "pct" and abs(q.value) >= 50 else tol
+        if q.qualifier in ("gt", "lt"):
+            tol = 0.0
+            if value < 0:
+                comp = "lt" if comp == "gt" else "gt"
+        if q.high is not None and q.unit == "pct":
+            mid = (abs(q.value) + q.high) / 2
+            tol = (q.high - abs(q.value)) / 2 + 0.06
+            value = math.copysign(mid, value) if not rate_subject else mid
+        bld.used.append((sent.index, off + a, off + b))
+        if pm.unresolved is not None or not pm.readings:
+            bld.add(
+                id=bld._next_id(),
+                sentence=sent.index,
+                span=(off + min(subjects[0].span[0], a), off + b),
+                quote=s,
+                reading=f"{subjects[0].entity.key} {_fmt(value)} {q.unit} over '{pm.text}'",
+                kind=kind,
+                names=tuple(e.entity.key for e in subjects),
+                subjects=(),
+                window=None,
+                stated=value,
+                unit=q.unit,
+                comparator=comp,
+                tolerance=tol,
+                not_checkable=f"window '{pm.text}': {pm.unresolved}",
+            )
+            continue
+        group = bld._next_id() if len(pm.readings) > 1 else None
+        for subj in subjects:
+            for k, period0 in enumerate(pm.readings):
+                period = _apply_end(period0, periods)
+                cid = f"{group}{'ab'[k] if k < 2 else k}" if group else bld._next_id()
+                _emit_quantity(
+                    bld,
+                    sent,
+                    s,
+                    off,
+                    subj=subj,
+                    bench=bench,
+                    q=q,
+                    kind=kind,
+                    value=value,
+                    comp=comp,
+                    tol=tol,
+                    period=period,
+                    pm=pm,
+                    ab=(a, b),
+                    how=how,
+                    carried=carried,
+                    cid=cid,
+                    group=group,
+                )
+
+
+def _emit_quantity(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    subj: _Ent,
+    bench: _Ent | None,
+    q: Quantity,
+    kind: str,
+    value: float,
+    comp: str,
+    tol: float,
+    period: Period,
+    pm: PeriodMention,
+    ab: tuple[int, int],
+    how: str,
+    carried: bool,
+    cid: str,
+    group: str | None,
+) -> None:
+    a, b = ab
+    ent = subj.entity
+    sym, proxy, why_not = bld._resolve_symbol(ent, period)
+    names: tuple[str, ...] = (ent.key,)
+    subjects: tuple[str, ...] = (sym,) if sym else ()
+    unit = q.unit
+    spec: dict[str, Any] | None = None
+    where = "carried from an earlier sentence" if carried else f"'{pm.text}'"
+    start, end = _window_spec(period)
+    compare = {"approx": "approx", "gt": "at_least", "lt": "at_most"}[comp]
+    if proxy and why_not is None:
+        sessions = max(1.0, period.days * 5 / 7)
+        tol = tol + ent.proxy_tolerance * math.sqrt(sessions)
+    if kind == "return":
+        reading = (
+            f"{ent.key}{f' (proxy {proxy})' if proxy else ''} returned {_fmt(value)}% "
+            f"{period.label} [period {where}; subject: {how}]"
+        )
+        if why_not is None and sym:
+            fld = "close" if ent.kind == "index" and not proxy else "adj_close"
+            spec = {
+                "metric": "window_return",
+                "symbol": sym,
+                "start": start.date(),
+                "end": end.date(),
+                "field": fld,
+                "stated": value / 100,
+                "tolerance": round(tol / 100, 10),
+                "compare": compare,
+            }
+    elif kind == "relative_return" and bench is not None:
+        bsym, bproxy, bwhy = bld._resolve_symbol(bench.entity, period)
+        why_not = why_not or bwhy
+        names = (ent.key, bench.entity.key)
+        subjects = tuple(x for x in (sym, bsym) if x)
+        proxy = proxy or bproxy
+        reading = (
+            f"{ent.key} minus {bench.entity.key}: {_fmt(value)} percentage points "
+            f"{period.label} [period {where}]"
+        )
+        if why_not is None and sym and bsym:
+            both_index = ent.kind == "index" and bench.entity.kind == "index" and not proxy
+            spec = {
+                "metric": "relative_return",
+                "symbol": sym,
+                "benchmark": bsym,
+                "start": start.date(),
+                "end": end.date(),
+                "field": "close" if both_index else "adj_close",
+                "stated": value / 100,
+                "tolerance": round(tol / 100, 10),
+                "compare": compare,
+            }
+    elif kind == "rate_change":
+        bp = value * 100 if unit == "pct" else value
+        btol = tol * 100 if unit == "pct" else tol
+        btol = max(btol, 1.5)
+        if q.qualifier in ("about", "nearly"):
+            btol = max(btol, 3.0)
+        unit, value, tol = "bp", bp, btol
+        if ent.kind == "policy_rate":
+            end = pd.Timestamp(cal.next_session(end)) if end <= pd.Timestamp("2030-12-31") else end
+        reading = f"{ent.key} changed by {_fmt(bp)} bp {period.label} [period {where}]"
+        if sym:
+            spec = {
+                "metric": "rate_change",
+                "series": sym,
+                "start": start.date(),
+                "end": end.date(),
+                "stated": bp / 10000,
+                "tolerance": round(btol / 10000, 10),
+                "compare": compare,
+            }
+    else:  # rate_level
+        level = value if q.high is None else (abs(q.value) + q.high) / 2
+        value = level
+        tol = 0.02 if q.high is None else (q.high - abs(q.value)) / 2
+        unit = "pct"
+        day = end
+        if ent.kind == "policy_rate":
+            day = pd.Timestamp(cal.next_session(end)) if end <= pd.Timestamp("2030-12-31") else end
+        reading = f"{ent.key} at {level:g}% on {day:%Y-%m-%d} [period {where}]"
+        if sym:
+            spec = {
+                "metric": "series_value",
+                "series": sym,
+                "date": day.date(),
+                "stated": level,
+                "tolerance": round(tol, 10),
+                "compare": compare,
+            }
+    if spec is not None:
+        spec = {"text": s[min(subj.span[0], a) : b], **spec}
+    if why_not is None and spec is None:
+        why_not = f"no metric of the claim model fits a {kind} of {ent.key}"
+    bld.add(
+        id=cid,
+        sentence=sent.index,
+        span=(off + min(subj.span[0], a), off + b),
+        quote=s,
+        reading=reading,
+        kind=kind,
+        names=names,
+        subjects=subjects,
+        window=period,
+        stated=value,
+        unit=unit,
+        comparator=comp,
+        tolerance=tol,
+        proxy=proxy,
+        spec=spec if why_not is None else None,
+        not_checkable=why_not,
+        alternative_of=group,
+    )
+
+
+def _leftovers(bld: _Builder, sentences: list[Sentence]) -> list[NotUnderstood]:
+    out: list[NotUnderstood] = []
+    claimed = {(c.sentence, c.span) for c in bld.claims}
+    for sent in sentences:
+        off = bld.text.find(sent.text, sent.span[0])
+        off = sent.span[0] if off < 0 else off
+        spans = [(x, y) for i, x, y in bld.used if i == sent.index]
+        spans += [sp for i, sp in claimed if i == sent.index]
+        for m in _NUMBER_RE.finditer(sent.text):
+            a, b = off + m.start(), off + m.end()
+            if any(x <= a < y for x, y in spans):
+                continue
+            tok = m.group(0)
+            if "%" in tok:
+                why = "a percentage with no index, ETF or rate and period it could belong to"
+            elif re.search(r"(?i)^\s*(?:points?|pts)\b", sent.text[m.end() :]):
+                why = "index-point changes are not read (the percentage of the same move is)"
+            else:
+                why = "a number that matches no claim form"
+            out.append(NotUnderstood(sent.index, (a, b), tok, why))
+    return out
