@@ -209,3 +209,16 @@ def test_monitor_warns_about_stale_input(tmp_path):
         "^RUT ends 2022-12-27, 3 sessions before the as-of date 2022-12-30",
     )
     assert "warning: ^RUT ends 2022-12-27" in m.summary()
+
+
+def test_store_report_leads_with_the_rotation_monitor(store):
+    from sizeup.app.reports import ReportData
+    from sizeup.report._plans import full_store_plan
+    from sizeup.report.sections import StatsOptions
+
+    plan = full_store_plan(
+        ReportData(store, pd.Timestamp("2024-06-28")),
+        options=StatsOptions(reps=50, permutation_reps=200),
+    )
+    assert plan.sections[0].title == "Rotation monitor"
+    assert "Rotation monitor" not in [s.title for s in plan.skipped]

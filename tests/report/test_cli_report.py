@@ -47,7 +47,7 @@ def test_report_sample_default_path_is_cwd(app, tmp_path, monkeypatch):
 def test_report_from_empty_store_names_missing_data(app, tmp_path):
     out = tmp_path / "r.html"
     result = CliRunner().invoke(
-        app, ["report", "--data-dir", str(tmp_path / "store"), "--out", str(out)]
+        app, ["report", "--out", str(out)], env={"SIZEUP_DATA_DIR": str(tmp_path / "store")}
     )
     assert result.exit_code == 1
     assert "FF:SMB:M" in result.stderr
@@ -68,4 +68,6 @@ def test_report_from_store_uses_settings_data_dir(app, tmp_path, monkeypatch):
     html = out.read_text(encoding="utf-8")
     assert "store: sample/arch" in html
     assert f"local store at {store.root}" in html
-    assert "Skipped" not in html
+    # the only skipped section is the rotation monitor: the sample has no small/large pair
+    assert html.count("Skipped: ") == 1
+    assert "Rotation monitor: skipped, needs: IWM and SPY prices, or ^RUT and ^GSPC" in html

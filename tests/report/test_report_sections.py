@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sizeup.app.reports import ReportData, load_sample
 from sizeup.data.datasets import import_sample
 from sizeup.data.store import Store
 from sizeup.errors import DataError
@@ -139,7 +140,7 @@ def test_index_summary_hand_computed():
 @pytest.fixture(scope="module")
 def sample_report(tmp_path_factory):
     start = time.perf_counter()
-    plan = sample_plan()
+    plan = sample_plan(load_sample())
     out = render_report(
         plan.sections,
         out=tmp_path_factory.mktemp("rep") / "sample.html",
@@ -229,7 +230,7 @@ def test_sample_index_summary_from_raw_values(sample_report):
 
 # ------------------------------------------------------------------ store plan
 def test_store_plan_empty_store_names_everything_missing(tmp_path):
-    plan = store_plan(Store.open(tmp_path / "empty"))
+    plan = store_plan(ReportData(Store.open(tmp_path / "empty")))
     assert plan.sections == ()
     missing = {s.title: s.missing for s in plan.skipped}
     assert missing[TITLE_SIZE_PREMIUM] == ("FF:SMB:M",)
@@ -264,7 +265,7 @@ def test_store_plan_partial_store(tmp_path):
             {"symbol": "^GSPC", "date": days, "close": np.arange(30.0) + 100, "source": "yahoo"}
         ),
     )
-    plan = store_plan(store)
+    plan = store_plan(ReportData(store))
     assert [s.title for s in plan.sections] == [TITLE_SIZE_PREMIUM, TITLE_INDEX_PRICES]
     skipped = {s.title: s for s in plan.skipped}
     assert skipped[TITLE_SMALL_BIG].missing[:6] == (*SMALL_IDS, *BIG_IDS)
@@ -279,7 +280,7 @@ def test_store_plan_from_imported_sample_equals_sample_plan(tmp_path, sample_rep
     sample, _, _ = sample_report
     store = Store.open(tmp_path / "s")
     import_sample(store)
-    plan = store_plan(store)
+    plan = store_plan(ReportData(store))
     assert plan.skipped == ()
     assert [s.title for s in plan.sections] == [s.title for s in sample.sections]
     for a, b in zip(plan.sections, sample.sections, strict=True):
@@ -299,7 +300,7 @@ def test_store_plan_falls_back_to_size_deciles(tmp_path):
             )
         )
     store.upsert("series", pd.concat(rows, ignore_index=True))
-    plan = store_plan(store)
+    plan = store_plan(ReportData(store))
     assert [s.title for s in plan.sections] == [TITLE_SMALL_BIG]
     section = plan.sections[0]
     table = section.tables[0].frame.set_index("portfolio")

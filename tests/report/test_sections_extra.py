@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sizeup.app.reports import ReportData, load_sample
 from sizeup.data.datasets import import_sample
 from sizeup.data.store import Store
 from sizeup.errors import DataError
@@ -97,7 +98,7 @@ def _table(section, title_start: str):
 @pytest.fixture(scope="module")
 def plan_and_html(tmp_path_factory):
     start = time.perf_counter()
-    plan = full_sample_plan()
+    plan = full_sample_plan(load_sample())
     built = time.perf_counter() - start
     out = render_report(
         plan.sections,
@@ -383,8 +384,8 @@ def test_full_store_plan_from_imported_sample_equals_sample(tmp_path, plan_and_h
     sample, _ = plan_and_html
     store = Store.open(tmp_path / "s")
     import_sample(store)
-    plan = full_store_plan(store)
-    assert plan.skipped == ()
+    plan = full_store_plan(ReportData(store))
+    assert [s.title for s in plan.skipped] == ["Rotation monitor"]  # no small/large pair
     assert [s.title for s in plan.sections] == [s.title for s in sample.sections]
     for a, b in zip(plan.sections[4:], sample.sections[4:], strict=True):
         for ta, tb in zip(a.tables, b.tables, strict=True):
@@ -403,7 +404,7 @@ def test_full_store_plan_partial_store_names_missing_inputs(tmp_path):
         "bars",
         pd.DataFrame({"symbol": "^GSPC", "date": days, "close": close, "source": "yahoo"}),
     )
-    plan = full_store_plan(store, options=StatsOptions(reps=50, permutation_reps=200))
+    plan = full_store_plan(ReportData(store), options=StatsOptions(reps=50, permutation_reps=200))
     titles = [s.title for s in plan.sections]
     assert TITLE_SEASONALITY in titles and TITLE_PNF_SP in titles
     assert TITLE_CONDITIONAL not in titles and TITLE_SIZE_REGIME not in titles
@@ -419,7 +420,7 @@ def test_full_store_plan_partial_store_names_missing_inputs(tmp_path):
 
 
 def test_full_store_plan_empty_store_lists_every_section(tmp_path):
-    plan = full_store_plan(Store.open(tmp_path / "empty"))
+    plan = full_store_plan(ReportData(Store.open(tmp_path / "empty")))
     assert plan.sections == ()
     skipped = {s.title: s.missing for s in plan.skipped}
     assert skipped[TITLE_SEASONALITY] == ("^GSPC", "FF:SMB:M")
@@ -449,7 +450,7 @@ def test_full_store_plan_prefers_russell_2000_as_second_index(tmp_path):
             )
         )
     store.upsert("bars", pd.concat(frames, ignore_index=True))
-    plan = full_store_plan(store, options=StatsOptions(reps=50, permutation_reps=200))
+    plan = full_store_plan(ReportData(store), options=StatsOptions(reps=50, permutation_reps=200))
     titles = [s.title for s in plan.sections]
     assert f"{TITLE_RS}: Russell 2000 vs S&P 500" in titles
     assert TITLE_PNF_SP in titles

@@ -68,7 +68,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except SizeupError as exc:
-            err_console.print(Text("error: ", style="bold red") + Text(str(exc)))
+            err_console.print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
             raise typer.Exit(code=2) from exc
 
     return wrapper

@@ -26,8 +26,7 @@ from typing import Final
 
 import pandas as pd
 
-from sizeup.data.datasets import SAMPLE_SOURCE_ARCH, load_ff_factors, load_nasdaq, load_sp500
-from sizeup.data.store import Store
+from sizeup.app.reports import ReportData, SampleData
 from sizeup.errors import DataError
 from sizeup.report._render import ReportSection
 from sizeup.report.sections import (
@@ -43,6 +42,7 @@ from sizeup.report.sections import (
     SkippedSection,
     StatsOptions,
     conditional_section,
+    monitor_section,
     pnf_section,
     rs_section,
     sample_plan,
@@ -50,7 +50,6 @@ from sizeup.report.sections import (
     size_regime_section,
     store_plan,
 )
-from sizeup.report.sections._sections import _series_sources
 
 __all__ = [
     "INDEX_NAMES",
@@ -67,6 +66,7 @@ log = logging.getLogger(__name__)
 LARGE_SYMBOL: Final = "^GSPC"
 SMALL_CANDIDATES: Final = ("^RUT", "^IXIC")
 """Second index of the relative sections, first one present in the store wins."""
+TITLE_MONITOR: Final = "Rotation monitor"
 INDEX_NAMES: Final = {"^GSPC": "S&P 500", "^IXIC": "NASDAQ Composite", "^RUT": "Russell 2000"}
 
 _SAMPLE_INTRO_EXTRA: Final = (
@@ -220,32 +220,30 @@ def _merge(
     )
 
 
-def full_sample_plan(*, options: StatsOptions | None = None) -> SectionPlan:
+def full_sample_plan(sample: SampleData, *, options: StatsOptions | None = None) -> SectionPlan:
     """Every section from the offline sample (arch and linearmodels wheels); no network.
 
     Parameters
     ----------
+    sample
+        The sample (:func:`sizeup.app.reports.load_sample`).
     options
         Bootstrap and permutation settings of the statistics sections.
-
-    Raises
-    ------
-    DataError
-        A bundled file is missing or malformed.
     """
-    base = sample_plan()
+    base = sample_plan(sample)
+    src = sample.source_arch
     inputs = StatsInputs(
-        large=IndexBars(LARGE_SYMBOL, INDEX_NAMES[LARGE_SYMBOL], load_sp500(), SAMPLE_SOURCE_ARCH),
-        small=IndexBars("^IXIC", INDEX_NAMES["^IXIC"], load_nasdaq(), SAMPLE_SOURCE_ARCH),
-        smb=load_ff_factors()["smb"],
-        smb_source=SAMPLE_SOURCE_ARCH,
+        large=IndexBars(LARGE_SYMBOL, INDEX_NAMES[LARGE_SYMBOL], sample.sp500, src),
+        small=IndexBars("^IXIC", INDEX_NAMES["^IXIC"], sample.nasdaq, src),
+        smb=sample.factors["smb"],
+        smb_source=src,
     )
     extra, skipped = statistics_sections(inputs, options=options)
     return _merge(base, extra, skipped, (_SAMPLE_INTRO_EXTRA,))
 
 
-def _store_index(store: Store, symbol: str) -> IndexBars | None:
-    tidy = store.bars([symbol])
+def _store_index(store: ReportData, symbol: str) -> IndexBars | None:
+    tidy = store.bars(symbol)
     if tidy.empty or tidy["close"].notna().sum() == 0:
         return None
     frame = tidy.set_index(pd.DatetimeIndex(tidy["date"], name="date")).sort_index()
@@ -259,13 +257,15 @@ def _store_index(store: Store, symbol: str) -> IndexBars | None:
     )
 
 
-def full_store_plan(store: Store, *, options: StatsOptions | None = None) -> SectionPlan:
+def full_store_plan(store: ReportData, *, options: StatsOptions | None = None) -> SectionPlan:
     """Every section whose inputs exist in the store; the others are listed as skipped.
+
+    The rotation monitor leads when its inputs exist (see :mod:`sizeup.app.monitor`).
 
     Parameters
     ----------
     store
-        The store to read.
+        The store's data cut at the as-of date (:class:`sizeup.app.reports.ReportData`).
     options
         Bootstrap and permutation settings of the statistics sections.
     """
@@ -280,7 +280,21 @@ def full_store_plan(store: Store, *, options: StatsOptions | None = None) -> Sec
     smb = wide[SMB_ID].dropna() if SMB_ID in wide.columns else None
     if smb is not None and smb.empty:
         smb = None
-    source = _series_sources(store, [SMB_ID]).get(SMB_ID, "store") if smb is not None else ""
+    source = store.series_sources([SMB_ID]).get(SMB_ID, "store") if smb is not None else ""
     inputs = StatsInputs(large=large, small=small, smb=smb, smb_source=source)
     extra, skipped = statistics_sections(inputs, options=options)
-    return _merge(base, extra, skipped, ())
+    plan = _merge(base, extra, skipped, ())
+    monitor = store.monitor()
+    if monitor is None or monitor.streak_week is None:
+        lead = SkippedSection(
+            TITLE_MONITOR, ("IWM and SPY prices", "or ^RUT and ^GSPC levels"), "needs"
+        )
+        return SectionPlan(
+            plan.sections,
+            (lead, *plan.skipped),
+            (*plan.intro, f"Skipped: {lead.text()}."),
+            plan.title,
+        )
+    return SectionPlan(
+        (monitor_section(monitor), *plan.sections), plan.skipped, plan.intro, plan.title
+    )

@@ -17,8 +17,8 @@ Sections
   and annualised price return and the largest drawdown.
 
 :func:`sample_plan` builds all three from the data shipped in the arch and linearmodels wheels;
-:func:`store_plan` builds those whose inputs exist in a :class:`~sizeup.data.store.Store` and names
-the missing series or symbols of the others.
+:func:`store_plan` builds those whose inputs exist in the store
+(:class:`~sizeup.app.reports.ReportData`) and names the missing series or symbols of the others.
 """
 
 from __future__ import annotations
@@ -35,16 +35,8 @@ import exchange_calendars as xcals
 import numpy as np
 import pandas as pd
 
+from sizeup.app.reports import ReportData, SampleData
 from sizeup.charts import bar_chart, line_chart
-from sizeup.data.datasets import (
-    SAMPLE_SOURCE_ARCH,
-    SAMPLE_SOURCE_LINEARMODELS,
-    load_ff_factors,
-    load_nasdaq,
-    load_size_value_portfolios,
-    load_sp500,
-)
-from sizeup.data.store import Store
 from sizeup.errors import DataError
 from sizeup.report._render import Coverage, ReportFigure, ReportSection, ReportTable
 
@@ -816,42 +808,29 @@ SAMPLE_INTRO: Final = (
 )
 
 
-def sample_plan() -> SectionPlan:
+def sample_plan(sample: SampleData) -> SectionPlan:
     """All sections from the offline sample (arch and linearmodels wheels); no network.
 
-    Raises
-    ------
-    DataError
-        A bundled file is missing or malformed.
+    Parameters
+    ----------
+    sample
+        The sample (:func:`sizeup.app.reports.load_sample`).
     """
-    smb = load_ff_factors()["smb"]
-    pv = load_size_value_portfolios()
+    smb = sample.factors["smb"]
+    pv = sample.size_value
     portfolios = pv.rename(columns={c: f"FF:25P:{c.upper()}:M" for c in pv.columns})
-    closes = pd.DataFrame({"^GSPC": load_sp500()["close"], "^IXIC": load_nasdaq()["close"]})
+    closes = pd.DataFrame({"^GSPC": sample.sp500["close"], "^IXIC": sample.nasdaq["close"]})
     sections = (
-        size_premium_section(smb, source=SAMPLE_SOURCE_ARCH),
+        size_premium_section(smb, source=sample.source_arch),
         small_big_section(
-            portfolios, sources=dict.fromkeys(portfolios.columns, SAMPLE_SOURCE_LINEARMODELS)
+            portfolios, sources=dict.fromkeys(portfolios.columns, sample.source_linearmodels)
         ),
-        index_prices_section(closes, sources=dict.fromkeys(closes.columns, SAMPLE_SOURCE_ARCH)),
+        index_prices_section(closes, sources=dict.fromkeys(closes.columns, sample.source_arch)),
     )
     return SectionPlan(sections, (), SAMPLE_INTRO, SAMPLE_TITLE)
 
 
-def _series_sources(store: Store, ids: Sequence[str]) -> dict[str, str]:
-    frame = store.query(
-        "SELECT series_id, string_agg(DISTINCT source, ', ' ORDER BY source) AS sources "
-        "FROM series WHERE series_id IN (SELECT unnest(?)) GROUP BY series_id",
-        [list(ids)],
-    )
-    return {
-        str(r.series_id): f"store: {r.sources}"
-        for r in frame.itertuples()
-        if isinstance(r.sources, str)
-    }
-
-
-def store_plan(store: Store) -> SectionPlan:
+def store_plan(store: ReportData) -> SectionPlan:
     """Sections whose inputs exist in the store; the others are listed as skipped.
 
     Needs ``FF:SMB:M`` for the size premium; for small vs big the six ``FF:25P:S1V*:M`` /
@@ -862,13 +841,13 @@ def store_plan(store: Store) -> SectionPlan:
     Parameters
     ----------
     store
-        The store to read.
+        The store's data, cut at the report's as-of date (:class:`sizeup.app.reports.ReportData`).
     """
     sections: list[ReportSection] = []
     skipped: list[SkippedSection] = []
     ids = [SMB_ID, *SMALL_IDS, *BIG_IDS]
     wide = store.series(ids)
-    sources = _series_sources(store, ids)
+    sources = store.series_sources(ids)
 
     smb = wide[SMB_ID].dropna() if SMB_ID in wide.columns else pd.Series(dtype="float64")
     if len(smb) >= 2:
@@ -885,7 +864,7 @@ def store_plan(store: Store) -> SectionPlan:
             legs = DECILE_LEGS
             pf_ids = [*legs.small, *legs.big]
             wide = deciles
-            sources.update(_series_sources(store, pf_ids))
+            sources.update(store.series_sources(pf_ids))
             absent = ()
     if absent:
         skipped.append(
@@ -919,9 +898,7 @@ def store_plan(store: Store) -> SectionPlan:
     present = [s for s in symbols if s in closes.columns and closes[s].notna().any()]
     missing_symbols = tuple(s for s in symbols if s not in present)
     if present:
-        chosen = store.sources(present)
-        chosen = chosen[chosen["preferred"]]
-        bar_sources = {str(r.symbol): f"store: {r.source}" for r in chosen.itertuples()}
+        bar_sources = store.preferred_sources(present)
         sections.append(index_prices_section(closes[present], sources=bar_sources))
         if missing_symbols:
             skipped.append(
@@ -931,7 +908,7 @@ def store_plan(store: Store) -> SectionPlan:
         skipped.append(SkippedSection(TITLE_INDEX_PRICES, missing_symbols, "no bars for"))
 
     intro = [
-        f"Built from the local store at {store.root}. Each section names the store source of "
+        f"Built from the local store at {store.location}. Each section names the store source of "
         "its data in the coverage lines.",
         "Returns are computed as decimal fractions and displayed in percent.",
     ]
