@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
+from sizeup.app.monitor import MonitorRequest, build_monitor, load_monitor_inputs, run_monitor
 from sizeup.cli._monitor import register, render_monitor, sparkline
 from sizeup.data.store import Store
-from sizeup.app.monitor import MonitorRequest, build_monitor, load_monitor_inputs, run_monitor
 from sizeup.report.sections import monitor_section
 
 FUNDS = ["IWM", "SPY", "RSP", "IVV", "IJR", "VOO"]
