@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: demo test check bench venv clean
+.PHONY: demo test check bench mutate venv clean
 
 venv: $(VENV)/.synced
 
@@ -34,6 +34,11 @@ check: venv
 
 bench: venv
 	$(VENV)/bin/python benchmarks/run.py --out BENCHMARKS.md
+
+# mutation testing (not in CI: slow). One module: make mutate MUTANTS='sizeup.analytics.performance._ranks*'
+mutate: venv
+	$(VENV)/bin/mutmut run --max-children 2 $(MUTANTS)
+	$(VENV)/bin/python scripts/mutation_report.py --out docs/mutation.md --header docs/mutation_header.md
 
 clean:
 	rm -rf $(VENV) .uv .pytest_cache .mypy_cache .ruff_cache sizeup-report.html
