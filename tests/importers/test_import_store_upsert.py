@@ -42,44 +42,40 @@ def test_many_partitions_match_one_by_one_and_count_rows_once(tmp_path: Path) ->
     batched = Store.open(tmp_path / "batched")
     res = batched.upsert("bars", frame)
     assert res.rows_in == len(frame) == 2000
-    assert res.files_written == 80 and res.rows_added == 2000
+    assert res.rows_added == 2000 and res.files_written == 2  # one file per source partition
     single = Store.open(tmp_path / "single")
     for _, part in frame.groupby(["source", "symbol"]):
         single.upsert("bars", part)
+    assert single.version == 79 and batched.version == 0
     pd.testing.assert_frame_equal(batched.read("bars"), single.read("bars"))
-    for a, b in zip(batched.files("bars"), single.files("bars"), strict=True):
-        assert a.relative_to(batched.root) == b.relative_to(single.root)
-        pd.testing.assert_frame_equal(
-            pd.read_parquet(a).reset_index(drop=True), pd.read_parquet(b).reset_index(drop=True)
-        )
     again = batched.upsert("bars", frame.sample(frac=1.0, random_state=3))
-    assert again.files_written == 0 and again.files_unchanged == 80 and again.rows_in == 2000
+    assert again.rows_added == again.rows_updated == again.files_written == 0
+    assert again.files_unchanged == 1 and again.rows_in == 2000
+    assert Store.open(tmp_path / "batched").version == 0  # nothing committed
 
 
-def test_update_touches_only_changed_partitions(tmp_path: Path) -> None:
+def test_update_counts_only_changed_rows_and_drops_nonpositive_prices(tmp_path: Path) -> None:
     frame = _frame(["A", "B", "C"], ["s"], 10)
     store = Store.open(tmp_path)
     store.upsert("bars", frame)
-    stamps = {p.name: p.stat().st_mtime_ns for p in store.files("bars")}
     change = frame[frame.symbol == "B"].copy()
-    change.loc[change.index[0], "close"] = -1.0
+    revised = change.iloc[[1]].assign(close=lambda f: f["close"] * 1.01)
+    negative = change.iloc[[0]].assign(close=-1.0)
     extra = pd.DataFrame(
-        {"symbol": ["C"], "date": [pd.Timestamp("2030-01-01")], "close": [5.0], "source": ["s"]}
+        {"symbol": ["C"], "date": [pd.Timestamp("2026-01-01")], "close": [5.0], "source": ["s"]}
     )
-    res = store.upsert(
-        "bars",
-        pd.concat([frame, change.iloc[[0]], extra]).drop_duplicates(
-            ["symbol", "date", "source"], keep="last"
-        ),
+    offered = pd.concat([frame, revised, negative, extra]).drop_duplicates(
+        ["symbol", "date", "source"], keep="last"
     )
-    assert res.files_written == 2 and res.files_unchanged == 1
-    # B: 10 existing keys offered again (one value changed); C: 10 existing + 1 new key
-    assert res.rows_added == 1 and res.rows_updated == 20
-    after = {p.name: p.stat().st_mtime_ns for p in store.files("bars")}
-    assert after["A.parquet"] == stamps["A.parquet"]
+    res = store.upsert("bars", offered)
+    assert res.rows_added == 1 and res.rows_updated == 1 and res.rows_in == len(offered) - 1
+    assert "1 rows with a price <= 0 not written" in res.note and "close=-1.0" in res.note
     back = store.read("bars")
-    assert (back[(back.symbol == "B")]["close"] == -1.0).sum() == 1
-    assert len(back) == len(frame) + 1
+    assert len(back) == len(frame) + 1 and (back["close"] > 0).all()
+    stored_b0 = back[(back.symbol == "B") & (back.date == change["date"].iloc[0])]["close"]
+    assert stored_b0.iloc[0] == change["close"].iloc[0]  # the stored value is unchanged
+    hist = store.history()
+    assert hist["rows_added"].tolist() == [30, 1] and hist["rows_changed"].tolist() == [0, 1]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

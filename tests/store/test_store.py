@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -50,11 +49,13 @@ def test_round_trip_and_idempotent_upsert(tmp_path: Path) -> None:
     store = Store.open(tmp_path)
     frame = _bars(["IWM", "^RUT", "BRK-B"], 30)
     first = store.upsert("bars", frame)
-    assert first.files_written == 3 and first.rows_added == 90 and first.rows_in == 90
+    assert first.files_written >= 1 and first.rows_added == 90 and first.rows_in == 90
+    assert store.version == 0
     before = _snapshot(tmp_path)
     again = store.upsert("bars", frame)
-    assert again.files_written == 0 and again.files_unchanged == 3
-    assert _snapshot(tmp_path) == before
+    assert again.files_written == 0 and again.files_unchanged == 1 and again.version is None
+    assert _snapshot(tmp_path) == before  # nothing committed, not even the journal
+    assert Store.open(tmp_path).version == 0
     back = store.read("bars")
     pd.testing.assert_frame_equal(back, validate(frame, "bars"))
 
@@ -64,60 +65,71 @@ def test_upsert_replaces_by_key_and_keeps_other_rows(tmp_path: Path) -> None:
     frame = _bars(["IWM"], 10)
     store.upsert("bars", frame)
     change = frame.iloc[[3]].copy()
-    change["close"] = 1.0
+    change["close"] = change["close"] * 1.001  # a small revision is written
     res = store.upsert("bars", change)
     assert res.rows_updated == 1 and res.rows_added == 0
+    assert res.changes is not None and res.changes.values_changed == 1
     back = store.read("bars")
     assert len(back) == 10
-    assert back.loc[3, "close"] == 1.0
+    assert back.loc[3, "close"] == change["close"].iloc[0]
     assert back.loc[4, "close"] == frame.loc[4, "close"]
+    assert store.history()["operation"].tolist() == ["write", "write"]
 
 
-def test_crash_between_write_and_rename_keeps_old_state(
+def test_interrupted_commit_is_invisible_and_rolled_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from sizeup.data.store import _store
+
     store = Store.open(tmp_path)
     store.upsert("bars", _bars(["IWM"], 10, seed=1))
-    before = _snapshot(tmp_path)
 
-    def crash(src: object, dst: object) -> None:
-        raise OSError("simulated power loss before rename")
+    def killed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # dies after the bars commit, before catalog and journal
 
-    monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(StoreError, match="cannot write"):
-        store.upsert("bars", _bars(["IWM"], 20, seed=2))
+    monkeypatch.setattr(_store.Store, "_write_catalog", killed)
+    with pytest.raises(KeyboardInterrupt):
+        store.upsert("bars", _bars(["IWM", "SPY"], 20, seed=2))
     monkeypatch.undo()
-    assert _snapshot(tmp_path) == before  # no temp files left, old file intact
-    pd.testing.assert_frame_equal(store.read("bars"), validate(_bars(["IWM"], 10, seed=1), "bars"))
+    reader = Store.open(tmp_path)  # a reader sees the last committed version only
+    assert reader.version == 0
+    pd.testing.assert_frame_equal(reader.read("bars"), validate(_bars(["IWM"], 10, seed=1), "bars"))
+    assert (tmp_path / ".writing").exists()
+    (tmp_path / "tables" / "bars" / "source=test" / "part-stray.parquet").write_bytes(b"x")
+    writer = Store.open(tmp_path)
+    writer.upsert(
+        "series",
+        pd.DataFrame(
+            {"series_id": "X", "date": ["2020-01-01"], "value": [1.0], "source": "t", "vintage": ""}
+        ),
+    )
+    assert not (tmp_path / ".writing").exists()
+    assert not list((tmp_path / "tables").rglob("part-stray*"))
+    assert not [p for p in (tmp_path / "tables").rglob("*") if p.name.endswith(".tmp")]
+    ops = writer.history()["operation"].tolist()
+    assert ops == ["write", "recover", "write"]
+    pd.testing.assert_frame_equal(writer.read("bars"), validate(_bars(["IWM"], 10, seed=1), "bars"))
 
 
-def test_crash_with_interrupt_mid_write_leaves_readable_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import pyarrow.parquet as pq
+def test_disk_full_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from sizeup.data.store import _store
 
     store = Store.open(tmp_path)
-    store.upsert("bars", _bars(["IWM", "SPY"], 10))
-    before = _snapshot(tmp_path)
-    real = pq.write_table
-    calls = {"n": 0}
+    store.upsert("bars", _bars(["IWM"], 10, seed=1))
 
-    def half_write(table: object, where: object, **kw: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt  # killed while writing the second partition
-        real(table, where, **kw)
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(pq, "write_table", half_write)
-    with pytest.raises(KeyboardInterrupt):
-        store.upsert("bars", _bars(["IWM", "SPY"], 15, seed=5))
+    monkeypatch.setattr(_store, "write_deltalake", full)
+    with pytest.raises(StoreError, match="No space left"):
+        store.upsert("bars", _bars(["SPY"], 20, seed=2))
     monkeypatch.undo()
-    after = store.read("bars")
-    # each partition is complete: either the old 10 rows or the new 15
-    counts = after.groupby("symbol").size().to_dict()
-    assert set(counts.values()) <= {10, 15}
-    assert not [p for p in tmp_path.rglob(".tmp-*")]
-    assert before.keys() == _snapshot(tmp_path).keys()
+    again = Store.open(tmp_path)
+    assert again.version == 0 and set(again.read("bars")["symbol"]) == {"IWM"}
+    again.upsert("bars", _bars(["SPY"], 20, seed=2))
+    assert set(Store.open(tmp_path).read("bars")["symbol"]) == {"IWM", "SPY"}
 
 
 def test_invalid_frame_writes_nothing(tmp_path: Path) -> None:
@@ -129,7 +141,7 @@ def test_invalid_frame_writes_nothing(tmp_path: Path) -> None:
         store.write({"bars": good.assign(symbol="SPY"), "series": pd.DataFrame({"x": [1]})})
     with pytest.raises(SchemaError, match="'date' is required"):
         store.upsert("bars", bad)
-    assert _snapshot(tmp_path) == {}
+    assert not (tmp_path / "tables").exists()
 
 
 def test_duplicate_keys_rejected(tmp_path: Path) -> None:

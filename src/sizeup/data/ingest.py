@@ -45,7 +45,7 @@ import pandas as pd
 
 from sizeup.data.formats import detect, fred, french, ishares, prices
 from sizeup.data.schema import SYMBOLS
-from sizeup.data.store import Store, UpsertResult
+from sizeup.data.store import ChangesRefusedError, Store, UpsertResult, payload_row
 from sizeup.errors import ImportFormatError, SchemaError, StoreError
 from sizeup.types import DateLike
 
@@ -176,8 +176,18 @@ class ImportReport:
 
     @property
     def files_written(self) -> int:
-        """Store partition files written (0 when re-importing the same data)."""
+        """Store data files written (0 when re-importing the same data)."""
         return sum(r.files_written for r in self.results.values())
+
+    @property
+    def rows_added(self) -> int:
+        """Rows whose key was new to the store."""
+        return sum(r.rows_added for r in self.results.values())
+
+    @property
+    def rows_changed(self) -> int:
+        """Stored rows whose values were replaced."""
+        return sum(r.rows_updated for r in self.results.values())
 
     def to_frame(self) -> pd.DataFrame:
         """One row per file."""
@@ -205,7 +215,7 @@ class ImportReport:
         skipped = sum(1 for f in self.files if f.status == "skipped")
         return (
             f"{self.imported} files imported, {skipped} skipped, {self.failed} failed; "
-            f"{self.rows:,} rows; {self.files_written} store files written; "
+            f"{self.rows:,} rows read, {self.rows_added:,} added, {self.rows_changed:,} changed; "
             f"{self.seconds:.1f} s"
         )
 
@@ -461,8 +471,13 @@ def import_file(
     as_of: DateLike | None = None,
     dry_run: bool = False,
     known: frozenset[tuple[str, str]] = frozenset(),
+    accept_changes: bool = False,
 ) -> tuple[FileReport, dict[str, UpsertResult]]:
-    """Import one file; never raises for a bad file (the report says why it failed).
+    """Import one file as one store commit; never raises for a bad file (the report says why).
+
+    The file's rows and its ``payloads`` record are written together, or nothing is written:
+    rows breaking a value rule and changes to stored values beyond the thresholds (unless
+    ``accept_changes``) make the file fail (see :mod:`sizeup.data.store`).
 
     ``known`` holds (resolved path, SHA-256) pairs already imported (see
     :func:`imported_files`); a file whose content is among them is reported ``unchanged``
@@ -515,26 +530,36 @@ def import_file(
     results: dict[str, UpsertResult] = {}
     status: Status = "dry-run"
     if not dry_run:
+        frames = dict(parsed.frames)
+        frames["payloads"] = payload_row(parsed.body, url=name, source=parsed.source)
         try:
-            results = store.write(dict(parsed.frames))
-        except SchemaError as exc:
-            err = ImportFormatError(f"rows break the store contract: {exc}", path=name)
+            results = store.write(
+                frames, accept_changes=accept_changes, operation="import", detail=name
+            )
+        except (SchemaError, ChangesRefusedError) as exc:
+            what = "rows break the store contract" if isinstance(exc, SchemaError) else "refused"
+            err = ImportFormatError(f"{what}: {exc}", path=name)
             log.info("%s", err)
             return FileReport(
                 name,
                 parsed.format,
                 "failed",
-                message=str(err),
+                message=str(err)[len(name) + 2 :],
                 seconds=time.perf_counter() - started,
             ), {}
-        store.archive_payload(parsed.body, url=name, source=parsed.source, keep_body=False)
-        written = sum(r.files_written for r in results.values())
+        results.pop("payloads", None)
+        written = sum(r.rows_added + r.rows_updated for r in results.values())
         status = "imported" if written else "unchanged"
     notes = []
     if parsed.suspicious:
         notes.append(f"{parsed.suspicious} rows break OHLC ordering or have prices <= 0")
     if parsed.duplicates_dropped:
         notes.append(f"{parsed.duplicates_dropped} exact duplicate rows dropped")
+    for res in results.values():
+        if res.note:
+            notes.append(res.note)
+        if res.changes is not None and res.changes.rows_changed:
+            notes.append(res.changes.summary())
     report = FileReport(
         name,
         parsed.format,
@@ -563,6 +588,7 @@ def import_paths(
     progress: Callable[[FileReport], None] | None = None,
     workers: int = 2,
     force: bool = False,
+    accept_changes: bool = False,
 ) -> ImportReport:
     """Import files and folders into the store.
 
@@ -586,6 +612,9 @@ def import_paths(
     force
         Parse every file again. By default a file whose path and content (SHA-256) were
         already imported without overrides is reported ``unchanged`` without being parsed.
+    accept_changes
+        Write changes to stored values beyond the thresholds (a price moving by more than
+        50 %, a value turning into NULL) instead of failing the file.
 
     Returns
     -------
@@ -610,6 +639,7 @@ def import_paths(
             as_of=as_of,
             dry_run=dry_run,
             known=known,
+            accept_changes=accept_changes,
         )
 
     def collect(outcomes: Iterable[tuple[FileReport, dict[str, UpsertResult]]]) -> None:

@@ -1,13 +1,29 @@
-"""The embedded store: tables of bars, series, actions, holdings, fundamentals and payloads."""
+"""The embedded store: Delta Lake tables of bars, series, actions, holdings, fundamentals..."""
 
 from __future__ import annotations
 
+from sizeup.data.store._checks import (
+    MAX_JUMP,
+    ChangeReport,
+    ChangesRefusedError,
+    InvalidRowsError,
+)
 from sizeup.data.store._store import (
     Store,
+    StoreInfo,
+    TableInfo,
     UpsertResult,
+    payload_row,
 )
 
 __all__ = [
+    "MAX_JUMP",
+    "ChangeReport",
+    "ChangesRefusedError",
+    "InvalidRowsError",
     "Store",
+    "StoreInfo",
+    "TableInfo",
     "UpsertResult",
+    "payload_row",
 ]

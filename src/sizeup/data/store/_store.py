@@ -1,24 +1,25 @@
-"""The embedded store: Parquet files under a data directory, queried through DuckDB.
+"""The embedded store: Delta Lake tables under a data directory, read through Arrow and DuckDB.
 
 Layout::
 
     <data_dir>/
-      bars/<source>/<symbol>.parquet           one file per partition (see schema.partition_by)
-      series/<source>/<series_id>.parquet
-      actions/ holdings/ fundamentals/ payloads/
-      raw/<sha256[:2]>/<sha256>                raw payload bodies, content-addressed
-      .lock                                    advisory lock held while writing
+      tables/<table>/                 one Delta table per store table, partitioned by source
+      tables/_catalog/                per (table, source, entity) rows, dates, non-null counts
+      tables/_journal/                one row per store commit; its Delta version = store version
+      raw/<sha256[:2]>/<sha256>       raw payload bodies, content-addressed
+      .lock                           advisory lock held while writing (local folders)
 
-Partition values are percent-encoded in file names (``^RUT`` -> ``%5ERUT``).
+Writes (:meth:`Store.write`) validate every frame (contract, then the value rules of
+:mod:`sizeup.data.store._checks`), compare the rows with the stored rows of the same keys
+(changes beyond the thresholds are refused unless accepted) and only then commit: new keys are
+appended, changed keys are merged (``MERGE`` by the table key). Then the catalog and the
+journal are committed. A reader opens the journal's latest row (or the one asked for with
+``version``/``timestamp``) and reads each table at the Delta version it names, so a write that
+was interrupted half-way is invisible to readers; the next write rolls its commits back and
+deletes the files it left behind.
 
-Writes are upserts by the table key: the partition file is read, merged with the new rows (new
-rows win), and replaced atomically (temporary file, fsync, rename, fsync of the folder). A file is
-rewritten only if its content changes, so re-importing the same data changes nothing. A crash at
-any point leaves every partition either in its old or in its new state.
-
-Reads choose one source per symbol (never mixing sources within a series) by this documented
-preference: sources with open/high/low prices first, then the one whose data end latest, then
-the most rows, then the source name (for determinism). Series choose the newest vintage per id.
+Reads choose one source per symbol (never mixing sources within a series) by the documented
+preference of :meth:`Store.sources`. Series choose the newest vintage per id.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,17 +42,22 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
+import pyarrow.dataset as pds
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake.exceptions import DeltaError, TableNotFoundError
 
 from sizeup.data.schema import TABLES, TableSchema, empty_frame, validate
+from sizeup.data.store import _delta
+from sizeup.data.store._checks import ChangeReport, check_rows, compare
+from sizeup.data.store._delta import CATALOG, CATALOG_SCHEMA, JOURNAL, JOURNAL_SCHEMA, PARTITION
+from sizeup.data.store._policy import assemble, restrict, splice, splice_arrays
 from sizeup.errors import SchemaError, StoreError
 from sizeup.types import DateLike, PriceField
 
-__all__ = ["Store", "StoreInfo", "TableInfo", "UpsertResult"]
+__all__ = ["Store", "StoreInfo", "TableInfo", "UpsertResult", "payload_row"]
 
 log = logging.getLogger(__name__)
-
-_IO_THREADS = 8  # partition files merged/written concurrently (I/O and fsync bound)
 
 _DATE_COLUMN = {
     "bars": "date",
@@ -70,26 +77,45 @@ _ENTITY_COLUMN = {
     "payloads": "url",
     "symbols": "symbol",
 }
+# the columns a ``partition_path`` selector names (the old one-file-per-partition layout)
+_SELECTOR = {
+    "bars": ("source", "symbol"),
+    "series": ("source", "series_id"),
+    "actions": ("source", "symbol"),
+    "holdings": ("fund",),
+    "fundamentals": ("source", "symbol"),
+    "symbols": ("source",),
+    "payloads": ("source",),
+}
+_TARGET_FILE_BYTES = 64 * 1024 * 1024
+# checkpoints keep opening a table fast after many small commits (one per imported file)
+_CONFIG: dict[str, str | None] = {"delta.checkpointInterval": "10"}
 
 
 @dataclass(frozen=True)
 class UpsertResult:
-    """What an upsert did.
+    """What a write did to one table.
 
     Parameters
     ----------
     table
         Table name.
     rows_in
-        Rows offered.
+        Rows offered (after removing rows that break a value rule, see ``note``).
     files_written
-        Partition files that changed.
+        Data files the commit added (0 when nothing changed).
     files_unchanged
-        Partition files whose content was already identical.
+        1 when the table was left as it was (every offered row already stored), else 0.
     rows_added
         Rows whose key was new.
     rows_updated
         Rows whose key existed with different values.
+    version
+        Delta version of the table after the write (``None`` when nothing was committed).
+    changes
+        Counts and largest changes to stored values.
+    note
+        Rows removed before writing (e.g. prices <= 0), or empty.
     """
 
     table: str
@@ -98,6 +124,9 @@ class UpsertResult:
     files_unchanged: int
     rows_added: int
     rows_updated: int
+    version: int | None = None
+    changes: ChangeReport | None = field(default=None, repr=False, compare=False)
+    note: str = ""
 
     def __add__(self, other: UpsertResult) -> UpsertResult:
         """Sum two results of the same table."""
@@ -108,12 +137,15 @@ class UpsertResult:
             self.files_unchanged + other.files_unchanged,
             self.rows_added + other.rows_added,
             self.rows_updated + other.rows_updated,
+            other.version if other.version is not None else self.version,
+            other.changes or self.changes,
+            "; ".join(n for n in (self.note, other.note) if n),
         )
 
 
 @dataclass(frozen=True)
 class TableInfo:
-    """Catalog entry of one table."""
+    """Catalog entry of one table (from the Delta log and the store catalog, not the data)."""
 
     table: str
     files: int
@@ -123,15 +155,17 @@ class TableInfo:
     last: pd.Timestamp | None
     bytes: int
     sources: tuple[str, ...]
+    version: int = -1
 
 
 @dataclass(frozen=True)
 class StoreInfo:
-    """Catalog of the whole store."""
+    """Catalog of the whole store at one store version."""
 
     root: Path
     tables: tuple[TableInfo, ...]
     by_source: pd.DataFrame = field(repr=False)
+    version: int = -1
 
     @property
     def total_bytes(self) -> int:
@@ -140,7 +174,7 @@ class StoreInfo:
 
     def summary(self) -> str:
         """Plain-text catalog."""
-        lines = [f"store at {self.root}"]
+        lines = [f"store at {self.root}, version {self.version}"]
         for t in self.tables:
             span = f"{_fmt(t.first)} .. {_fmt(t.last)}" if t.rows else "-"
             lines.append(
@@ -148,6 +182,13 @@ class StoreInfo:
                 f"{span}  {t.bytes / 1e6:8.1f} MB"
             )
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    version: int  # store version (-1: empty store)
+    committed_at: pd.Timestamp | None
+    tables: Mapping[str, int]  # Delta version per table (absent: not created yet)
 
 
 def _fmt(ts: pd.Timestamp | None) -> str:
@@ -161,195 +202,736 @@ def _encode(value: Any) -> str:
     return quote(text, safe="-_.,=+@")
 
 
+_PROCESS_LOCK = threading.RLock()
+
+
 class Store:
-    """Parquet + DuckDB store rooted at a data directory.
+    """Delta Lake store rooted at a data directory.
 
     Parameters
     ----------
     root
-        Data directory; created on first write.
+        Data directory (a local folder or an ``s3://``/``gs://``/``az://`` URI; credentials
+        come from the environment); created on first write.
+    version, timestamp
+        Read the store as it was at this store version, or at the last version committed at or
+        before this time. A store opened so is read-only.
     """
 
-    def __init__(self, root: Path | str) -> None:
-        self.root = Path(root).expanduser()
+    def __init__(
+        self,
+        root: Path | str,
+        *,
+        version: int | None = None,
+        timestamp: DateLike | None = None,
+    ) -> None:
+        text = str(root)
+        self.uri = text if _delta.is_remote(text) else str(Path(text).expanduser().absolute())
+        self.root = Path(self.uri) if not _delta.is_remote(text) else Path(text)
+        self._want_version = version
+        self._want_time = None if timestamp is None else _utc(timestamp)
+        self._snap: _Snapshot | None = None
+        self._tables: dict[tuple[str, int], DeltaTable] = {}
+        self._handles: dict[str, DeltaTable] = {}
+        self._mutex = threading.RLock()
+        if version is not None and timestamp is not None:
+            raise StoreError(
+                "give a store version or a timestamp, not both",
+                input="--store-version/--store-asof",
+                value=f"{version} / {timestamp}",
+                valid="one of them",
+            )
 
     def __repr__(self) -> str:
-        return f"Store({str(self.root)!r})"
+        return f"Store({self.uri!r})"
 
     @classmethod
-    def open(cls, root: Path | str) -> Store:
-        """Open (and create if needed) a store at ``root``.
+    def open(
+        cls,
+        root: Path | str,
+        *,
+        version: int | None = None,
+        timestamp: DateLike | None = None,
+    ) -> Store:
+        """Open (and create the folder if needed) a store at ``root``.
+
+        Parameters
+        ----------
+        root
+            Data directory or object-store URI.
+        version, timestamp
+            Time travel: read the store at this store version, or as it was at this time (see
+            :meth:`history`). The store is then read-only.
 
         Raises
         ------
         StoreError
-            The path exists and is not a folder, or cannot be created.
+            The path exists and is not a folder, cannot be created or cannot be used by Delta
+            Lake; the version or time is not in the store's history.
         """
-        path = Path(root).expanduser()
-        if path.exists() and not path.is_dir():
-            raise StoreError(f"data directory {path} exists and is not a folder")
+        text = str(root)
+        if not _delta.is_remote(text):
+            path = Path(text).expanduser()
+            if path.exists() and not path.is_dir():
+                raise StoreError(
+                    f"data directory {path} exists and is not a folder",
+                    input="--data-dir",
+                    value=str(path),
+                    valid="a folder",
+                )
+            _delta.table_location(str(path.absolute()), "bars")  # refuses unusable paths
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"data directory {path}: cannot create it: {exc}") from exc
+        store = cls(root, version=version, timestamp=timestamp)
+        if version is not None or timestamp is not None:
+            store._snapshot()  # fail now on an unknown version
+        return store
+
+    # ------------------------------------------------------------------ snapshots
+    @property
+    def version(self) -> int:
+        """The store version this object reads (-1 for an empty store)."""
+        return self._snapshot().version
+
+    @property
+    def read_only(self) -> bool:
+        """True when opened at a past version or time."""
+        return self._want_version is not None or self._want_time is not None
+
+    def refresh(self) -> Store:
+        """Move to the latest committed version (no-op for a time-travel store)."""
+        with self._mutex:
+            self._snap = None
+        return self
+
+    def _location(self, table: str) -> str:
+        return _delta.table_location(self.uri, table)
+
+    def _journal(self) -> pd.DataFrame:
         try:
-            path.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"data directory {path}: cannot create it: {exc}") from exc
-        return cls(path)
+            dt = self._live(JOURNAL)
+        except (DeltaError, OSError) as exc:
+            raise StoreError(f"cannot read the store journal in {self.uri}: {exc}") from exc
+        if dt is None:
+            return pd.DataFrame(columns=JOURNAL_SCHEMA.names)
+        frame: pd.DataFrame = dt.to_pyarrow_table().to_pandas()
+        return frame.sort_values("store_version").reset_index(drop=True)
 
-    # ------------------------------------------------------------------ paths and locking
-    def _table_dir(self, table: str) -> Path:
-        return self.root / table
+    def _snapshot(self) -> _Snapshot:
+        with self._mutex:
+            if self._snap is None:
+                self._snap = self._resolve(self._journal())
+            return self._snap
 
+    def _resolve(self, journal: pd.DataFrame) -> _Snapshot:
+        if journal.empty:
+            if self._want_version is not None and self._want_version >= 0:
+                raise StoreError(
+                    f"store version {self._want_version} does not exist: {self.uri} is empty",
+                    input="--store-version",
+                    value=self._want_version,
+                    valid="no version (the store is empty)",
+                )
+            return _Snapshot(-1, None, {})
+        rows = journal
+        last = int(journal["store_version"].iloc[-1])
+        if self._want_version is not None:
+            rows = journal[journal["store_version"] == self._want_version]
+            if rows.empty:
+                raise StoreError(
+                    f"store version {self._want_version} does not exist in {self.uri}",
+                    input="--store-version",
+                    value=self._want_version,
+                    valid=f"0 .. {last} (see `sizeup store history`)",
+                )
+        elif self._want_time is not None:
+            stamps = pd.to_datetime(journal["committed_at"], utc=True)
+            rows = journal[stamps <= self._want_time]
+            if rows.empty:
+                first = stamps.iloc[0]
+                raise StoreError(
+                    f"the store in {self.uri} has no version at or before {self._want_time}",
+                    input="--store-asof",
+                    value=str(self._want_time),
+                    valid=f"{first} or later",
+                )
+        row = rows.iloc[-1]
+        return _Snapshot(
+            int(row["store_version"]),
+            pd.Timestamp(row["committed_at"]),
+            _delta.parse_versions(row["table_versions"]),
+        )
+
+    def _table(self, name: str, snap: _Snapshot | None = None) -> DeltaTable | None:
+        snap = snap or self._snapshot()
+        version = snap.tables.get(name)
+        if version is None or version < 0:
+            return None
+        key = (name, version)
+        with self._mutex:
+            dt = self._tables.get(key)
+            live = self._handles.get(name)
+            if dt is None and live is not None and live.version() == version:
+                return live
+            if dt is None:
+                try:
+                    dt = DeltaTable(self._location(name), version=version)
+                except (DeltaError, OSError) as exc:
+                    raise StoreError(
+                        f"cannot open table {name!r} at Delta version {version} in {self.uri} "
+                        f"(store version {snap.version}); was it vacuumed? {exc}"
+                    ) from exc
+                self._tables[key] = dt
+            return dt
+
+    def _live(self, name: str) -> DeltaTable | None:
+        """Return the latest version of a table (a cached handle brought up to date), or None."""
+        with self._mutex:
+            dt = self._handles.get(name)
+            try:
+                if dt is None:
+                    dt = DeltaTable(self._location(name))
+                    self._handles[name] = dt
+                else:
+                    dt.update_incremental()
+            except TableNotFoundError:
+                return None
+            return dt
+
+    def _dataset(self, name: str) -> pds.Dataset | None:
+        dt = self._table(name)
+        if dt is None:
+            return None
+        try:
+            return dt.to_pyarrow_dataset()
+        except (DeltaError, OSError) as exc:
+            raise StoreError(f"cannot read table {name!r} in {self.uri}: {exc}") from exc
+
+    def _arrow(
+        self,
+        name: str,
+        *,
+        columns: Sequence[str] | None = None,
+        filter: pds.Expression | None = None,
+    ) -> pa.Table:
+        ds = self._dataset(name)
+        schema = _table_schema(name)
+        if ds is None:
+            empty = schema.empty_table()
+            return empty.select(list(columns)) if columns is not None else empty
+        try:
+            return ds.to_table(columns=list(columns) if columns else None, filter=filter)
+        except (pa.ArrowException, OSError) as exc:
+            raise StoreError(
+                f"cannot read table {name!r} in {self.uri} at store version {self.version}: {exc}"
+            ) from exc
+
+    # ------------------------------------------------------------------ paths (compatibility)
     def partition_path(self, table: TableSchema | str, values: Sequence[Any]) -> Path:
-        """Return the file that holds one partition of a table."""
+        """Return a selector for one (source, entity) slice of a table, for ``read(files=...)``.
+
+        The store no longer keeps one file per partition; the returned path names the slice
+        the old layout had (``<root>/<table>/<source>/<symbol>.parquet``) and :meth:`read`
+        turns it into a filter.
+        """
         schema = TABLES[table] if isinstance(table, str) else table
         parts = [_encode(v) for v in values]
-        return self._table_dir(schema.name).joinpath(*parts[:-1], parts[-1] + ".parquet")
+        return (self.root / schema.name).joinpath(*parts[:-1], parts[-1] + ".parquet")
 
     def files(self, table: str) -> list[Path]:
-        """Return every partition file of a table, sorted."""
-        schema = _schema(table)
-        base = self._table_dir(schema.name)
-        if not base.is_dir():
+        """Return the Parquet data files of a table at the version read, sorted."""
+        _schema(table)
+        dt = self._table(table)
+        if dt is None:
             return []
-        depth = len(schema.partition_by)
-        pattern = "/".join(["*"] * depth) + ".parquet"
-        return sorted(p for p in base.glob(pattern) if not p.name.startswith("."))
+        base = Path(self._location(table))
+        return sorted(base / unquote(p) for p in _paths(dt))
 
+    def _selector_filter(self, table: str, files: Sequence[Path]) -> pds.Expression | None:
+        cols = _SELECTOR[table]
+        base = self.root / table
+        exprs: list[pds.Expression] = []
+        for path in files:
+            try:
+                rel = Path(path).relative_to(base)
+            except ValueError:
+                continue
+            parts = [unquote(p) for p in rel.parts]
+            if not parts or not parts[-1].endswith(".parquet") or len(parts) != len(cols):
+                continue
+            parts[-1] = parts[-1][: -len(".parquet")]
+            expr: pds.Expression | None = None
+            for col, value in zip(cols, parts, strict=True):
+                term = pds.field(col) == value
+                expr = term if expr is None else expr & term
+            if expr is not None:
+                exprs.append(expr)
+        if not exprs:
+            return None
+        out = exprs[0]
+        for e in exprs[1:]:
+            out = out | e
+        return out
+
+    # ------------------------------------------------------------------ locking
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
+        if self.read_only:
+            raise StoreError(
+                f"the store {self.uri} was opened at a past version and is read-only",
+                input="--store-version/--store-asof",
+                valid="no time travel option when writing",
+            )
+        with _PROCESS_LOCK:
+            if _delta.is_remote(self.uri):
                 yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                return
+            self.root.mkdir(parents=True, exist_ok=True)
+            with open(self.root / ".lock", "a+b") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     # ------------------------------------------------------------------ writing
-    def upsert(self, table: str, frame: pd.DataFrame) -> UpsertResult:
-        """Insert or replace rows by the table key.
-
-        Parameters
-        ----------
-        table
-            Table name (see :mod:`sizeup.data.schema`).
-        frame
-            Rows; validated against the contract before anything is written.
+    def upsert(
+        self, table: str, frame: pd.DataFrame, *, accept_changes: bool = False
+    ) -> UpsertResult:
+        """Insert or replace rows by the table key (one store commit).
 
         Raises
         ------
         SchemaError
-            The frame breaks the contract (nothing is written).
+            The frame breaks the contract or a value rule (nothing is written).
+        ChangesRefusedError
+            Stored values would change beyond the thresholds (nothing is written).
         StoreError
-            A file cannot be written (files already replaced stay complete).
+            The store cannot be written.
         """
-        return self.write({table: frame})[table]
+        return self.write({table: frame}, accept_changes=accept_changes)[table]
 
-    def write(self, frames: Mapping[str, pd.DataFrame]) -> dict[str, UpsertResult]:
-        """Upsert several tables; every frame is validated before the first write.
+    def write(
+        self,
+        frames: Mapping[str, pd.DataFrame],
+        *,
+        accept_changes: bool = False,
+        operation: str = "write",
+        detail: str = "",
+    ) -> dict[str, UpsertResult]:
+        """Upsert several tables as one store commit.
+
+        Every frame is validated and compared with the stored rows before the first Delta
+        commit, so a refused frame writes nothing at all.
+
+        Parameters
+        ----------
+        frames
+            Table name -> rows.
+        accept_changes
+            Write changes to stored values even beyond the thresholds of
+            :mod:`sizeup.data.store._checks`.
+        operation, detail
+            What the commit was (recorded in :meth:`history`), e.g. ``"import"`` and the file.
 
         Returns
         -------
         dict
             Table name -> :class:`UpsertResult`.
         """
-        checked = {name: validate(frame, name) for name, frame in frames.items()}
-        results: dict[str, UpsertResult] = {}
+        checked: dict[str, tuple[pd.DataFrame, str]] = {}
+        for name, frame in frames.items():
+            schema = _schema(name)
+            checked[name] = check_rows(validate(frame, schema), schema)
         with self._locked():
-            for name, frame in checked.items():
-                results[name] = self._upsert_checked(_schema(name), frame)
+            snap = self._recover()
+            plans = {
+                name: self._plan(_schema(name), frame, note, snap, accept_changes)
+                for name, (frame, note) in checked.items()
+            }
+            return self._commit(snap, plans, operation, detail)
+
+    def _plan(
+        self,
+        schema: TableSchema,
+        frame: pd.DataFrame,
+        note: str,
+        snap: _Snapshot,
+        accept: bool,
+    ) -> _Plan:
+        new = _delta.to_arrow(frame, schema)
+        if new.num_rows == 0:
+            return _Plan(schema, new, new, False, UpsertResult(schema.name, 0, 0, 1, 0, 0, None))
+        entity = _ENTITY_COLUMN[schema.name]
+        sources = pc.unique(new.column(PARTITION)).to_pylist()
+        entities = pc.unique(new.column(entity))
+        filt = pds.field(PARTITION).isin(sources) & pds.field(entity).isin(entities)
+        old = self._arrow_at(schema.name, snap, filt)
+        if old.num_rows == 0:
+            res = UpsertResult(schema.name, new.num_rows, 0, 0, new.num_rows, 0, note=note)
+            return _Plan(schema, new, new, False, res, old=old)
+        values = [c for c in schema.column_names if c not in schema.key]
+        if schema.name == "payloads":
+            values = [c for c in values if c != "fetched_at"]  # first record of a body stays
+        joined = _left_join(new, old, schema, values)
+        added, changed, report = compare(joined, schema, values, accept=accept)
+        write_mask = added | changed
+        rows = joined.filter(pa.array(write_mask)).select(schema.column_names)
+        rows = rows.sort_by([(c, "ascending") for c in schema.sort_by])
+        res = UpsertResult(
+            schema.name,
+            new.num_rows,
+            0,
+            0 if write_mask.any() else 1,
+            int(added.sum()),
+            int(changed.sum()),
+            changes=report,
+            note=note,
+        )
+        return _Plan(schema, new, rows, bool(changed.any()), res, old=old)
+
+    def _arrow_at(self, name: str, snap: _Snapshot, filt: pds.Expression) -> pa.Table:
+        dt = self._table(name, snap)
+        if dt is None:
+            return _table_schema(name).empty_table()
+        return dt.to_pyarrow_dataset().to_table(filter=filt)
+
+    def _commit(
+        self, snap: _Snapshot, plans: Mapping[str, _Plan], operation: str, detail: str
+    ) -> dict[str, UpsertResult]:
+        results = {name: plan.result for name, plan in plans.items()}
+        todo = {name: plan for name, plan in plans.items() if plan.rows.num_rows}
+        if not todo:
+            return results
+        versions = dict(snap.tables)
+        marker = self._intent(True)
+        props = CommitProperties(custom_metadata={"sizeup.operation": operation})
+        catalog_rows: list[pa.Table] = []
+        try:
+            for name, plan in todo.items():
+                location = self._location(name)
+                before = self._latest_files(name)
+                live = self._live(name)
+                if plan.merge and live is not None:
+                    dt = live
+                    keys = _merge_predicate(plan.schema, plan.rows)
+                    (
+                        dt.merge(
+                            plan.rows,
+                            predicate=keys,
+                            source_alias="s",
+                            target_alias="t",
+                            commit_properties=props,
+                        )
+                        .when_matched_update_all()
+                        .when_not_matched_insert_all()
+                        .execute()
+                    )
+                else:
+                    write_deltalake(
+                        live if live is not None else location,
+                        plan.rows,
+                        mode="append",
+                        partition_by=[PARTITION],
+                        target_file_size=_TARGET_FILE_BYTES,
+                        commit_properties=props,
+                        configuration=None if live is not None else _CONFIG,
+                    )
+                done = self._live(name)
+                assert done is not None
+                dt = done
+                versions[name] = dt.version()
+                written = len(_paths(dt) - before)
+                results[name] = _replace(results[name], files_written=written, version=dt.version())
+                catalog_rows.append(_catalog_stats(plan))
+            versions[CATALOG] = self._write_catalog(snap, catalog_rows, props)
+            added = sum(r.rows_added for r in results.values())
+            changed = sum(r.rows_updated for r in results.values())
+            new_snap = self._append_journal(snap, versions, operation, detail, added, changed, 0)
+        except (DeltaError, OSError, pa.ArrowException) as exc:
+            raise StoreError(f"cannot write to {self.uri}: {exc}") from exc
+        self._intent(False, marker)
+        with self._mutex:
+            self._snap = new_snap if not self.read_only else self._snap
         return results
 
-    def _upsert_checked(self, schema: TableSchema, frame: pd.DataFrame) -> UpsertResult:
-        total = UpsertResult(schema.name, 0, 0, 0, 0, 0)
-        if frame.empty:
-            return total
-        # One stable sort by partition (rows keep their sort_by order inside a partition) and
-        # one Arrow conversion for the whole frame; partitions are zero-copy slices of it,
-        # merged and written by a small thread pool (Parquet I/O and fsync release the GIL).
-        keys = list(schema.partition_by)
-        codes = np.zeros(len(frame), dtype="int64")
-        for k in keys:
-            col_codes, uniques = pd.factorize(frame[k], use_na_sentinel=False)
-            codes = codes * max(len(uniques), 1) + col_codes
-        if len(codes) > 1 and bool((codes[1:] < codes[:-1]).any()):
-            order = np.argsort(codes, kind="stable")
-            codes = codes[order]
-            frame = frame.take(order).reset_index(drop=True)
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-        stops = np.r_[starts[1:], len(frame)]
-        jobs = [
-            (
-                self.partition_path(schema, tuple(frame[k].iloc[start] for k in keys)),
-                table.slice(start, stop - start),
+    def _latest_files(self, name: str) -> set[str]:
+        try:
+            dt = self._live(name)
+        except TableNotFoundError:
+            return set()
+        return set() if dt is None else _paths(dt)
+
+    def _write_catalog(
+        self, snap: _Snapshot, updates: Sequence[pa.Table], props: CommitProperties
+    ) -> int:
+        old = self._catalog(snap)
+        new = pa.concat_tables(list(updates)) if updates else CATALOG_SCHEMA.empty_table()
+        ids = ["table", "source", "entity"]
+        if old.num_rows:
+            keep = old.join(new.select(ids), keys=ids, join_type="left anti")
+            new = pa.concat_tables([keep.select(CATALOG_SCHEMA.names), new])
+        new = new.sort_by([(c, "ascending") for c in ids])
+        live = self._live(CATALOG)
+        write_deltalake(
+            live if live is not None else self._location(CATALOG),
+            new,
+            mode="overwrite",
+            commit_properties=props,
+            configuration=None if live is not None else _CONFIG,
+        )
+        dt = self._live(CATALOG)
+        assert dt is not None
+        return dt.version()
+
+    def _catalog(self, snap: _Snapshot | None = None) -> pa.Table:
+        dt = self._table(CATALOG, snap)
+        if dt is None:
+            return CATALOG_SCHEMA.empty_table()
+        return dt.to_pyarrow_table()
+
+    def _append_journal(  # noqa: PLR0917 - one journal row, one argument per column
+        self,
+        snap: _Snapshot,
+        versions: Mapping[str, int],
+        operation: str,
+        detail: str,
+        added: int,
+        changed: int,
+        removed: int,
+    ) -> _Snapshot:
+        live = self._live(JOURNAL)
+        next_version = 0 if live is None else live.version() + 1
+        now = pd.Timestamp.now(tz="UTC")
+        row = pa.Table.from_pylist(
+            [
+                {
+                    "store_version": next_version,
+                    "committed_at": now.to_pydatetime(),
+                    "operation": operation,
+                    "detail": detail,
+                    "rows_added": added,
+                    "rows_changed": changed,
+                    "rows_removed": removed,
+                    "table_versions": _delta.versions_json(versions),
+                }
+            ],
+            schema=JOURNAL_SCHEMA,
+        )
+        write_deltalake(
+            live if live is not None else self._location(JOURNAL),
+            row,
+            mode="append",
+            configuration=None if live is not None else _CONFIG,
+        )
+        return _Snapshot(next_version, now, dict(versions))
+
+    def _intent(self, start: bool, marker: Path | None = None) -> Path | None:
+        if _delta.is_remote(self.uri):
+            return None
+        path = marker or self.root / ".writing"
+        if start:
+            path.write_text(str(os.getpid()), encoding="utf-8")
+            return path
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return None
+
+    def _recover(self) -> _Snapshot:
+        """Load the latest snapshot; undo the commits and files of an interrupted write."""
+        with self._mutex:
+            self._snap = None
+            self._tables.clear()
+        snap = self._snapshot()
+        crashed = not _delta.is_remote(self.uri) and (self.root / ".writing").exists()
+        stray: dict[str, int] = {}
+        for name in _delta.known_tables():
+            handle = self._live(name)
+            if handle is None:
+                continue
+            latest = handle.version()
+            if latest != snap.tables.get(name, -1):
+                stray[name] = latest
+        if not stray and not crashed:
+            return snap
+        log.warning("store %s: rolling back an interrupted write (%s)", self.uri, sorted(stray))
+        versions = dict(snap.tables)
+        for name in stray:
+            dt = self._live(name)
+            assert dt is not None
+            target = snap.tables.get(name, -1)
+            if target < 0:
+                dt.delete()
+            else:
+                dt.restore(target)
+            dt.update_incremental()
+            versions[name] = dt.version()
+        if not _delta.is_remote(self.uri):
+            for name in [*_delta.known_tables(), JOURNAL]:
+                _delta.remove_files(_delta.orphan_files(self._location(name)))
+        if stray:
+            snap = self._append_journal(
+                snap, versions, "recover", "rolled back an interrupted write", 0, 0, 0
             )
-            for start, stop in zip(starts.tolist(), stops.tolist(), strict=True)
+        self._intent(False)
+        with self._mutex:
+            self._snap = snap
+        return snap
+
+    # ------------------------------------------------------------------ time travel
+    def history(self) -> pd.DataFrame:
+        """Every store version: when, what, rows added/changed/removed, table versions."""
+        journal = self._journal()
+        cols = [
+            "version",
+            "committed_at",
+            "operation",
+            "detail",
+            "rows_added",
+            "rows_changed",
+            "rows_removed",
         ]
+        if journal.empty:
+            return pd.DataFrame(columns=cols)
+        out = journal.rename(columns={"store_version": "version"})
+        return out[cols].reset_index(drop=True)
 
-        def merge(job: tuple[Path, pa.Table]) -> UpsertResult:
-            return self._merge_partition(schema, job[0], job[1])
+    def restore(self, version: int) -> int:
+        """Make the tables what they were at store ``version`` (a new version); return it.
 
-        if len(jobs) == 1:
-            results = [merge(jobs[0])]
-        else:
-            with ThreadPoolExecutor(max_workers=_IO_THREADS) as pool:
-                results = list(pool.map(merge, jobs))
-        for result in results:
-            total = total + result
-        for folder in sorted(
-            {path.parent for (path, _), r in zip(jobs, results, strict=True) if r.files_written}
-        ):
-            _fsync_dir(folder)
-        return total
+        Raises
+        ------
+        StoreError
+            Unknown version, or its files were vacuumed.
+        """
+        with self._locked():
+            snap = self._recover()
+            target = Store(self.uri, version=version)._snapshot()
+            rows_before = self._row_total(snap)
+            versions = dict(snap.tables)
+            props = CommitProperties(custom_metadata={"sizeup.operation": f"restore {version}"})
+            marker = self._intent(True)
+            try:
+                for name in _delta.known_tables():
+                    want = target.tables.get(name, -1)
+                    have = snap.tables.get(name, -1)
+                    if want == have:
+                        continue
+                    dt = self._live(name)
+                    if dt is None:
+                        continue
+                    if want < 0:
+                        dt.delete(commit_properties=props)
+                    else:
+                        dt.restore(want, commit_properties=props)
+                    dt.update_incremental()
+                    versions[name] = dt.version()
+                self._tables.clear()
+                after = _Snapshot(snap.version, snap.committed_at, versions)
+                rows_after = self._row_total(after)
+                new_snap = self._append_journal(
+                    snap,
+                    versions,
+                    "restore",
+                    f"to version {version}",
+                    max(rows_after - rows_before, 0),
+                    0,
+                    max(rows_before - rows_after, 0),
+                )
+            except (DeltaError, OSError) as exc:
+                raise StoreError(
+                    f"cannot restore {self.uri} to version {version}: {exc}",
+                    input="store restore",
+                    value=version,
+                ) from exc
+            self._intent(False, marker)
+            with self._mutex:
+                self._snap = new_snap
+            return new_snap.version
 
-    def _merge_partition(self, schema: TableSchema, path: Path, part: pa.Table) -> UpsertResult:
-        key = list(schema.key)
-        rows = part.num_rows
-        if path.exists():
-            old_table = self._read_table(path)
-            if old_table.num_rows == rows and old_table.equals(part):
-                return UpsertResult(schema.name, rows, 0, 1, 0, 0)  # fast path: identical
-            old = _conform(old_table.to_pandas(), schema)
-            new = _conform(part.to_pandas(), schema)
-            merged = pd.concat([old, new], ignore_index=True)
-            merged = merged.drop_duplicates(subset=key, keep="last")
-            merged = merged.sort_values(list(schema.sort_by), kind="mergesort")
-            merged = merged.reset_index(drop=True)
-            old_keys = pd.MultiIndex.from_frame(old[key])
-            new_keys = pd.MultiIndex.from_frame(new[key])
-            added = int((~new_keys.isin(old_keys)).sum())
-            if len(merged) == len(old) and _frames_equal(merged, old):
-                return UpsertResult(schema.name, rows, 0, 1, 0, 0)
-            self._atomic_write(pa.Table.from_pandas(merged, preserve_index=False), path)
-            return UpsertResult(schema.name, rows, 1, 0, added, rows - added)
-        self._atomic_write(part, path)
-        return UpsertResult(schema.name, rows, 1, 0, rows, 0)
+    def _row_total(self, snap: _Snapshot) -> int:
+        cat = self._catalog(snap)
+        return int(pc.sum(cat.column("rows")).as_py() or 0) if cat.num_rows else 0
 
-    def _atomic_write(self, table: pa.Table, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pq.write_table(table, handle, compression="zstd")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)  # the caller fsyncs the folder once per upsert
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            if isinstance(exc, OSError):
-                raise StoreError(f"cannot write {path}: {exc}") from exc
-            raise
+    def optimize(self) -> dict[str, int]:
+        """Rewrite each table's partitions as few files sorted by (entity, date).
 
-    def _read_file(self, schema: TableSchema, path: Path) -> pd.DataFrame:
-        return _conform(self._read_table(path).to_pandas(), schema)
+        Returns
+        -------
+        dict
+            Table -> data files before the rewrite (0 when already compact).
+        """
+        out: dict[str, int] = {}
+        with self._locked():
+            snap = self._recover()
+            versions = dict(snap.tables)
+            props = CommitProperties(custom_metadata={"sizeup.operation": "optimize"})
+            marker = self._intent(True)
+            for name in TABLES:
+                dt = self._table(name, snap)
+                if dt is None:
+                    continue
+                files = sorted(_paths(dt))
+                by_part: dict[str, int] = {}
+                for f in files:
+                    by_part[f.split("/", 1)[0]] = by_part.get(f.split("/", 1)[0], 0) + 1
+                if all(n <= 1 for n in by_part.values()):
+                    continue
+                out[name] = len(files)
+                schema = _schema(name)
+                order = [(c, "ascending") for c in schema.sort_by]
+                location = self._location(name)
+                for source in pc.unique(dt.to_pyarrow_table(columns=[PARTITION]).column(0)):
+                    value = source.as_py()
+                    part = self._arrow_at(name, snap, pds.field(PARTITION) == value).sort_by(order)
+                    write_deltalake(
+                        location,
+                        part,
+                        mode="overwrite",
+                        partition_by=[PARTITION],
+                        predicate=f"{PARTITION} = {_sql_literal(value)}",
+                        target_file_size=_TARGET_FILE_BYTES,
+                        commit_properties=props,
+                    )
+                live = self._live(name)
+                assert live is not None
+                versions[name] = live.version()
+            if out:
+                new_snap = self._append_journal(snap, versions, "optimize", "", 0, 0, 0)
+                with self._mutex:
+                    self._snap = new_snap
+            self._intent(False, marker)
+        return out
 
-    def _read_table(self, path: Path) -> pa.Table:
-        try:
-            return pq.read_table(path, use_threads=False)  # partitions are read in parallel
-        except (OSError, pa.ArrowException) as exc:
-            raise StoreError(f"cannot read {path}: {exc}") from exc
+    def vacuum(self, retain_hours: float = 168.0) -> int:
+        """Delete files no version younger than ``retain_hours`` needs; return how many.
+
+        Versions older than the retention can no longer be read (``--store-version``).
+        """
+        if retain_hours < 0:
+            raise StoreError(
+                f"retention {retain_hours} h is negative",
+                input="--retain-hours",
+                value=retain_hours,
+                valid=">= 0",
+            )
+        removed = 0
+        with self._locked():
+            self._recover()
+            for name in [*_delta.known_tables(), JOURNAL]:
+                dt = self._live(name)
+                if dt is None:
+                    continue
+                removed += len(
+                    dt.vacuum(
+                        retention_hours=int(retain_hours),
+                        dry_run=False,
+                        enforce_retention_duration=False,
+                    )
+                )
+        return removed
 
     # ------------------------------------------------------------------ raw payloads
     def archive_payload(
@@ -386,44 +968,38 @@ class Store:
             The body's SHA-256 hex digest.
         """
         digest = hashlib.sha256(body).hexdigest()
-        target = self.root / "raw" / digest[:2] / digest
-        with self._locked():
-            if keep_body and not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-                try:
-                    with os.fdopen(fd, "wb") as handle:
-                        handle.write(body)
-                        handle.flush()
-                        os.fsync(handle.fileno())
-                    os.replace(tmp_name, target)
-                    _fsync_dir(target.parent)
-                except BaseException:
-                    with contextlib.suppress(OSError):
-                        os.unlink(tmp_name)
-                    raise
-            row = pd.DataFrame(
-                {
-                    "url": [url],
-                    "fetched_at": [fetched_at or pd.Timestamp.now(tz="UTC")],
-                    "sha256": [digest],
-                    "bytes": [len(body)],
-                    "source": [source],
-                    "status": [status],
-                }
-            )
-            existing = self._payload_row(url, digest, source)
-            if existing is None:
-                self._upsert_checked(_schema("payloads"), validate(row, "payloads"))
+        if keep_body:
+            self._write_body(digest, body)
+        if self._payload_row(url, digest, source) is None:
+            row = payload_row(body, url=url, source=source, status=status, fetched_at=fetched_at)
+            self.write({"payloads": row}, operation="archive", detail=url)
         return digest
 
+    def _write_body(self, digest: str, body: bytes) -> None:
+        target = self.root / "raw" / digest[:2] / digest
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(body)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp_name, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+            raise
+
     def _payload_row(self, url: str, digest: str, source: str) -> pd.DataFrame | None:
-        path = self.partition_path("payloads", [source])
-        if not path.exists():
-            return None
-        frame = self._read_file(_schema("payloads"), path)
-        hit = frame[(frame["url"] == url) & (frame["sha256"] == digest)]
-        return None if hit.empty else hit
+        filt = (
+            (pds.field("source") == source)
+            & (pds.field("url") == url)
+            & (pds.field("sha256") == digest)
+        )
+        hit = self._arrow("payloads", filter=filt)
+        return None if hit.num_rows == 0 else _conform(hit, _schema("payloads"))
 
     def payload_body(self, sha256: str) -> bytes:
         """Return an archived body by digest.
@@ -444,8 +1020,7 @@ class Store:
 
     def latest_payload(self, url: str) -> tuple[bytes, pd.Timestamp] | None:
         """Return the newest archived body for a URL and its fetch time, if any."""
-        frame = self.read("payloads")
-        hit = frame[frame["url"] == url]
+        hit = _conform(self._arrow("payloads", filter=pds.field("url") == url), _PAYLOADS)
         if hit.empty:
             return None
         row = hit.sort_values("fetched_at").iloc[-1]
@@ -459,8 +1034,9 @@ class Store:
         where: str | None = None,
         params: Sequence[Any] | None = None,
         files: Sequence[Path] | None = None,
+        filter: pds.Expression | None = None,
     ) -> pd.DataFrame:
-        """Read a table (or some of its files) as a frame with contract dtypes.
+        """Read a table (or a slice of it) as a frame with contract dtypes.
 
         Parameters
         ----------
@@ -471,59 +1047,63 @@ class Store:
         params
             Values for the placeholders.
         files
-            Restrict to these partition files.
+            Restrict to these slices (see :meth:`partition_path`).
+        filter
+            A :mod:`pyarrow.dataset` filter expression (pushed down to the Parquet files).
         """
         schema = _schema(table)
-        paths = list(files) if files is not None else self.files(schema.name)
-        paths = [p for p in paths if p.exists()]
-        if not paths:
-            return empty_frame(schema)
-        sql = "SELECT * FROM read_parquet(?, union_by_name=true)"
-        args: list[Any] = [[str(p) for p in paths]]
-        if where:
-            sql += f" WHERE {where}"
-            args.extend(params or [])
-        try:
-            with duckdb.connect() as con:
-                frame = con.execute(sql, args).df()
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot read table {table!r} from {self.root}: {exc}") from exc
-        out = _conform(frame, schema)
-        return out.sort_values(list(schema.sort_by), kind="mergesort").reset_index(drop=True)
+        if files is not None:
+            sel = self._selector_filter(schema.name, files)
+            if sel is None:
+                return empty_frame(schema)
+            filter = sel if filter is None else filter & sel
+        data = self._arrow(schema.name, filter=filter)
+        if where and data.num_rows:
+            try:
+                with duckdb.connect() as con:
+                    con.register("_t", data)
+                    view = _typed_select(schema, "_t")
+                    data = con.execute(
+                        f"SELECT * FROM ({view}) WHERE {where}", list(params or [])
+                    ).to_arrow_table()
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot read table {table!r} from {self.uri}: {exc}") from exc
+        out = _conform(data, schema)
+        order = list(dict.fromkeys([*schema.sort_by, *schema.key]))
+        return out.sort_values(order, kind="mergesort").reset_index(drop=True)
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         """Run SQL against views named after the tables (``bars``, ``series``, ...)."""
         try:
-            with duckdb.connect() as con:
-                self._register_views(con)
+            with self.connect() as con:
                 return con.execute(sql, list(params or [])).df()
         except duckdb.Error as exc:
-            raise StoreError(f"query failed on {self.root}: {exc}") from exc
+            raise StoreError(f"query failed on {self.uri}: {exc}") from exc
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        """Return an in-memory DuckDB connection with a view per table."""
+        """Return an in-memory DuckDB connection with a view per table (this store version).
+
+        The views scan the Delta tables' Arrow datasets (no file globbing); date columns are
+        exposed as ``TIMESTAMP``.
+        """
         con = duckdb.connect()
-        self._register_views(con)
+        for name, schema in TABLES.items():
+            ds = self._dataset(name)
+            source: Any = ds if ds is not None else _delta.arrow_schema(schema).empty_table()
+            con.register(f"_{name}_arrow", source)
+            con.execute(
+                f"CREATE OR REPLACE VIEW {name} AS {_typed_select(schema, f'_{name}_arrow')}"
+            )
         return con
 
-    def _register_views(self, con: duckdb.DuckDBPyConnection) -> None:
-        for name, schema in TABLES.items():
-            paths = self.files(name)
-            if paths:
-                listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
-                con.execute(
-                    f"CREATE OR REPLACE VIEW {name} AS "
-                    f"SELECT * FROM read_parquet([{listing}], union_by_name=true)"
-                )
-            else:
-                con.register(f"_{name}_empty", empty_frame(schema))
-                con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM _{name}_empty")
-
-    def _symbol_files(self, table: str, symbols: Sequence[str] | None) -> list[Path]:
-        if symbols is None:
-            return self.files(table)
-        wanted = {_encode(s) + ".parquet" for s in symbols}
-        return [p for p in self.files(table) if p.name in wanted]
+    def catalog(self) -> pd.DataFrame:
+        """Per (table, source, entity): rows, first and last date, non-null counts."""
+        cat = self._catalog()
+        frame = cat.to_pandas(date_as_object=False)
+        for c in ("first", "last"):
+            frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
+        out: pd.DataFrame = frame
+        return out
 
     def sources(
         self, symbols: Sequence[str] | None = None, *, field: PriceField | None = None
@@ -546,14 +1126,26 @@ class Store:
         -------
         pandas.DataFrame
             Columns symbol, source, rows, first, last, has_ohlc, has_field, preferred (bool).
+            Read from the store catalog, not from the data.
         """
         cols = ["symbol", "source", "rows", "first", "last", "has_ohlc", "has_field", "preferred"]
-        files = self._symbol_files("bars", symbols)
-        if not files:
+        cat = self._catalog()
+        mask = pc.equal(cat.column("table"), "bars")
+        if symbols is not None:
+            mask = pc.and_(
+                mask, pc.is_in(cat.column("entity"), pa.array(list(symbols), pa.string()))
+            )
+        cat = cat.filter(mask)
+        if cat.num_rows == 0:
             return pd.DataFrame(columns=cols)
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            stats = list(pool.map(lambda p: _bars_file_stats(p, field), files))
-        frame = pd.DataFrame(stats)
+        frame = cat.to_pandas(date_as_object=False).rename(columns={"entity": "symbol"})
+        frame["first"] = pd.to_datetime(frame["first"]).astype("datetime64[ns]")
+        frame["last"] = pd.to_datetime(frame["last"]).astype("datetime64[ns]")
+        frame["has_ohlc"] = (frame["n_open"] > 0) & (frame["n_high"] > 0) & (frame["n_low"] > 0)
+        if field is None:
+            frame["has_field"] = frame["rows"] > 0
+        else:
+            frame["has_field"] = frame[f"n_{field}"] > 0
         if field in (None, "open", "high", "low"):
             order = ["symbol", "has_field", "has_ohlc", "rows", "last", "source"]
         else:
@@ -562,7 +1154,8 @@ class Store:
             order, ascending=[True, False, False, False, False, True], kind="mergesort"
         )
         frame["preferred"] = ~frame.duplicated("symbol")
-        return frame[cols].reset_index(drop=True)
+        result: pd.DataFrame = frame[cols].reset_index(drop=True)
+        return result
 
     def bars(
         self,
@@ -585,7 +1178,7 @@ class Store:
         source
             Read only this source.
         splice
-            Without ``source``: start from the preferred source (see the module notes) and
+            Without ``source``: start from the preferred source (see :meth:`sources`) and
             extend it backwards and forwards with other sources of the same symbol that agree
             with it exactly (relative difference <= 1e-6 of ``close`` and ``adj_close`` on at
             least 5 overlapping days, so they are the same price basis). Disagreeing sources are
@@ -600,38 +1193,34 @@ class Store:
             Tidy ``bars`` rows sorted by symbol and date; the ``source`` column says which
             source each row comes from.
         """
-        files = self._symbol_files("bars", symbols)
+        dates = _date_expr("date", start, end)
         if source is not None:
-            files = [p for p in files if p.parent.name == _encode(source)]
-        pref = self.sources(symbols, field=prefer_field) if source is None else None
-        if pref is not None and not splice:
-            chosen = {
-                (_encode(r.source), _encode(r.symbol) + ".parquet")
-                for r in pref[pref["preferred"]].itertuples()
-            }
-            files = [p for p in files if (p.parent.name, p.name) in chosen]
-        where, params = _date_filter("date", start, end)
-        if pref is None or not splice:
-            return self.read("bars", where=where, params=params, files=files)
+            filt = pds.field("source") == source
+            if symbols is not None:
+                filt = filt & pds.field("symbol").isin(list(symbols))
+            if dates is not None:
+                filt = filt & dates
+            return self.read("bars", filter=filt)
+        pref = self.sources(symbols, field=prefer_field)
+        if pref.empty:
+            return empty_frame("bars")
         multi = set(pref.loc[pref.duplicated("symbol", keep=False), "symbol"])
-        single = {
-            (_encode(r.source), _encode(r.symbol) + ".parquet")
-            for r in pref[pref["preferred"] & ~pref["symbol"].isin(multi)].itertuples()
-        }
-        parts = [
-            self.read(
-                "bars",
-                where=where,
-                params=params,
-                files=[p for p in files if (p.parent.name, p.name) in single],
-            )
-        ]
-        for symbol in sorted(multi):
-            order = pref.loc[pref["symbol"] == symbol, "source"].tolist()
-            sym_files = [p for p in files if p.name == _encode(symbol) + ".parquet"]
-            rows = self.read("bars", files=sym_files)
-            parts.append(_restrict(_splice(rows, order), start, end))
-        out = pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
+        chosen = pref[pref["preferred"] & (~pref["symbol"].isin(multi) | (not splice))]
+        parts = []
+        pairs = _pairs_filter(chosen)
+        if pairs is not None:
+            parts.append(self.read("bars", filter=pairs if dates is None else pairs & dates))
+        if splice and multi:
+            ranked = pref[pref["symbol"].isin(multi)]
+            rows = self.read("bars", filter=_pairs_filter(ranked))
+            for symbol, group in rows.groupby("symbol", sort=True):
+                order = ranked.loc[ranked["symbol"] == symbol, "source"].tolist()
+                order = [s for s in order if s in set(group["source"])]
+                parts.append(restrict(splice_rows(group, order), start, end))
+        parts = [p for p in parts if not p.empty]
+        if not parts:
+            return empty_frame("bars")
+        out = pd.concat(parts, ignore_index=True)
         return out.sort_values(["symbol", "date"], kind="mergesort").reset_index(drop=True)
 
     def panel(
@@ -646,39 +1235,61 @@ class Store:
         """Wide frame (DatetimeIndex x symbol) of one price field.
 
         Each column comes from a single source (see :meth:`bars`); dates are the union of the
-        symbols' dates, missing values are NaN.
+        symbols' dates, missing values are NaN. Only the needed columns are read, and the
+        (source, symbol, date) filter is pushed down to the Parquet row groups.
         """
+        dates = _date_expr("date", start, end)
         if source is not None:
-            paths = [
-                p for p in self._symbol_files("bars", symbols) if p.parent.name == _encode(source)
-            ]
-            multi: set[str] = set()
-            names = [unquote(p.stem) for p in paths]
+            filt = pds.field("source") == source
+            if symbols is not None:
+                filt = filt & pds.field("symbol").isin(list(symbols))
+            singles = self._arrow(
+                "bars",
+                columns=["symbol", "date", field],
+                filter=filt if dates is None else filt & dates,
+            )
+            columns, names = _split_columns(singles, field)
         else:
             pref = self.sources(symbols, field=field)
             if pref.empty:
                 return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
             multi = set(pref.loc[pref.duplicated("symbol", keep=False), "symbol"])
             single = pref[pref["preferred"] & ~pref["symbol"].isin(multi)]
-            paths = [self.partition_path("bars", [r.source, r.symbol]) for r in single.itertuples()]
-            names = [str(s) for s in single["symbol"]]
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            columns = list(pool.map(lambda p: _read_date_value(p, field), paths))
-        if multi:
-            ranked = pref[pref["symbol"].isin(multi)]
-            cands = [
-                (str(r.symbol), self.partition_path("bars", [r.source, r.symbol]))
-                for r in ranked.itertuples()
-            ]
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                arrays = list(pool.map(lambda c: _read_splice_columns(c[1], field), cands))
-            by_symbol: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
-            for (sym, _), arr in zip(cands, arrays, strict=True):
-                by_symbol.setdefault(sym, []).append(arr)
-            for sym in sorted(by_symbol):
-                columns.append(_splice_arrays(by_symbol[sym]))
-                names.append(sym)
-        wide = _assemble(columns, names)
+            columns, names = [], []
+            filt = _pairs_filter(single)
+            if filt is not None:
+                singles = self._arrow(
+                    "bars",
+                    columns=["symbol", "date", field],
+                    filter=filt if dates is None else filt & dates,
+                )
+                columns, names = _split_columns(singles, field)
+            if multi:
+                ranked = pref[pref["symbol"].isin(multi)]
+                wanted = list(
+                    dict.fromkeys(["symbol", "source", "date", "close", "adj_close", field])
+                )
+                rows = self._arrow("bars", columns=wanted, filter=_pairs_filter(ranked))
+                frame = rows.to_pandas(date_as_object=False)
+                for sym in sorted(multi):
+                    order = ranked.loc[ranked["symbol"] == sym, "source"].tolist()
+                    parts = []
+                    for src in order:
+                        g = frame[(frame["symbol"] == sym) & (frame["source"] == src)]
+                        g = g.sort_values("date")
+                        if g.empty:
+                            continue
+                        parts.append(
+                            (
+                                g["date"].to_numpy().astype("datetime64[ns]"),
+                                g[field].to_numpy(dtype=float),
+                                g[["close", "adj_close"]].to_numpy(dtype=float),
+                            )
+                        )
+                    if parts:
+                        columns.append(splice_arrays(parts))
+                        names.append(sym)
+        wide = assemble(columns, names)
         if start is not None:
             wide = wide[wide.index >= pd.Timestamp(start)]
         if end is not None:
@@ -700,12 +1311,14 @@ class Store:
         The newest vintage (then the source with the latest data) is used per id unless
         ``vintage`` is given.
         """
-        files = self._symbol_files("series", series_ids)
-        where, params = _date_filter("date", start, end)
+        filt = _date_expr("date", start, end)
+        if series_ids is not None:
+            ids = pds.field("series_id").isin(list(series_ids))
+            filt = ids if filt is None else filt & ids
         if vintage is not None:
-            where = f"({where}) AND vintage = ?" if where else "vintage = ?"
-            params = [*params, vintage]
-        tidy = self.read("series", where=where, params=params, files=files)
+            vin = pds.field("vintage") == vintage
+            filt = vin if filt is None else filt & vin
+        tidy = self.read("series", filter=filt)
         if tidy.empty:
             return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
         ident = ["series_id", "vintage", "source"]
@@ -723,7 +1336,7 @@ class Store:
 
     def holdings(self, fund: str, *, as_of: DateLike | None = None) -> pd.DataFrame:
         """Return the fund's latest holdings snapshot on or before ``as_of`` (default: latest)."""
-        frame = self.read("holdings", files=[self.partition_path("holdings", [fund])])
+        frame = self.read("holdings", filter=pds.field("fund") == fund)
         if frame.empty:
             return frame
         if as_of is not None:
@@ -742,62 +1355,76 @@ class Store:
         source: str | None = None,
     ) -> pd.DataFrame:
         """Return tidy fundamentals rows (all filings; point-in-time selection is the caller's)."""
-        files = self._symbol_files("fundamentals", symbols)
+        terms = []
+        if symbols is not None:
+            terms.append(pds.field("symbol").isin(list(symbols)))
         if source is not None:
-            files = [p for p in files if p.parent.name == _encode(source)]
-        where, params = None, None
+            terms.append(pds.field("source") == source)
         if concepts is not None:
-            where = "concept IN (SELECT unnest(?))"
-            params = [list(concepts)]
-        return self.read("fundamentals", where=where, params=params, files=files)
+            terms.append(pds.field("concept").isin(list(concepts)))
+        filt = None
+        for t in terms:
+            filt = t if filt is None else filt & t
+        return self.read("fundamentals", filter=filt)
 
     # ------------------------------------------------------------------ catalog
     def info(self) -> StoreInfo:
-        """Tables, rows, entities, date ranges, sizes, and a per-source breakdown."""
+        """Tables, rows, entities, date ranges, sizes, and a per-source breakdown.
+
+        Read from the Delta logs (files, sizes) and the store catalog, never from the data.
+        """
+        cat = self.catalog()
         infos: list[TableInfo] = []
         per_source: list[pd.DataFrame] = []
-        with duckdb.connect() as con:
-            for name in TABLES:
-                files = self.files(name)
-                size = sum(p.stat().st_size for p in files)
-                if name == "payloads":
-                    raw = self.root / "raw"
-                    if raw.is_dir():
-                        size += sum(p.stat().st_size for p in raw.glob("*/*") if p.is_file())
-                if not files:
-                    infos.append(TableInfo(name, 0, 0, 0, None, None, size, ()))
-                    continue
-                dcol, ecol = _DATE_COLUMN[name], _ENTITY_COLUMN[name]
-                stats = con.execute(
-                    f"SELECT source, count(*) AS rows, count(DISTINCT {ecol}) AS entities, "
-                    f"min({dcol}) AS first, max({dcol}) AS last "
-                    f"FROM read_parquet(?, union_by_name=true) GROUP BY source ORDER BY source",
-                    [[str(p) for p in files]],
-                ).df()
-                total = con.execute(
-                    f"SELECT count(DISTINCT {ecol}) FROM read_parquet(?, union_by_name=true)",
-                    [[str(p) for p in files]],
-                ).fetchone()
-                stats.insert(0, "table", name)
-                per_source.append(stats)
+        snap = self._snapshot()
+        for name in TABLES:
+            dt = self._table(name, snap)
+            files, size = 0, 0
+            if dt is not None:
+                actions = _actions(dt)
+                files = actions.num_rows
+                size = int(pc.sum(actions.column("size_bytes")).as_py() or 0) if files else 0
+            if name == "payloads" and not _delta.is_remote(self.uri):
+                raw = self.root / "raw"
+                if raw.is_dir():
+                    size += sum(p.stat().st_size for p in raw.glob("*/*") if p.is_file())
+            rows = cat[cat["table"] == name]
+            if rows.empty:
                 infos.append(
-                    TableInfo(
-                        name,
-                        len(files),
-                        int(stats["rows"].sum()),
-                        int(total[0]) if total else 0,
-                        pd.Timestamp(stats["first"].min()),
-                        pd.Timestamp(stats["last"].max()),
-                        size,
-                        tuple(str(s) for s in stats["source"]),
-                    )
+                    TableInfo(name, files, 0, 0, None, None, size, (), snap.tables.get(name, -1))
                 )
+                continue
+            stats = (
+                rows.groupby("source", as_index=False)
+                .agg(
+                    rows=("rows", "sum"),
+                    entities=("entity", "nunique"),
+                    first=("first", "min"),
+                    last=("last", "max"),
+                )
+                .sort_values("source")
+            )
+            stats.insert(0, "table", name)
+            per_source.append(stats)
+            infos.append(
+                TableInfo(
+                    name,
+                    files,
+                    int(stats["rows"].sum()),
+                    int(rows["entity"].nunique()),
+                    pd.Timestamp(stats["first"].min()),
+                    pd.Timestamp(stats["last"].max()),
+                    size,
+                    tuple(str(s) for s in stats["source"]),
+                    snap.tables.get(name, -1),
+                )
+            )
         by_source = (
             pd.concat(per_source, ignore_index=True)
             if per_source
             else pd.DataFrame(columns=["table", "source", "rows", "entities", "first", "last"])
         )
-        return StoreInfo(self.root, tuple(infos), by_source)
+        return StoreInfo(self.root, tuple(infos), by_source, snap.version)
 
     def disagreements(self, *, tolerance: float = 0.005, min_overlap: int = 20) -> pd.DataFrame:
         """Symbols held by several sources whose daily adjusted returns differ beyond a tolerance.
@@ -814,11 +1441,23 @@ class Store:
         pandas.DataFrame
             symbol, source_a, source_b, overlap_days, days_beyond, max_abs_diff, worst_date.
         """
+        cols = [
+            "symbol",
+            "source_a",
+            "source_b",
+            "overlap_days",
+            "days_beyond",
+            "max_abs_diff",
+            "worst_date",
+        ]
         src = self.sources()
         multi = src[src.duplicated("symbol", keep=False)]
+        if multi.empty:
+            return pd.DataFrame(columns=cols)
+        tidy_all = self.read("bars", filter=_pairs_filter(multi))
         rows: list[dict[str, Any]] = []
         for symbol, group in multi.groupby("symbol"):
-            tidy = self.read("bars", files=self._symbol_files("bars", [str(symbol)]))
+            tidy = tidy_all[tidy_all["symbol"] == symbol]
             wide = tidy.pivot(index="date", columns="source", values="adj_close").sort_index()
             names = list(group["source"])
             for i, a in enumerate(names):
@@ -840,29 +1479,101 @@ class Store:
                             "worst_date": diff.idxmax(),
                         }
                     )
-        return pd.DataFrame(
-            rows,
-            columns=[
-                "symbol",
-                "source_a",
-                "source_b",
-                "overlap_days",
-                "days_beyond",
-                "max_abs_diff",
-                "worst_date",
-            ],
-        )
+        return pd.DataFrame(rows, columns=cols)
+
+
+# ---------------------------------------------------------------------------- helpers
+@dataclass(frozen=True)
+class _Plan:
+    schema: TableSchema
+    offered: pa.Table
+    rows: pa.Table  # rows to commit (new or changed keys)
+    merge: bool  # some keys exist: MERGE; else append
+    result: UpsertResult
+    old: pa.Table | None = None
+
+
+def payload_row(
+    body: bytes,
+    *,
+    url: str,
+    source: str,
+    status: int = 200,
+    fetched_at: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Return the ``payloads`` row recording a body (path or URL, SHA-256, size)."""
+    return pd.DataFrame(
+        {
+            "url": [url],
+            "fetched_at": [fetched_at or pd.Timestamp.now(tz="UTC")],
+            "sha256": [hashlib.sha256(body).hexdigest()],
+            "bytes": [len(body)],
+            "source": [source],
+            "status": [status],
+        }
+    )
+
+
+def splice_rows(rows: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+    """Splice one symbol's tidy rows (see :func:`sizeup.data.store._policy.splice`)."""
+    return splice(rows, order)
+
+
+def _actions(dt: DeltaTable) -> pa.Table:
+    """Return a table version's add actions (path, size_bytes, stats) as an Arrow table."""
+    return pa.table(dt.get_add_actions(flatten=True))
+
+
+def _paths(dt: DeltaTable) -> set[str]:
+    """Relative paths of a table version's data files."""
+    return {str(p) for p in _actions(dt).column("path").to_pylist()}
+
+
+def _replace(res: UpsertResult, **changes: Any) -> UpsertResult:
+    from dataclasses import replace
+
+    return replace(res, **changes)
 
 
 def _schema(table: str) -> TableSchema:
     try:
         return TABLES[table]
     except KeyError:
-        raise SchemaError(f"unknown table {table!r}; valid tables are {sorted(TABLES)}") from None
+        raise SchemaError(
+            f"unknown table {table!r}; valid tables are {sorted(TABLES)}",
+            input="table",
+            value=table,
+            valid=", ".join(sorted(TABLES)),
+        ) from None
 
 
-def _conform(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
-    """Give a frame read from Parquet/DuckDB the contract's column order and dtypes."""
+_PAYLOADS = TABLES["payloads"]
+
+
+def _table_schema(name: str) -> pa.Schema:
+    if name == CATALOG:
+        return CATALOG_SCHEMA
+    if name == JOURNAL:
+        return JOURNAL_SCHEMA
+    return _delta.arrow_schema(_schema(name))
+
+
+def _typed_select(schema: TableSchema, relation: str) -> str:
+    """SELECT exposing date columns as TIMESTAMP (as the Parquet store did)."""
+    cols = []
+    for name, kind in schema.columns.items():
+        if kind == "date":
+            cols.append(f'CAST("{name}" AS TIMESTAMP) AS "{name}"')
+        elif kind == "timestamp":
+            cols.append(f'CAST("{name}" AT TIME ZONE \'UTC\' AS TIMESTAMP) AS "{name}"')
+        else:
+            cols.append(f'"{name}"')
+    return f"SELECT {', '.join(cols)} FROM {relation}"
+
+
+def _conform(data: pa.Table | pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Give rows read from Delta/DuckDB the contract's column order and dtypes."""
+    frame = data.to_pandas(date_as_object=False) if isinstance(data, pa.Table) else data
     out = pd.DataFrame(index=range(len(frame)))
     for name, kind in schema.columns.items():
         col = frame[name].reset_index(drop=True) if name in frame.columns else None
@@ -882,174 +1593,148 @@ def _conform(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     return out
 
 
-def _bars_file_stats(path: Path, field: str | None = None) -> dict[str, Any]:
-    """Rows, date range, OHLC and ``field`` presence of one bars file, from its Parquet footer."""
-    meta = pq.ParquetFile(path).metadata
-    names = [meta.schema.column(i).name for i in range(meta.num_columns)]
-    first: Any = None
-    last: Any = None
-    watched = {"open", "high", "low"} | ({field} if field else set())
-    nulls = dict.fromkeys(watched, 0)
-    for g in range(meta.num_row_groups):
-        group = meta.row_group(g)
-        for i, name in enumerate(names):
-            st = group.column(i).statistics
-            if st is None:
-                if name in nulls:
-                    nulls[name] += group.num_rows
-                continue
-            if name == "date" and st.has_min_max:
-                first = st.min if first is None else min(first, st.min)
-                last = st.max if last is None else max(last, st.max)
-            if name in nulls:
-                nulls[name] += st.null_count if st.has_null_count else group.num_rows
-    rows = meta.num_rows
-    return {
-        "symbol": unquote(path.stem),
-        "source": unquote(path.parent.name),
-        "rows": rows,
-        "first": pd.Timestamp(first) if first is not None else pd.NaT,
-        "last": pd.Timestamp(last) if last is not None else pd.NaT,
-        "has_ohlc": rows > 0 and all(nulls[c] < rows for c in ("open", "high", "low")),
-        "has_field": rows > 0 and (field is None or nulls[field] < rows),
-    }
+def _key_columns(table: pa.Table, schema: TableSchema) -> list[pa.Array]:
+    """Key columns with NULLs replaced by a sentinel, so NULL keys match in a hash join."""
+    out = []
+    for k in schema.key:
+        col = table.column(k)
+        if pa.types.is_date32(col.type):
+            out.append(pc.fill_null(col.cast(pa.int32()), pa.scalar(-(2**31), pa.int32())))
+        elif pa.types.is_string(col.type):
+            out.append(pc.fill_null(col, "\x00<null>"))
+        else:
+            out.append(col)
+    return out
 
 
-def _read_date_value(path: Path, field: str) -> tuple[np.ndarray, np.ndarray]:
-    table = pq.read_table(path, columns=["date", field], use_threads=False)
-    dates = table.column("date").to_numpy().astype("datetime64[ns]")
-    values = table.column(field).to_numpy(zero_copy_only=False).astype(float)
-    return dates, values
-
-
-def _read_splice_columns(path: Path, field: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Dates, the field, and a (close, adj_close) check matrix of one bars file."""
-    wanted = list(dict.fromkeys(["date", "close", "adj_close", field]))
-    table = pq.read_table(path, columns=wanted, use_threads=False)
-    dates = table.column("date").to_numpy().astype("datetime64[ns]")
-    check = np.column_stack(
-        [
-            table.column(c).to_numpy(zero_copy_only=False).astype(float)
-            for c in ("close", "adj_close")
-        ]
+def _left_join(new: pa.Table, old: pa.Table, schema: TableSchema, values: list[str]) -> pa.Table:
+    """Offered rows with the stored values of their keys (``c__old``) and ``__matched``."""
+    knames = [f"__k{i}" for i in range(len(schema.key))]
+    left = new
+    for name, col in zip(knames, _key_columns(new, schema), strict=True):
+        left = left.append_column(name, col)
+    right = pa.table(
+        {
+            **dict(zip(knames, _key_columns(old, schema), strict=True)),
+            **{f"{v}__old": old.column(v) for v in values},
+            "__matched": pa.array(np.ones(old.num_rows, dtype=bool)),
+        }
     )
-    values = table.column(field).to_numpy(zero_copy_only=False).astype(float)
-    return dates, values, check
+    joined = left.join(right, keys=knames, join_type="left outer", use_threads=True)
+    matched = pc.fill_null(joined.column("__matched"), False)
+    return joined.set_column(joined.schema.get_field_index("__matched"), "__matched", matched)
 
 
-def _splice_arrays(
-    parts: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Array version of :func:`_splice` for one field; ``parts`` in preference order."""
-    dates, values, check = parts[0]
-    for o_dates, o_values, o_check in parts[1:]:
-        common, ia, ib = np.intersect1d(dates, o_dates, assume_unique=True, return_indices=True)
-        if len(common) < _SPLICE_MIN_OVERLAP:
-            continue
-        a, b = check[ia], o_check[ib]
-        both = ~(np.isnan(a) | np.isnan(b))
-        if not both[:, 0].any() or not both[:, 1].any():
-            continue
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.abs(b[both] / a[both] - 1.0)
-        if np.any(~(rel <= _SPLICE_RTOL)):
-            continue
-        outside = (o_dates < dates.min()) | (o_dates > dates.max())
-        dates = np.concatenate([dates, o_dates[outside]])
-        values = np.concatenate([values, o_values[outside]])
-        check = np.concatenate([check, o_check[outside]])
-        order = np.argsort(dates, kind="mergesort")
-        dates, values, check = dates[order], values[order], check[order]
-    return dates, values
+def _merge_predicate(schema: TableSchema, rows: pa.Table) -> str:
+    terms = []
+    for k in schema.key:
+        nullable = k not in schema.required or rows.column(k).null_count > 0
+        op = "IS NOT DISTINCT FROM" if nullable else "="
+        terms.append(f"t.{k} {op} s.{k}")
+    sources = pc.unique(rows.column(PARTITION)).to_pylist()
+    terms.append(f"t.{PARTITION} IN ({', '.join(_sql_literal(s) for s in sources)})")
+    return " AND ".join(terms)
 
 
-def _assemble(
-    columns: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence[str]
-) -> pd.DataFrame:
-    """Align per-symbol (dates, values) arrays on the union of dates."""
-    if not columns:
-        return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
-    index = np.unique(np.concatenate([d for d, _ in columns]))
-    out = np.full((len(index), len(columns)), np.nan)
-    for j, (dates, values) in enumerate(columns):
-        out[np.searchsorted(index, dates), j] = values
-    return pd.DataFrame(out, index=pd.DatetimeIndex(index, name="date"), columns=list(names))
+def _sql_literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
-def _pivot(tidy: pd.DataFrame, field: str, symbols: Sequence[str] | None) -> pd.DataFrame:
-    if tidy.empty:
-        return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
-    wide = tidy.pivot(index="date", columns="symbol", values=field).sort_index()
-    wide.columns.name = None
-    if symbols is not None:
-        wide = wide.reindex(columns=[s for s in symbols if s in wide.columns])
-    return wide
+def _catalog_stats(plan: _Plan) -> pa.Table:
+    """Catalog rows of the (source, entity) slices a write touches, as they are after it."""
+    schema = plan.schema
+    entity = _ENTITY_COLUMN[schema.name]
+    datecol = _DATE_COLUMN[schema.name]
+    old = plan.old
+    new = plan.offered
+    if old is not None and old.num_rows:
+        knames = [f"__k{i}" for i in range(len(schema.key))]
+        left = old
+        for name, col in zip(knames, _key_columns(old, schema), strict=True):
+            left = left.append_column(name, col)
+        right = pa.table(dict(zip(knames, _key_columns(new, schema), strict=True)))
+        kept = left.join(right, keys=knames, join_type="left anti").select(schema.column_names)
+        final = pa.concat_tables([kept, new.select(schema.column_names)])
+    else:
+        final = new
+    dates = final.column(datecol)
+    if pa.types.is_timestamp(dates.type):
+        dates = pc.cast(pc.cast(dates, pa.timestamp("us")), pa.date32())
+    work = pa.table(
+        {
+            "source": final.column(PARTITION),
+            "entity": pc.cast(final.column(entity), pa.string()),
+            "date": dates,
+            **{f"n_{c}": final.column(c) for c in _delta.CATALOG_VALUES if c in final.column_names},
+        }
+    )
+    aggs: list[tuple[Any, str]] = [("date", "min"), ("date", "max"), ([], "count_all")]
+    present = [c for c in _delta.CATALOG_VALUES if c in final.column_names]
+    aggs += [(f"n_{c}", "count") for c in present]
+    grouped = work.group_by(["source", "entity"]).aggregate(aggs)
+    n = grouped.num_rows
+    columns: dict[str, Any] = {
+        "table": pa.array([schema.name] * n, pa.string()),
+        "source": grouped.column("source"),
+        "entity": grouped.column("entity"),
+        "rows": grouped.column("count_all"),
+        "first": grouped.column("date_min"),
+        "last": grouped.column("date_max"),
+    }
+    for c in _delta.CATALOG_VALUES:
+        if c in present:
+            columns[f"n_{c}"] = grouped.column(f"n_{c}_count")
+        else:
+            columns[f"n_{c}"] = pa.nulls(n, pa.int64())
+    return pa.table(columns, schema=CATALOG_SCHEMA)
 
 
-_SPLICE_RTOL = 1e-6
-_SPLICE_MIN_OVERLAP = 5
-
-
-def _splice(rows: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
-    """Join one symbol's sources that agree exactly, preferred source first (see Store.bars)."""
-    by_source = {str(k): g for k, g in rows.groupby("source", sort=False)}
-    base = by_source[order[0]].set_index("date")
-    for name in order[1:]:
-        other = by_source[name].set_index("date")
-        common = base.index.intersection(other.index)
-        if len(common) < _SPLICE_MIN_OVERLAP:
-            continue
-        agree = True
-        for col in ("close", "adj_close"):
-            a = base.loc[common, col].to_numpy(dtype=float)
-            b = other.loc[common, col].to_numpy(dtype=float)
-            both = ~(np.isnan(a) | np.isnan(b))
-            if not both.any() or np.any(np.abs(b[both] / a[both] - 1.0) > _SPLICE_RTOL):
-                agree = False
-                break
-        if not agree:
-            continue
-        outside = other[(other.index < base.index.min()) | (other.index > base.index.max())]
-        base = pd.concat([base, outside]).sort_index()
-    return base.reset_index()
-
-
-def _restrict(rows: pd.DataFrame, start: DateLike | None, end: DateLike | None) -> pd.DataFrame:
-    if start is not None:
-        rows = rows[rows["date"] >= pd.Timestamp(start)]
-    if end is not None:
-        rows = rows[rows["date"] <= pd.Timestamp(end)]
-    return rows
-
-
-def _frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> bool:
-    try:
-        pd.testing.assert_frame_equal(
-            a.reset_index(drop=True), b.reset_index(drop=True), check_exact=True
+def _pairs_filter(pref: pd.DataFrame) -> pds.Expression | None:
+    """Filter selecting the listed (source, symbol) pairs."""
+    if pref.empty:
+        return None
+    out: pds.Expression | None = None
+    for source, group in pref.groupby("source", sort=True):
+        term = (pds.field("source") == str(source)) & pds.field("symbol").isin(
+            [str(s) for s in group["symbol"]]
         )
-    except AssertionError:
-        return False
-    return True
+        out = term if out is None else out | term
+    return out
 
 
-def _date_filter(
-    column: str, start: DateLike | None, end: DateLike | None
-) -> tuple[str | None, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
+def _date_expr(column: str, start: DateLike | None, end: DateLike | None) -> pds.Expression | None:
+    out: pds.Expression | None = None
     if start is not None:
-        clauses.append(f"{column} >= ?")
-        params.append(pd.Timestamp(start).to_pydatetime())
+        out = pds.field(column) >= pa.scalar(pd.Timestamp(start).date(), pa.date32())
     if end is not None:
-        clauses.append(f"{column} <= ?")
-        params.append(pd.Timestamp(end).to_pydatetime())
-    return (" AND ".join(clauses) or None), params
+        term = pds.field(column) <= pa.scalar(pd.Timestamp(end).date(), pa.date32())
+        out = term if out is None else out & term
+    return out
 
 
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+def _split_columns(
+    table: pa.Table, field: str
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[str]]:
+    """Split (symbol, date, value) rows into per-symbol sorted (dates, values) arrays."""
+    if table.num_rows == 0:
+        return [], []
+    enc = pc.dictionary_encode(table.column("symbol")).combine_chunks()
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    names = enc.dictionary.to_pylist()
+    dates = table.column("date").to_numpy().astype("datetime64[D]").astype("int64")
+    values = table.column(field).to_numpy().astype("float64", copy=False)
+    order = np.lexsort((dates, codes))
+    codes, dates, values = codes[order], dates[order], values[order]
+    bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
+    cols: list[tuple[np.ndarray, np.ndarray]] = []
+    out_names: list[str] = []
+    days = dates.astype("datetime64[D]").astype("datetime64[ns]")
+    for a, b in itertools.pairwise(bounds):
+        cols.append((days[a:b], values[a:b]))
+        out_names.append(str(names[codes[a]]))
+    return cols, out_names
+
+
+def _utc(value: DateLike) -> pd.Timestamp:
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
