@@ -72,6 +72,7 @@ from sizeup.analytics.performance import (
 )
 from sizeup.app._json import to_jsonable
 from sizeup.app._policy import PriceBasis, coverage_of, period_in_progress, resolve_asof
+from sizeup.app._prices import as_traded_closes
 from sizeup.app._result import ChartResult, InputCoverage, Provenance
 from sizeup.app._store import StoreRef, open_store
 from sizeup.errors import ConfigError, DataError, SizeupError
@@ -103,6 +104,8 @@ SMALL_PEERS: Final = ("IWM", "IJR", "VB", "SCHA")
 LARGE_PEERS: Final = ("IVV", "SPY", "VOO", "IWB")
 FUND_SYMBOLS: Final = ("IWM", "SPY", "IJR", "RSP", "IVV", "VB", "SCHA", "VOO", "IWB")
 MARKET: Final = "RSP"
+RECORD_FUNDS: Final = ("IWM", "SPY")
+"""Funds whose records and drawdowns the monitor shows (on prices as traded)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ class MonitorInputs:
     coverage: tuple[InputCoverage, ...] = ()
     warnings: tuple[str, ...] = ()
     store_version: int | None = None
+    traded: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 def _holdings_snapshots(store: Store, fund: str) -> dict[DateLike, Collection[str]]:
@@ -255,6 +259,20 @@ def load_monitor_inputs(
             coverage.append(cov)
             if warn:
                 warnings.append(warn)
+    # Records and drawdowns of the funds use prices as traded (the data policy).
+    traded, traded_src, traded_notes = as_traded_closes(store, RECORD_FUNDS, end=at)
+    traded = traded.loc[first:at].dropna(how="all") if not traded.empty else traded
+    for sym in traded.columns:
+        cov, warn = coverage_of(
+            str(sym),
+            traded[sym].dropna().index,
+            as_of=at,
+            basis=PriceBasis.AS_TRADED,
+            source=traded_src.get(str(sym), ""),
+        )
+        coverage.append(cov)
+        if warn:
+            warnings.append(f"{warn} (as traded: records and drawdowns)")
     members = None
     mask = None
     note = ""
@@ -295,10 +313,11 @@ def load_monitor_inputs(
         universe=universe or "",
         missing=tuple(missing),
         sources={**lv_src, **tr_src},
-        notes=(),
+        notes=tuple(traded_notes),
         coverage=tuple(coverage),
         warnings=tuple(warnings),
         store_version=getattr(store, "version", None),
+        traded=traded,
     )
 
 
@@ -506,8 +525,8 @@ def build_monitor(
     recs: tuple[RecordStatus, ...] = ()
     race = None
     if "records" in want:
-        frames = [inputs.levels, inputs.tr[[s for s in ("IWM", "SPY") if s in inputs.tr]]]
-        allpx = pd.concat([f for f in frames if not f.empty], axis=1, sort=True)
+        frames = [inputs.levels, inputs.traded]
+        allpx = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame()], axis=1, sort=True)
         recs = tuple(record_status(allpx, asof=at))
         lv = inputs.levels.dropna()
         if lv.shape[1] >= 2 and not lv.empty:
@@ -615,7 +634,8 @@ def build_monitor(
             inputs=inputs.coverage,
             store_version=inputs.store_version,
             notes=(
-                "funds: total return (adjusted closes); index levels: as traded (price return)",
+                "scoreboard, streaks and calendar tables of funds: total return (adjusted "
+                "closes); index levels and fund records/drawdowns: prices as traded",
                 *([inputs.membership_note] if inputs.membership_note else []),
             ),
             warnings=inputs.warnings,

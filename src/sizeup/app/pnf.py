@@ -38,6 +38,7 @@ from sizeup.analytics.pnf import (
     rs_reading,
 )
 from sizeup.app._policy import PriceBasis, coverage_of, resolve_asof
+from sizeup.app._prices import as_traded_bars
 from sizeup.app._result import ChartResult, InputCoverage, Provenance
 from sizeup.app._store import StoreRef, open_store
 from sizeup.errors import ConfigError, DataError
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
     from sizeup.data.store import Store
 
-__all__ = ["BULLISH_PATTERNS", "PnfRequest", "PnfResult", "as_traded_bars", "run_pnf"]
+__all__ = ["BULLISH_PATTERNS", "PnfRequest", "PnfResult", "run_pnf"]
 
 BULLISH_PATTERNS = frozenset(
     {
@@ -283,72 +284,6 @@ class PnfResult(ChartResult):
         from sizeup.charts import pnf_figure
 
         return pnf_figure(self.chart, columns=None, title=self.title(), patterns=self.patterns)
-
-
-def as_traded_bars(store: Store, symbol: str) -> tuple[pd.DataFrame, list[str]]:
-    """Read a symbol's bars on the as-traded basis from the sources that hold it.
-
-    A source qualifies when its close differs from its adjusted close on some day (it stores
-    both) or when the symbol is an index (``^``), whose levels are as traded. Among qualifying
-    sources the store's bar preference applies (OHLC first, then the longest history). When no
-    source separates raw from adjusted closes (a symbol that never paid a dividend, or only
-    adjusted files), the stored prices are used and a note says the basis is unverified.
-
-    Returns
-    -------
-    (pandas.DataFrame, list of str)
-        Tidy bars of one source and notes on the sources left out.
-    """
-    src = store.sources([symbol])
-    if src.empty:
-        raise DataError(
-            f"no bars for symbol {symbol!r} in the store; fetch or import it first "
-            "(see `sizeup store info` for what is there)",
-            input="symbol",
-            value=symbol,
-            valid="a symbol in the store",
-        )
-    notes: list[str] = []
-    skipped: list[str] = []
-    candidates: list[pd.DataFrame] = []
-    for source in src["source"].tolist():
-        rows = store.bars([symbol], source=str(source))
-        if rows.empty:
-            continue
-        raw = symbol.startswith("^") or bool(
-            (rows["close"] - rows["adj_close"]).abs().gt(1e-9 * rows["close"].abs()).any()
-        )
-        if raw:
-            candidates.append(rows)
-        else:
-            skipped.append(str(source))
-    if not candidates:
-        # No source separates raw from adjusted closes: the basis cannot be verified.
-        notes = [
-            f"the store's sources of {symbol} do not separate raw and adjusted closes; the "
-            "chart uses the prices as stored (dividend-adjusted if the source adjusted them)"
-        ]
-        candidates = [store.bars([symbol], source=str(s)) for s in src["source"].tolist()]
-        candidates = [c for c in candidates if not c.empty]
-    else:
-        later = [
-            pd.Timestamp(d)
-            for d in src["last"]
-            if pd.Timestamp(d) > max(pd.Timestamp(c["date"].max()) for c in candidates)
-        ]
-        if later:
-            notes.append(
-                f"not used (dividend-adjusted only): {', '.join(skipped)}; "
-                f"newer prices of {symbol} (through {max(later).date()}) are dividend-adjusted "
-                "only: --basis total-return charts them"
-            )
-
-    def _rank(rows: pd.DataFrame) -> tuple[bool, int, pd.Timestamp]:
-        ohlc = bool(rows[["high", "low"]].notna().all(axis=1).any())
-        return (ohlc, len(rows), pd.Timestamp(rows["date"].max()))
-
-    best = max(candidates, key=_rank)
-    return best, notes
 
 
 def _total_return_bars(store: Store, symbol: str) -> pd.DataFrame:
