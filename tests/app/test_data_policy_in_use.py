@@ -68,7 +68,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 def test_pnf_and_records_use_prices_as_traded_scoreboard_total_return(store: Store) -> None:
     raw, adj = _raw_and_adjusted(0)  # IWM
     asof = pd.Timestamp(ASOF)
-    n_at = int((IDX <= asof).sum())
+    n_at = int((asof >= IDX).sum())
     raw_s = pd.Series(raw[:n_at], index=IDX[:n_at])
     adj_s = pd.Series(adj[:n_at], index=IDX[:n_at])
     assert raw_s.idxmax() != adj_s.idxmax()  # the two bases disagree on the record
