@@ -96,7 +96,8 @@ def score_article(txt: Path, store: Store) -> tuple[Score, list[str]]:
                 for c in readings:
                     a, b = c.claim.span
                     overlap = a < span[1] and span[0] < b
-                    if overlap and g["subjects"][0] in c.claim.subjects and _stated_matches(g, c):
+                    ours = {x.removeprefix("FRED:") for x in c.claim.subjects}
+                    if overlap and g["subjects"][0] in ours and _stated_matches(g, c):
                         hit = (key, c)
                         break
                 if hit:

@@ -206,8 +206,9 @@ def test_averages_over_past_episodes_are_not_checkable() -> None:
     ex = extract_claims(
         "After such streaks the Russell 2000 averaged a 2.1% gain in the following month.", FRI
     )
-    assert [c.kind for c in ex.claims] == ["statistic"]
-    assert ex.claims[0].spec is None
+    assert ex.claims == ()
+    assert [n.text for n in ex.not_understood] == ["2.1%"]
+    assert "event study" in ex.not_understood[0].why
 
 
 def test_sentences_and_documents() -> None:

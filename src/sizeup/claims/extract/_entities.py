@@ -63,9 +63,9 @@ _DOW = Entity("Dow Jones Industrial Average", None, "index", "close", "DIA", 0.1
 _COMP = Entity("Nasdaq Composite", None, "index", "close", "QQQ", 0.15, 21)
 _NDX = Entity("Nasdaq-100", None, "index", "close", "QQQ", 0.03, 31)
 _SP600 = Entity("S&P SmallCap 600", None, "index")
-_SP400 = Entity("S&P MidCap 400", None, "index", "close", "IJH", 0.03, 31)
-_R1000 = Entity("Russell 1000", None, "index", "close", "IWB", 0.03, 31)
-_MICRO = Entity("Russell Microcap", None, "index", "close", "IWC", 0.03, 31)
+_SP400 = Entity("S&P MidCap 400", None, "index", "close", "IJH", 0.03, 100)
+_R1000 = Entity("Russell 1000", None, "index", "close", "IWB", 0.03, 100)
+_MICRO = Entity("Russell Microcap", None, "index", "close", "IWC", 0.03, 100)
 _TOP50 = Entity("Russell Top 50", None, "index")
 _DGS10 = Entity("10-year Treasury yield", "FRED:DGS10", "yield", "value")
 _DGS2 = Entity("2-year Treasury yield", "FRED:DGS2", "yield", "value")
@@ -82,7 +82,12 @@ _NAMES: tuple[tuple[str, Entity], ...] = (
     (r"Invesco S&P 500 Top 50 ETF", Entity("XLG", None, "etf", "adj_close")),
     (r"equal[- ]weight(?:ed)? S&P 500|equal[- ]weight counterpart", _etf("RSP")),
     (r"cap[- ]weight(?:ed)? S&P 500", _SPX),
-    (r"Russell[- ]2,?000|Rusell[- ]2,?000|small[- ]cap Russell|the Russell(?:'s|’s)?(?! \d)", _RUT),
+    (
+        r"Russell[- ]2,?000|Rusell[- ]2,?000|small[- ]cap Russell|"
+        r"the Russell(?:'s|’s)?"
+        r"(?! \d| Microcap| Top| Mid| 1,?000| 3,?000)",
+        _RUT,
+    ),
     (r"Russell Microcap(?: Index)?", _MICRO),
     (r"Russell Top 50(?: Index)?", _TOP50),
     (r"Russell 1,?000", _R1000),

@@ -87,12 +87,19 @@ _BY = re.compile(
     r"(?i)\b(?:by|lead (?:over [\w&' -]+ )?(?:of )?)\s*"
     r"(?:more than |over |nearly |about |north of )?$"
 )
-_AVERAGE = re.compile(r"(?i)\baverag\w*|\bof the time\b|\bmedian\b|\btypical")
+_AVERAGE = re.compile(
+    r"\baverag(?:ed|es|ing)\b|\b(?:on|an) average\b|\bof the time\b|\bmedian\b|\btypical"
+)
+_PAST_MOVE = re.compile(
+    r"(?i)\b(?:rose|fell|declined|advanced|gained|climbed|dropped|slipped|jumped|tumbled|"
+    r"increased|decreased|added|lost)\s+(?:about |nearly |more than |just )?$"
+)
 _POINTS_OR = re.compile(r"(?i)\d[\d,.]*\s*points?,?\s*(?:or|,)\s*$")
 _LONGEST_SINCE = re.compile(
     r"(?i)\b(?:longest|best)\b[^.;]{0,80}?\bsince (?:(?:the )?(?:(?:jan|feb|mar|apr|may|jun|"
     r"jul|aug|sep|oct|nov|dec)\w*\.?(?: and \w+)?(?: of)? ))?(\d{4})"
 )
+_OBJECT = re.compile(r"(?i)\b(?:its|their|than|against|versus|vs\.?)\s+(?:the\s+)?$")
 _CLAUSE = re.compile(
     r"(?i);|:|\s[-\u2014\u2013]\s|,\s(?=while|whereas|but|compared|versus|even as|as the)|"
     r"\s(?=while\b|whereas\b|compared (?:to|with)\b)|"
@@ -108,11 +115,13 @@ _LEVEL_RE = re.compile(
     r"(?i)\b(?:close[sd]? at|closing at|to close at|at|to|of|touching|ending the week at|"
     r"high (?:today )?of|peak (?:on \w+ )?of)\s+(?:about\s+|around\s+)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{3,5}\.\d{1,2}|\d{4,5})"
-    r"(?![\d%,.]|\s?(?:%|percent|points? of|basis))"
+    r"(?!\d|[.,]\d|\s?(?:%|percent|points? of|basis))"
+    r"(?!\s+(?:\w+\s+)?(?:companies|stocks|firms|members|names|shares|issues|constituents))"
 )
 _NUMBER_RE = re.compile(r"(?<![\w.])[-+\u2212]?\$?\d[\d,]*(?:\.\d+)?(?:\s?%)?")
 _ANAPHORA = re.compile(
-    r"(?i)\b(?:the index|the benchmark|the small-cap index|the former|the latter|"
+    r"(?i)\b(?:the index|the benchmark(?!\s+(?:interest|rate|yield|treasury|10|2)\b)|"
+    r"the small-cap index|the former|the latter|"
     r"(?<![\w-])it(?:s)?(?![\w-])|the group)\b"
 )
 
@@ -205,6 +214,34 @@ class Extraction:
 
 
 # ------------------------------------------------------------------ sentences
+def _join_broken_lines(text: str) -> str:
+    """Replace line breaks inside a sentence by spaces (one for one: offsets stay valid).
+
+    Web copies break lines around tickers (a gauge's name, then "RUT" alone on a line); a break
+    is kept after sentence punctuation, before and after table rows, and between two long
+    lines that start with a capital (paragraphs and headings).
+    """
+    chars = list(text)
+    lines = text.split("\n")
+    pos = 0
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line)
+        nxt = lines[i + 1]
+        cur, follow = line.strip(), nxt.strip()
+        keep = (
+            not cur
+            or not follow
+            or cur.endswith((".", "!", "?", ":", "|", '"', "\u201d"))
+            or cur.startswith(("|", "-"))
+            or follow.startswith(("|", "-"))
+        )
+        short = len(cur) <= 8 or len(follow) <= 8
+        if not keep and (short or follow[0].islower() or follow[0] in ",;"):
+            chars[pos] = " "
+        pos += 1
+    return "".join(chars)
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split on line breaks and on ``.!?`` followed by a capital, not after abbreviations."""
     out: list[Sentence] = []
@@ -292,6 +329,8 @@ class _Builder:
         self.n = 0
         self.last_subject: list[_Ent] = []
         self.context_period: PeriodMention | None = None
+        self.former_latter: list[_Ent] = []
+        self.stats: list[tuple[int, int, int]] = []
 
     def _next_id(self) -> str:
         self.n += 1
@@ -343,7 +382,7 @@ def _choose_subjects(
     lists joined by "and"/"," give several.
     """
     lo, hi = clause
-    right = [e for e in ents if e.span[0] >= b and e.span[0] < hi]
+    right = [e for e in ents if b <= e.span[0] < hi and not _ANAPHORA.fullmatch(e.text)]
     if right:
         gap = s[b : right[0].span[0]]
         if (
@@ -362,7 +401,17 @@ def _choose_subjects(
     if not left:
         left = [e for e in ents if e.span[1] <= a]
         if not left:
+            if right:
+                return [right[0]], "first name after the figure"
             return [], ""
+    objects = [
+        e
+        for e in left
+        if e.entity.kind in ("index", "etf")
+        and _OBJECT.search(s[max(0, e.span[0] - 20) : e.span[0]])
+    ]
+    if objects and len(objects) < len(left) and left[-1] in objects:
+        left = [e for e in left if e not in objects]
     chosen = [left[-1]]
     for e in reversed(left[:-1]):
         if re.fullmatch(r"(?i)\s*(?:,|and|, and)\s*(?:the\s+)?", s[e.span[1] : chosen[0].span[0]]):
@@ -373,23 +422,43 @@ def _choose_subjects(
 
 
 def _pick_period(
-    periods: list[PeriodMention], a: int, b: int, clause: tuple[int, int]
-) -> PeriodMention | None:
+    periods: list[PeriodMention],
+    a: int,
+    b: int,
+    clause: tuple[int, int],
+    context: PeriodMention | None,
+) -> tuple[PeriodMention | None, bool]:
+    """Return the period of the figure at ``a:b`` and whether it was carried over.
+
+    A period in the figure's clause, else the period carried from an earlier sentence, else the
+    nearest one in the sentence.
+    """
     cands = [p for p in periods if not p.end_only]
-    if not cands:
-        return None
     lo, hi = clause
     inside = [p for p in cands if lo <= p.span[0] < hi]
+    if not inside and context is not None:
+        return context, True
+    if not cands:
+        return None, False
     pool = inside or cands
 
     def dist(p: PeriodMention) -> int:
         return a - p.span[1] if p.span[1] <= a else p.span[0] - b
 
-    return min(pool, key=dist)
+    return min(pool, key=dist), False
 
 
 def _apply_end(period: Period, periods: list[PeriodMention]) -> Period:
     ends = [p for p in periods if p.end_only and p.readings]
+    if not ends and period.kind in ("ytd", "mtd", "since", "span"):
+        # "hit a record Thursday, putting it up 7.8% year to date": the window ends that day
+        ends = [
+            p
+            for p in periods
+            if p.readings
+            and p.readings[0].kind == "day"
+            and period.start < p.readings[0].end < period.end
+        ]
     if not ends or period.kind == "day":
         return period
     end = ends[0].readings[0].end
@@ -422,7 +491,7 @@ def extract_claims(
         Sentences, claims (each with its span and reading) and the numbers not understood.
     """
     pub = pd.Timestamp(published).normalize()
-    text = text.translate(_SAME_LENGTH)
+    text = _join_broken_lines(text.translate(_SAME_LENGTH))
     sentences = split_sentences(text)
     bld = _Builder(text, pub, allow_proxies)
     for sent in sentences:
@@ -446,8 +515,8 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
             word = m.group(0).lower()
             prev = bld.last_subject
             pick = prev[-1]
-            if word == "the latter" and len(prev) >= 2:
-                pick = prev[0]
+            if word in ("the former", "the latter") and bld.former_latter:
+                pick = bld.former_latter[0 if word == "the former" else -1]
             ents.append(_Ent(m.span(), pick.entity, m.group(0)))
         ents.sort(key=lambda e: e.span)
     for p in periods:
@@ -456,17 +525,17 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     for e in ents:
         bld.used.append((sent.index, off + e.span[0], off + e.span[1]))
     own_period = [p for p in periods if not p.end_only]
-    if not own_period and bld.context_period is not None:
-        periods = [*periods, bld.context_period]
-        carried = True
-    else:
-        carried = False
+    context = bld.context_period
     _streaks(bld, sent, s, off, ents=ents, periods=periods)
     _longest_since(bld, sent, s, off, ents=ents, periods=periods)
     _records(bld, sent, s, off, ents=ents, periods=periods)
-    _quantities(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses, carried=carried)
+    _quantities(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses, context=context)
     _levels(bld, sent, s, off, ents=ents, periods=periods)
-    real = [e for e in ents if not _ANAPHORA.fullmatch(e.text) and e.entity.kind != "etf"]
+    named = [e for e in ents if not _ANAPHORA.fullmatch(e.text)]
+    distinct = list({e.entity.key: e for e in reversed(named)}.values())[::-1]
+    if len(distinct) >= 2:
+        bld.former_latter = distinct[:2]
+    real = [e for e in named if e.entity.kind != "etf"]
     if real:
         # the sentence's subject (its first name) is what "the index" refers to next; keep the
         # last name too for "the former"/"the latter"
@@ -498,6 +567,8 @@ def _streaks(
         a, b = m.span()
         rel = _REL.search(s)
         left = [e for e in ents if e.span[1] <= a]
+        named = [e for e in left if not _ANAPHORA.fullmatch(e.text)]
+        left = named or left
         names = tuple(e.entity.key for e in left[-2:])
         asof, why = _day_of(periods, bld.pub)
         if st.form == "each_of" and re.search(r"(?i)first", m.group(0)) and st.freq == "D":
@@ -671,6 +742,8 @@ def _records(
         if not left:
             continue
         subj = left[-1]
+        if re.search(r"(?i)\b(?:could|would|might|may|if|within reach|on pace|hope)\b", s):
+            continue
         prior = bool(_PRIOR_RECORD.search(s[max(0, a - 25) : a]))
         asof, why = _day_of(periods, bld.pub)
         sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
@@ -811,7 +884,7 @@ def _quantities(
     ents: list[_Ent],
     periods: list[PeriodMention],
     clauses: list[tuple[int, int]],
-    carried: bool,
+    context: PeriodMention | None,
 ) -> None:
     matches = [(m, parse_quantity(m.group(0))) for m in QUANTITY_RE.finditer(s)]
     quants = [(m, q) for m, q in matches if q is not None and q.unit in ("pct", "bp")]
@@ -827,13 +900,7 @@ def _quantities(
         if not subjects:
             continue
         lo, hi = clause
-        sign = (
-            -1
-            if q.value < 0
-            else _sign(
-                s, a, b, max(lo, subjects[-1].span[1] if subjects[-1].span[1] <= a else lo), hi
-            )
-        )
+        sign = -1 if q.value < 0 else _sign(s, a, b, lo, hi)
         value = q.value if q.explicit_sign else sign * q.value
         rate_subject = subjects[0].entity.kind in ("yield", "policy_rate")
         rel_m = _REL.search(s, lo, a)
@@ -868,31 +935,20 @@ def _quantities(
             value = (
                 abs(q.value) if not re.search(r"(?i)underperform|lag", s[lo:a]) else -abs(q.value)
             )
-        pm = _pick_period(periods, a, b, clause)
+        pm, carried = _pick_period(periods, a, b, clause, context)
+        own = [p for p in periods if not p.end_only]
+        today = Period("day", bld.pub, bld.pub, f"the publication day {bld.pub:%Y-%m-%d}")
         if carried and _POINTS_OR.search(s[max(0, a - 30) : a]):
-            day = Period("day", bld.pub, bld.pub, f"the publication day {bld.pub:%Y-%m-%d}")
-            pm = PeriodMention((0, 0), "a daily move ('N points or x%')", (day,))
-        if _AVERAGE.search(s[lo:b]) or re.match(r"(?i)\s*of the time", s[b:]):
-            bld.used.append((sent.index, off + a, off + b))
-            bld.add(
-                id=bld._next_id(),
-                sentence=sent.index,
-                span=(off + min(subjects[0].span[0], a), off + b),
-                quote=s,
-                reading=f"{subjects[0].entity.key}: an average or frequency over past episodes",
-                kind="statistic",
-                names=tuple(e.entity.key for e in subjects),
-                subjects=tuple(x for x in (subjects[0].entity.symbol,) if x),
-                window=None,
-                stated=q.value,
-                unit=q.unit,
-                comparator="approx",
-                tolerance=_default_tolerance(q),
-                not_checkable=(
-                    "an average or hit rate over past episodes (event studies) has no metric in "
-                    "the claim model"
-                ),
-            )
+            pm = PeriodMention((0, 0), "a daily move ('N points or x%')", (today,))
+            carried = False
+        elif (carried or pm is None) and rate_subject and not own:
+            pm = PeriodMention((0, 0), "no period stated: the publication day", (today,))
+            carried = False
+        elif pm is None and _PAST_MOVE.search(s[max(lo, a - 25) : a]):
+            pm = PeriodMention((0, 0), "no period stated: the publication day", (today,))
+        if _AVERAGE.search(s[max(lo, a - 40) : b]) or re.match(r"(?i)\s*of the time", s[b:]):
+            # an event-study statistic: listed with the numbers not understood
+            bld.stats.append((sent.index, off + a, off + b))
             continue
         if pm is None:
             continue
@@ -1033,7 +1089,7 @@ def _emit_quantity(
             }
     elif kind == "rate_change":
         bp = value * 100 if unit == "pct" else value
-        btol = tol * 100 if unit == "pct" else tol
+        btol = 1.5 if unit == "pct" else tol
         btol = max(btol, 1.5)
         if q.qualifier in ("about", "nearly"):
             btol = max(btol, 3.0)
@@ -1045,7 +1101,8 @@ def _emit_quantity(
             spec = {
                 "metric": "rate_change",
                 "series": sym,
-                "start": start.date(),
+                # the change runs from the last value before the window's first day
+                "start": (start - pd.Timedelta(days=1)).date(),
                 "end": end.date(),
                 "stated": bp / 10000,
                 "tolerance": round(btol / 10000, 10),
@@ -1100,14 +1157,20 @@ def _leftovers(bld: _Builder, sentences: list[Sentence]) -> list[NotUnderstood]:
     for sent in sentences:
         off = bld.text.find(sent.text, sent.span[0])
         off = sent.span[0] if off < 0 else off
-        spans = [(x, y) for i, x, y in bld.used if i == sent.index]
+        stat_spans = {(x, y) for i, x, y in bld.stats if i == sent.index}
+        spans = [(x, y) for i, x, y in bld.used if i == sent.index and (x, y) not in stat_spans]
         spans += [sp for i, sp in claimed if i == sent.index]
         for m in _NUMBER_RE.finditer(sent.text):
             a, b = off + m.start(), off + m.end()
             if any(x <= a < y for x, y in spans):
                 continue
             tok = m.group(0)
-            if "%" in tok:
+            if any(i == sent.index and x <= a < y for i, x, y in bld.stats):
+                why = (
+                    "an average or hit rate over past episodes (an event study): no claim form "
+                    "of the claim model fits it"
+                )
+            elif "%" in tok:
                 why = "a percentage with no index, ETF or rate and period it could belong to"
             elif re.search(r"(?i)^\s*(?:points?|pts)\b", sent.text[m.end() :]):
                 why = "index-point changes are not read (the percentage of the same move is)"

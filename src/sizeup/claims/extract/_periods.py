@@ -164,6 +164,13 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         re.compile(rf"(?i)\bsince (?:its|the) ({_MON_RX}|\w+) (?:peak|high|low|bottom)"),
         "since_peak",
     ),
+    (
+        re.compile(
+            r"(?i)\b(?:from|off|versus|below|above) (?:its|the) (?:all-time |record |52-week |"
+            r"yearly |recent |(\w+) )?(?:high|peak|low|bottom)"
+        ),
+        "since_peak",
+    ),
     (re.compile(r"(?i)\b(?:over |in |during )?the (?:last|past) six months of (\d{4})"), "h2_year"),
     (
         re.compile(r"(?i)\b(?:in |during )?the (first|second) half(?: of (?:the year|(\d{4})))?"),
@@ -173,13 +180,19 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?i)\b(?:in )?(?:([1-4])Q(\d{2})|Q([1-4])(?: (\d{4}))?)\b"), "quarter"),
     (
         re.compile(
+            r"(?i)\b(?:in )?(?:the |(\d{4})['\u2019]s )?(first|second|third|fourth|final) "
+            r"quarter(?: of (\d{4}))?"
+        ),
+        "quarter_words",
+    ),
+    (
+        re.compile(
             r"(?i)\byear[- ]to[- ]date|\bYTD\b|so far this year|so far in (\d{4})|"
             r"since the start of the year|this year|for the year|year[- ]to[- ]date basis"
         ),
         "ytd",
     ),
     (re.compile(r"(?i)\b(?:in|during) (\d{4})\b(?! (?:high|low|peak|record))"), "year"),
-    (re.compile(r"(?i)\b(?:since |in )?(\d{4}),? when\b"), "year"),
     (re.compile(r"(?i)\b(?:so far this month|this month|month[- ]to[- ]date)"), "mtd"),
     (
         re.compile(
@@ -187,6 +200,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         ),
         "month",
     ),
+    (re.compile(r"(?i)\b(?:since |in )?(\d{4}),? when\b"), "year"),
     (re.compile(r"(?i)\blast week\b"), "last_week"),
     (re.compile(r"(?i)\blast month\b"), "last_month"),
     (
@@ -267,6 +281,16 @@ def _resolve(rule: str, m: re.Match[str], pub: pd.Timestamp) -> tuple[list[Perio
         yr = g[1] or g[3]
         y = (2000 + int(yr) if len(yr) == 2 else int(yr)) if yr else pub.year
         start = pd.Timestamp(y, 3 * q - 2, 1)
+        end = _month_end(y, 3 * q)
+        return [Period("quarter", start, min(end, pub), f"Q{q} {y}")], None
+    if rule == "quarter_words":
+        q = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}[g[1].lower()]
+        yr = g[0] or g[2]
+        y = int(yr) if yr else pub.year
+        start = pd.Timestamp(y, 3 * q - 2, 1)
+        if start > pub:
+            y -= 1
+            start = pd.Timestamp(y, 3 * q - 2, 1)
         end = _month_end(y, 3 * q)
         return [Period("quarter", start, min(end, pub), f"Q{q} {y}")], None
     if rule == "ytd":
