@@ -92,6 +92,7 @@ def test_year_end_with_short_years(asof: str) -> None:
     2024 is not when N = 250 (as of 2025-12-31).
     """
     gains = _year_start_gains(0.02)
+    gains[2002] = 0.03  # must not leak into 2001's start
     jumps = _jumps_on_first_session(gains)
     last_2001 = _sessions("2001-01-01", "2001-12-31")
     assert len(last_2001) == 248
@@ -162,3 +163,39 @@ def test_race_to_record() -> None:
     a2[50] = 100.0
     got2 = first_to_record(px.assign(A=a2), since=idx[20])
     assert pd.isna(got2.loc["A", "record_date"])
+
+
+def test_start_of_year_edges() -> None:
+    """Before the year's first session there is no start yet; on it, N = 1; the first data year
+    (one close, 1998-12-31) is the base of the next; B's own moves are subtracted."""
+    gains = _year_start_gains(0.05)
+    px = _prices(_jumps_on_first_session(gains))
+    empty = start_of_year_gaps(px, "A", "B", asof="2025-01-01")
+    assert empty.empty and empty.dtype == float
+    assert start_of_year_rank(px, "A", "B", asof="2025-01-01") is None
+    first = start_of_year_gaps(px, "A", "B", asof="2025-01-02")
+    assert first[2025] == pytest.approx(0.05)
+    assert first[2013] == pytest.approx(0.07)
+    # one close in 1998, and B moving too: gap = A's start minus B's start
+    base = pd.DataFrame({"A": [100.0], "B": [100.0]}, index=[pd.Timestamp("1998-12-31")])
+    b_jumps = {_sessions("1999-01-01", "1999-12-31")[0]: 0.02}
+    px2 = pd.concat([base, px.assign(B=_prices(b_jumps)["A"])])
+    s = start_of_year_gaps(px2, "A", "B", asof="2025-03-14")
+    assert s.index[0] == 1999
+    assert s[1999] == pytest.approx(gains[1999] - 0.02)
+
+
+def test_monthly_gaps_stop_at_end_and_subtract_b() -> None:
+    jumps_a = {_sessions("2025-01-01", "2025-01-31")[5]: 0.03}
+    jumps_a[_sessions("2025-05-01", "2025-05-31")[5]] = 0.05
+    jumps_b = {_sessions("2025-01-01", "2025-01-31")[7]: 0.01}
+    a = _prices(jumps_a, end="2025-06-30")["A"]
+    b = _prices(jumps_b, end="2025-06-30")["A"]
+    px = pd.DataFrame({"A": a, "B": b}).loc["2024-11-01":]
+    s = monthly_gaps(px, "A", "B", end="2025-03-31")
+    assert s.index[-1] == pd.Timestamp("2025-03-31")
+    assert s.loc["2025-01-31"] == pytest.approx(0.02)
+    r = monthly_gap_rank(px, "A", "B", end="2025-03-31")
+    assert r is not None and r.at == pd.Timestamp("2025-03-31")
+    # a last gap of exactly 0 ranks as "best since" (mode max), not "worst since"
+    assert r.value == 0.0 and r.mode == "max"
