@@ -1,4 +1,5 @@
-"""Picklable sweep helpers (module-level so Dask worker processes can import them)."""
+"""Test helpers: real closes from ../shared/data, and picklable sweep helpers (module-level so
+Dask worker processes can import them)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,34 @@ import pandas as pd
 
 from sizeup.backtest import MarketData, Strategy
 from sizeup.backtest._sweep import StrategyTask, evaluate_strategy
+
+ETFS = tuple(
+    [
+        "IWM",
+        "SPY",
+        "IWN",
+        "IWO",
+        "IJR",
+        "IJS",
+        "IJT",
+        "VB",
+        "VBR",
+        "VBK",
+        "SLYV",
+        "SLYG",
+        "RSP",
+        "TLT",
+    ]
+)
+
+
+def read_closes(shared_data: Path, symbols: tuple[str, ...] = ETFS) -> pd.DataFrame:
+    """Total-return closes of ETFs from the dsturdy adjusted-close files, dates x symbols."""
+    cols = {}
+    for sym in symbols:
+        f = pd.read_csv(shared_data / "etf_adjclose_dsturdy" / f"{sym}.csv", parse_dates=["Date"])
+        cols[sym] = f.set_index("Date")["Close"].astype(float)
+    return pd.concat(cols, axis=1, sort=True).sort_index()
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sizeup.backtest._strategy import (
     load_strategy,
     parse_strategy,
     strategy_from_dict,
+    window_targets,
 )
 from sizeup.backtest._sweep import (
     Split,
@@ -74,4 +75,5 @@ __all__ = [
     "walk_forward",
     "walk_forward_grid",
     "walk_forward_summary",
+    "window_targets",
 ]

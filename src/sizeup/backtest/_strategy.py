@@ -51,6 +51,7 @@ __all__ = [
     "load_strategy",
     "parse_strategy",
     "strategy_from_dict",
+    "window_targets",
 ]
 
 
@@ -612,6 +613,25 @@ class Strategy:
             w[same] = np.nan
         out[rows] = w
         return pd.DataFrame(out, index=idx, columns=list(syms))
+
+
+def window_targets(
+    targets: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> pd.DataFrame:
+    """Cut a target panel to ``start .. end``, carrying the decision in force at ``start``.
+
+    When the first row of the window is not a decision, the latest decision before it (made
+    with data known then) becomes the first row's decision, so a window that starts between
+    two rebalances still holds what the strategy held.
+    """
+    cut = targets.loc[start:end].copy()
+    if cut.empty or start is None or cut.iloc[0].notna().any():
+        return cut
+    before = targets.loc[: cut.index[0]].iloc[:-1]
+    decided = before.notna().any(axis=1).to_numpy()
+    if decided.any():
+        cut.iloc[0] = before.iloc[int(np.flatnonzero(decided)[-1])].to_numpy()
+    return cut
 
 
 def _signal_from(spec: _Spec) -> Any:

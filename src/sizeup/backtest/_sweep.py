@@ -35,7 +35,7 @@ import pandas as pd
 
 from sizeup.backtest._engine import simulate
 from sizeup.backtest._metrics import MetricMode, compute_metrics
-from sizeup.backtest._strategy import MarketData, Strategy, strategy_from_dict
+from sizeup.backtest._strategy import MarketData, Strategy, strategy_from_dict, window_targets
 from sizeup.errors import BacktestError
 
 __all__ = [
@@ -251,7 +251,7 @@ def evaluate_strategy(task: StrategyTask, params: Mapping[str, object]) -> dict[
     px = data.prices.reindex(columns=list(strategy.universe.symbols))
     lo = pd.Timestamp(strategy.start) if strategy.start else None
     hi = pd.Timestamp(strategy.end) if strategy.end else None
-    px, targets = px.loc[lo:hi], targets.loc[lo:hi]
+    px, targets = px.loc[lo:hi], window_targets(targets, lo, hi)
     if len(px) < 2:
         raise BacktestError(
             f"the period {strategy.start}..{strategy.end} has {len(px)} sessions",

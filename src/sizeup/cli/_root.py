@@ -205,6 +205,7 @@ def _register_commands() -> None:
     for module in (_import, _fetch, _monitor, _report, _pnf, _claims, _screen):
         module.register(app)
     importlib.import_module("sizeup.cli._check").register(app)  # sizeup check ARTICLE
+    importlib.import_module("sizeup.cli._backtest").register(app)  # backtest, sweep
 
 
 _register_commands()
