@@ -29,11 +29,13 @@ Rules
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -77,6 +79,8 @@ _ENTITY: Final = {
 _VINTAGE_IN_NAME: Final = re.compile(r"(?<!\d)((?:19|20)\d{2}(?:0[1-9]|1[0-2]))(?!\d)")
 _FUND_IN_NAME: Final = re.compile(r"^([A-Za-z]{2,5})_holdings", re.IGNORECASE)
 _FRED_IN_NAME: Final = re.compile(r"^([A-Za-z0-9_]{2,40})$")
+# files above this size are parsed one at a time (bounds peak memory; small ones overlap them)
+_BIG_FILE_BYTES: Final = 4 * 1024 * 1024
 
 
 # ---------------------------------------------------------------------------- results
@@ -629,7 +633,17 @@ def import_paths(
     overrides = (source, symbol, fund, as_of)
     known = frozenset() if force or any(o is not None for o in overrides) else imported_files(store)
 
+    big_gate = threading.Semaphore(1)
+
     def one(path: Path) -> tuple[FileReport, dict[str, UpsertResult]]:
+        try:
+            big = path.stat().st_size > _BIG_FILE_BYTES
+        except OSError:
+            big = False
+        with big_gate if big else contextlib.nullcontext():
+            return _one(path)
+
+    def _one(path: Path) -> tuple[FileReport, dict[str, UpsertResult]]:
         return import_file(
             path,
             store,

@@ -264,7 +264,9 @@ def _coerce(col: pd.Series, kind: ColumnKind, table: str, name: str) -> pd.Serie
         ) from exc
 
 
-def validate(frame: pd.DataFrame, table: TableSchema | str) -> pd.DataFrame:
+def validate(
+    frame: pd.DataFrame, table: TableSchema | str, *, keys_and_order: bool = True
+) -> pd.DataFrame:
     """Check a frame against a table contract and return a coerced, sorted copy.
 
     Parameters
@@ -274,6 +276,9 @@ def validate(frame: pd.DataFrame, table: TableSchema | str) -> pd.DataFrame:
         error.
     table
         The contract, or its name.
+    keys_and_order
+        Check key uniqueness and sort by ``sort_by`` (the store does both in Arrow and passes
+        ``False``).
 
     Returns
     -------
@@ -307,6 +312,8 @@ def validate(frame: pd.DataFrame, table: TableSchema | str) -> pd.DataFrame:
             raise SchemaError(
                 f"table {schema.name!r}: column {name!r} is required but row {first} is null"
             )
+    if not keys_and_order:
+        return out
     dup = out.duplicated(subset=list(schema.key), keep=False)
     if dup.any():
         example = out.loc[dup, list(schema.key)].head(2).to_dict("records")

@@ -48,6 +48,15 @@ __all__ = [
     "symbol_from_stem",
 ]
 
+_MALFORMED: Final = (
+    ValueError,
+    KeyError,
+    IndexError,
+    UnicodeError,
+    OverflowError,
+    pa.ArrowException,
+)
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -92,7 +101,12 @@ StooqError = Literal["no_data", "quota", "html", "php_warning"]
 
 
 def _guard(fmt: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Turn every failure of a parser into :class:`ImportFormatError` naming the input."""
+    """Turn the failures malformed input causes into :class:`ImportFormatError` naming it.
+
+    Only the exceptions bad bytes produce are mapped (:data:`_MALFORMED`: bad numbers, dates and
+    encodings, missing columns, short rows, Arrow parse errors); anything else is a bug in the
+    parser and propagates as itself, so fuzz tests can find it.
+    """
 
     def deco(func: Callable[P, R]) -> Callable[P, R]:
         @wraps(func)
@@ -104,7 +118,7 @@ def _guard(fmt: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 raise
             except SizeupError as exc:
                 raise ImportFormatError(f"not a valid {fmt} file: {exc}", path=name) from exc
-            except Exception as exc:  # any parser failure is a format error of this input
+            except _MALFORMED as exc:  # the failures malformed input causes; others are bugs
                 raise ImportFormatError(
                     f"not a valid {fmt} file ({type(exc).__name__}: {exc})", path=name
                 ) from exc

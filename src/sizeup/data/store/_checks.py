@@ -3,9 +3,8 @@
 Row rules (:func:`check_rows`)
 ------------------------------
 * every float is finite (``inf``/``-inf`` refused; NULL is allowed where the contract allows);
-* prices (``open``/``high``/``low``/``close``/``adj_close``) and series values are at most
-  ``1e9`` in absolute value and volumes lie in ``[0, 1e15]`` (a ``1e308`` is a damaged file,
-  not a price);
+* series values are at most ``1e9`` in absolute value and volumes lie in ``[0, 1e15]``;
+* a bars row with open/high/low has a close;
 * bars keep ``high >= max(open, close) >= min(open, close) >= low`` wherever the values are
   present, within a relative tolerance of ``1e-6`` (rounding of adjusted prices);
 * dates lie between 1800-01-01 and the end of the trading calendar;
@@ -13,9 +12,10 @@ Row rules (:func:`check_rows`)
 
 A row breaking one of these makes the whole write fail with :class:`InvalidRowsError`, which
 names the row (its key), the column and the value: nothing is written. Bars rows with a price
-``<= 0`` (delisted symbols in vendor matrices carry 0 or negative adjusted closes) are not
-written either: they are removed and reported (count and first example), so they never replace
-a stored value.
+``<= 0`` or above ``1e9`` (a ``1e308`` from a damaged file; vendor matrices carry 0, negative
+or absurd adjusted closes for delisted symbols) and rows without any price are not written
+either: they are removed and reported (count and first example), so they never replace a
+stored value.
 
 Change rules (:func:`compare`)
 ------------------------------
@@ -213,9 +213,7 @@ def check_rows(frame: pd.DataFrame, schema: TableSchema) -> tuple[pd.DataFrame, 
                 _fail(frame, schema, inf, name, "non-finite values", "finite numbers or empty")
             limit = MAX_VOLUME if name == "volume" else MAX_ABS_VALUE
             big = np.abs(np.nan_to_num(values)) > limit
-            ranged = (
-                name in PRICES or name == "volume" or (schema.name, name) == ("series", "value")
-            )
+            ranged = name == "volume" or (schema.name, name) == ("series", "value")
             if ranged and big.any():
                 _fail(frame, schema, big, name, "values out of range", f"|x| <= {limit:g}")
             if name == "volume":
@@ -238,18 +236,30 @@ def check_rows(frame: pd.DataFrame, schema: TableSchema) -> tuple[pd.DataFrame, 
         return frame, ""
     px = {c: frame[c].to_numpy(dtype="float64") for c in PRICES}
     nonpos = np.zeros(len(frame), dtype=bool)
+    empty = np.ones(len(frame), dtype=bool)
     for c in PRICES:
-        nonpos |= np.nan_to_num(px[c], nan=1.0) <= 0
-    keep = ~nonpos
-    note = ""
+        value = np.nan_to_num(px[c], nan=1.0)
+        nonpos |= (value <= 0) | (value > MAX_ABS_VALUE)
+        empty &= np.isnan(px[c])
+    has_range = ~(np.isnan(px["open"]) & np.isnan(px["high"]) & np.isnan(px["low"]))
+    no_close = has_range & np.isnan(px["close"]) & np.isnan(px["adj_close"])
+    if no_close.any():
+        _fail(frame, schema, no_close, "close", "no close but other prices", "a close price")
+    keep = ~(nonpos | empty)
+    notes = []
     if nonpos.any():
         first = int(np.flatnonzero(nonpos)[0])
-        bad_col = next(c for c in PRICES if not np.nan_to_num(px[c][first], nan=1.0) > 0)
-        note = (
-            f"{int(nonpos.sum()):,} rows with a price <= 0 not written, e.g. "
-            f"{frame['symbol'].iloc[first]} {frame['date'].iloc[first].date()} "
+        bad_col = next(
+            c for c in PRICES if not 0 < np.nan_to_num(px[c][first], nan=1.0) <= MAX_ABS_VALUE
+        )
+        notes.append(
+            f"{int(nonpos.sum()):,} rows with a price <= 0 or > {MAX_ABS_VALUE:g} not written, "
+            f"e.g. {frame['symbol'].iloc[first]} {frame['date'].iloc[first].date()} "
             f"{bad_col}={float(px[bad_col][first])!r}"
         )
+    if empty.any():
+        notes.append(f"{int(empty.sum()):,} rows without any price not written")
+    note = "; ".join(notes)
     o, h, low, cl = px["open"], px["high"], px["low"], px["close"]
     with np.errstate(invalid="ignore"):
         top = np.fmax(o, cl)
@@ -266,7 +276,7 @@ def check_rows(frame: pd.DataFrame, schema: TableSchema) -> tuple[pd.DataFrame, 
     ):
         if mask.any():
             _fail(frame, schema, mask, col, rule, "high >= max(open, close) >= min(...) >= low")
-    if nonpos.any():
+    if not keep.all():
         frame = frame[keep].reset_index(drop=True)
     return frame, note
 

@@ -544,7 +544,7 @@ class Store:
         checked: dict[str, tuple[pd.DataFrame, str]] = {}
         for name, frame in frames.items():
             schema = _schema(name)
-            checked[name] = check_rows(validate(frame, schema), schema)
+            checked[name] = check_rows(validate(frame, schema, keys_and_order=False), schema)
         with self._locked():
             snap = self._recover()
             plans = {
@@ -561,7 +561,7 @@ class Store:
         snap: _Snapshot,
         accept: bool,
     ) -> _Plan:
-        new = _delta.to_arrow(frame, schema)
+        new = _unique_sorted(_delta.to_arrow(frame, schema), schema)
         if new.num_rows == 0:
             return _Plan(schema, new, new, False, UpsertResult(schema.name, 0, 0, 1, 0, 0, None))
         entity = _ENTITY_COLUMN[schema.name]
@@ -1591,6 +1591,40 @@ def _conform(data: pa.Table | pd.DataFrame, schema: TableSchema) -> pd.DataFrame
         else:
             out[name] = pd.to_numeric(col).astype("Int64")
     return out
+
+
+def _unique_sorted(table: pa.Table, schema: TableSchema) -> pa.Table:
+    """Check key uniqueness and sort by ``sort_by``, in Arrow.
+
+    Raises
+    ------
+    SchemaError
+        Two rows share a key (NULL key values count as equal).
+    """
+    if table.num_rows == 0:
+        return table
+    order = [(c, "ascending") for c in dict.fromkeys([*schema.sort_by, *schema.key])]
+    table = table.sort_by(order)
+    if table.num_rows < 2:
+        return table
+    same: np.ndarray | None = None
+    for col in _key_columns(table, schema):  # equal keys are adjacent once sorted
+        arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+        eq = pc.equal(arr.slice(1), arr.slice(0, len(arr) - 1))
+        eq_np = pc.fill_null(eq, True).to_numpy(zero_copy_only=False)
+        same = eq_np if same is None else same & eq_np
+    if same is not None and same.any():
+        first = int(np.flatnonzero(same)[0])
+        example = table.select(list(schema.key)).slice(first, 1).to_pylist()
+        rows = int(same.sum()) + 1
+        raise SchemaError(
+            f"table {schema.name!r}: duplicate key {schema.key} in {rows} rows, e.g. {example}; "
+            "nothing was written",
+            input=f"{schema.name} key",
+            value=example,
+            valid="one row per key",
+        )
+    return table
 
 
 def _key_columns(table: pa.Table, schema: TableSchema) -> list[pa.Array]:
