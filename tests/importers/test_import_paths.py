@@ -183,3 +183,24 @@ def test_read_file_and_import_garbage(tmp_path: Path, body: bytes) -> None:
     report = import_paths([path], store)
     if report.files[0].status in ("failed", "skipped"):
         assert _snapshot(store.root) == before
+
+
+def test_parser_guard_maps_malformed_input_only() -> None:
+    """A parser bug (here a TypeError) surfaces as itself, not as a format error of the file."""
+    import pytest
+
+    from sizeup.data.formats.prices import _guard
+    from sizeup.errors import ImportFormatError
+
+    @_guard("test CSV")
+    def bad_number(data: bytes, *, name: str) -> float:
+        return float(data.decode())
+
+    @_guard("test CSV")
+    def buggy(data: bytes, *, name: str) -> float:
+        return data + 1  # type: ignore[operator, no-any-return]
+
+    with pytest.raises(ImportFormatError, match=r"x\.csv: not a valid test CSV file"):
+        bad_number(b"12,5", name="x.csv")
+    with pytest.raises(TypeError):
+        buggy(b"1", name="x.csv")
