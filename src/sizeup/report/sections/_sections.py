@@ -35,6 +35,7 @@ import exchange_calendars as xcals
 import numpy as np
 import pandas as pd
 
+from sizeup.analytics.stats import sample_stats
 from sizeup.app.reports import ReportData, SampleData
 from sizeup.charts import bar_chart, line_chart
 from sizeup.errors import DataError
@@ -185,13 +186,10 @@ def premium_stats(returns: pd.Series, *, label: str) -> PremiumStats:
     PremiumStats
     """
     r = returns.dropna().astype("float64")
-    n = len(r)
-    if n == 0:
+    if r.empty:
         return PremiumStats(label, None, None, 0, math.nan, math.nan, math.nan)
-    mean = float(r.mean())
-    sd = float(r.std(ddof=1)) if n > 1 else math.nan
-    t = mean / (sd / math.sqrt(n)) if n > 1 and sd > 0 else math.nan
-    return PremiumStats(label, r.index.min(), r.index.max(), n, mean, sd, t)
+    st = sample_stats(r, bootstrap=False)  # the one implementation of n, mean, sd and t
+    return PremiumStats(label, r.index.min(), r.index.max(), st.n, st.mean, st.std, st.t_stat)
 
 
 def size_premium_table(smb: pd.Series) -> pd.DataFrame:
