@@ -5,7 +5,8 @@ Reports, per article and in total, extraction recall (gold claims found) and pre
 A gold claim is found by an extracted claim when their spans overlap, the subject is the same
 store symbol (a stated proxy counts), the unit is the same and the stated figures agree (within
 0.06 of a unit, so "7.9% to 8%" read as 7.95 finds the gold 7.9). The two readings of an
-ambiguous phrase count as one extracted claim. The articles are read in place, never copied.
+ambiguous phrase count as one extracted claim, and so does a claim restated later in the text
+(same subject, window and figure). The articles are read in place, never copied.
 """
 
 from __future__ import annotations
@@ -82,7 +83,9 @@ def score_article(txt: Path, store: Store) -> tuple[Score, list[str]]:
     text = result.extraction.text
     groups: dict[str, list[CheckedClaim]] = {}
     for c in result.checked:
-        groups.setdefault(c.claim.alternative_of or c.claim.id, []).append(c)
+        # the readings of an ambiguous phrase, and restatements of a claim, count as one claim
+        key = c.claim.repeat_of or c.claim.alternative_of or c.claim.id
+        groups.setdefault(key, []).append(c)
     used: set[str] = set()
     found = both = agree = 0
     log: list[str] = []

@@ -160,14 +160,20 @@ def test_since_a_peak_is_unresolved_not_guessed() -> None:
 def test_two_subjects_two_periods_and_signs() -> None:
     text = "The Russell 2000 jumped 3% for the week while the Dow slipped 0.5%."
     ex = extract_claims(text, FRI, allow_proxies=True)
-    got = [(c.names[0], c.stated, c.window.kind if c.window else None) for c in ex.claims]
-    assert got == [("Russell 2000", 3.0, "week"), ("Dow Jones Industrial Average", -0.5, "week")]
+    got = [(c.id, c.names[0], c.stated, f"{c.window.end:%m-%d}") for c in ex.claims if c.window]
+    # publication time unknown: each week is read through Friday's and through Thursday's close
+    assert got == [
+        ("c1a", "Russell 2000", 3.0, "03-14"),
+        ("c1b", "Russell 2000", 3.0, "03-13"),
+        ("c2a", "Dow Jones Industrial Average", -0.5, "03-14"),
+        ("c2b", "Dow Jones Industrial Average", -0.5, "03-13"),
+    ]
     first = ex.claims[0]
     assert text[first.span[0] : first.span[1]] == "Russell 2000 jumped 3%"
 
 
 def test_ambiguous_sentence_is_checked_both_ways() -> None:
-    ex = extract_claims("Small caps have gained 12% since September 2024.", FRI)
+    ex = extract_claims("Small caps have gained 12% since September 2024 through Thursday.", FRI)
     assert len(ex.claims) == 2
     assert {c.alternative_of for c in ex.claims} == {"c1"}
     assert {c.spec["start"].isoformat() for c in ex.claims if c.spec} == {

@@ -67,6 +67,7 @@ _SP400 = Entity("S&P MidCap 400", None, "index", "close", "IJH", 0.03, 100)
 _R1000 = Entity("Russell 1000", None, "index", "close", "IWB", 0.03, 100)
 _MICRO = Entity("Russell Microcap", None, "index", "close", "IWC", 0.03, 100)
 _TOP50 = Entity("Russell Top 50", None, "index")
+_RTYF = Entity("Russell 2000 futures", None, "index")
 _DGS10 = Entity("10-year Treasury yield", "FRED:DGS10", "yield", "value")
 _DGS2 = Entity("2-year Treasury yield", "FRED:DGS2", "yield", "value")
 _DGS30 = Entity("30-year Treasury yield", None, "yield", "value")
@@ -76,6 +77,11 @@ _EFFR = Entity("federal funds rate", "FRED:EFFR", "policy_rate", "value")
 # "S&P 500". Matching is case-insensitive except for tickers (written in capitals).
 _NAMES: tuple[tuple[str, Entity], ...] = (
     (r"iShares Russell 2000 ETF", _etf("IWM")),
+    (
+        r"futures (?:on|for) the (?:small-cap )?Russell 2,?000|Russell 2,?000 futures|"
+        r"/RTY\w*|RTY futures",
+        _RTYF,
+    ),
     (r"Invesco QQQ(?: Trust)?", _etf("QQQ")),
     (r"SPDR S&P 500 ETF(?: Trust)?", _etf("SPY")),
     (r"Invesco S&P 500 Equal Weight ETF", _etf("RSP")),
@@ -94,7 +100,11 @@ _NAMES: tuple[tuple[str, Entity], ...] = (
     (r"S\s?&\s?P\s?500|S\s?&\s?P index|S\s?&\s?P(?:’s|'s)?(?! ?\w)", _SPX),
     (r"S\s?&\s?P SmallCap 600|S\s?&\s?P 600", _SP600),
     (r"S\s?&\s?P Mid[Cc]ap 400|S\s?&\s?P 400", _SP400),
-    (r"Dow Jones Industrial Average|Dow Industrial Average|Dow Jones(?! Market)|the Dow", _DOW),
+    (
+        r"Dow Jones Industrial Average|Dow Industrial Average|Dow Jones(?! Market)|the Dow|"
+        r"\bDow\b(?! Jones)",
+        _DOW,
+    ),
     (r"Nasdaq[- ]100", _NDX),
     (r"Nasdaq Composite|Nasdaq index|Nasdaq", _COMP),
     (

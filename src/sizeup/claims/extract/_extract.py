@@ -10,6 +10,7 @@ a number no rule consumed is listed in :attr:`Extraction.not_understood` with th
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -28,7 +29,7 @@ from sizeup.claims.extract._grammar import (
     parse_quantity,
     parse_streak,
 )
-from sizeup.claims.extract._periods import Period, PeriodMention, find_periods
+from sizeup.claims.extract._periods import Period, PeriodMention, find_periods, previous_close
 
 __all__ = [
     "ExtractedClaim",
@@ -90,6 +91,7 @@ _BY = re.compile(
 _AVERAGE = re.compile(
     r"\baverag(?:ed|es|ing)\b|\b(?:on|an) average\b|\bof the time\b|\bmedian\b|\btypical"
 )
+_TO_DATE = ("ytd", "mtd", "since", "span", "week", "quarter", "half")
 _PAST_MOVE = re.compile(
     r"(?i)\b(?:rose|fell|declined|advanced|gained|climbed|dropped|slipped|jumped|tumbled|"
     r"increased|decreased|added|lost)\s+(?:about |nearly |more than |just )?$"
@@ -190,6 +192,7 @@ class ExtractedClaim:
     spec: dict[str, Any] | None = None
     not_checkable: str | None = None
     alternative_of: str | None = None
+    repeat_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -366,7 +369,21 @@ class _Builder:
         return ent.proxy, ent.proxy, None
 
     def add(self, **kw: Any) -> None:
-        self.claims.append(ExtractedClaim(**kw))
+        claim = ExtractedClaim(**kw)
+        key = _fact(claim)
+        if key is not None and claim.alternative_of is None:
+            for earlier in self.claims:
+                if _fact(earlier) == key and earlier.sentence != claim.sentence:
+                    claim = dataclasses.replace(claim, repeat_of=earlier.repeat_of or earlier.id)
+                    break
+        self.claims.append(claim)
+
+
+def _fact(c: ExtractedClaim) -> tuple[Any, ...] | None:
+    """Return what a claim asserts, to recognise a restatement of an earlier claim."""
+    if c.window is None:
+        return None
+    return (c.kind, c.names, c.window.start, c.window.end, round(c.stated, 6), c.unit)
 
 
 def _window_spec(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -404,6 +421,9 @@ def _choose_subjects(
             if right:
                 return [right[0]], "first name after the figure"
             return [], ""
+    named_in_clause = [e for e in left if not _ANAPHORA.fullmatch(e.text) and e.span[0] >= lo]
+    if named_in_clause:
+        left = [e for e in left if not _ANAPHORA.fullmatch(e.text) or e.span[0] < lo]
     objects = [
         e
         for e in left
@@ -430,12 +450,16 @@ def _pick_period(
 ) -> tuple[PeriodMention | None, bool]:
     """Return the period of the figure at ``a:b`` and whether it was carried over.
 
-    A period in the figure's clause, else the period carried from an earlier sentence, else the
-    nearest one in the sentence.
+    A period in the figure's clause, else one in an earlier clause of the sentence, else the
+    period carried from an earlier sentence, else the nearest one in the sentence.
     """
     cands = [p for p in periods if not p.end_only]
     lo, hi = clause
     inside = [p for p in cands if lo <= p.span[0] < hi]
+    before = [p for p in cands if p.span[1] <= lo]
+    if not inside and before:
+        # "X rose 7.7% this month, while Y gained 3.1%": an earlier clause's period scopes on
+        return before[-1], False
     if not inside and context is not None:
         return context, True
     if not cands:
@@ -529,6 +553,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     _streaks(bld, sent, s, off, ents=ents, periods=periods)
     _longest_since(bld, sent, s, off, ents=ents, periods=periods)
     _records(bld, sent, s, off, ents=ents, periods=periods)
+    _directions(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
     _quantities(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses, context=context)
     _levels(bld, sent, s, off, ents=ents, periods=periods)
     named = [e for e in ents if not _ANAPHORA.fullmatch(e.text)]
@@ -721,6 +746,99 @@ def _longest_since(
         )
 
 
+_DOWN_WORDS = re.compile(
+    r"(?i)\b(?:posted (?:weekly |daily |monthly )?losses|(?:ended|finished|closed|are|were|is|"
+    r"was|turned|now) [^.;,]{0,25}?(?:in negative territory|negative(?: for the year)?|in the red)|"
+    r"(?:was|were|closed|finished|ended) (?:roughly |little |essentially )?unchanged)"
+)
+
+
+def _directions(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+    clauses: list[tuple[int, int]],
+) -> None:
+    """Read "the S&P 500 and the Dow posted weekly losses", "X was unchanged": no number, a sign.
+
+    Losses and negative territory become "return below 0"; "unchanged" becomes 0 within 0.05
+    percentage points.
+    """
+    for m in _DOWN_WORDS.finditer(s):
+        a, b = m.span()
+        lo, _hi = _clause_of(a, clauses)
+        subj = [
+            e
+            for e in ents
+            if lo <= e.span[0] and e.span[1] <= a and e.entity.kind in ("index", "etf")
+        ]
+        subj = [e for e in subj if not _ANAPHORA.fullmatch(e.text)] or subj
+        if not subj:
+            continue
+        phrase = m.group(0).lower()
+        today = Period("day", bld.pub, bld.pub, f"the publication day {bld.pub:%Y-%m-%d}")
+        wanted: list[Period] = []
+        if "weekly" in phrase:
+            wanted.append(
+                Period("week", bld.pub - pd.Timedelta(days=bld.pub.day_of_week), bld.pub, "week")
+            )
+        elif "for the year" in phrase:
+            wanted.append(Period("ytd", pd.Timestamp(bld.pub.year, 1, 1), bld.pub, "year to date"))
+        else:
+            own = [p for p in periods if p.readings and not p.end_only]
+            if re.search(r"(?i)the day and the week", s):
+                monday = bld.pub - pd.Timedelta(days=bld.pub.day_of_week)
+                wanted += [today, Period("week", monday, bld.pub, "week")]
+            elif own:
+                wanted.append(own[0].readings[0])
+            else:
+                wanted.append(today)
+        unchanged = "unchanged" in phrase
+        for e in dict.fromkeys(subj):
+            for period in wanted:
+                sym, proxy, why_not = bld._resolve_symbol(e.entity, period)
+                spec: dict[str, Any] | None = None
+                if why_not is None and sym:
+                    spec = {
+                        "text": s[e.span[0] : b],
+                        "metric": "window_return",
+                        "symbol": sym,
+                        "start": period.start.date(),
+                        "end": period.end.date(),
+                        "field": "close" if e.entity.kind == "index" and not proxy else "adj_close",
+                        "stated": 0.0,
+                        "tolerance": 0.0005 if unchanged else 0.0,
+                        "compare": "approx" if unchanged else "at_most",
+                    }
+                bld.used.append((sent.index, off + a, off + b))
+                bld.add(
+                    id=bld._next_id(),
+                    sentence=sent.index,
+                    span=(off + e.span[0], off + b),
+                    quote=s,
+                    reading=(
+                        f"{e.entity.key}{f' (proxy {proxy})' if proxy else ''} "
+                        f"{'was unchanged' if unchanged else 'fell'} over {period.label} "
+                        f"({period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}) [no figure: a sign]"
+                    ),
+                    kind="return",
+                    names=(e.entity.key,),
+                    subjects=(sym,) if sym else ((proxy,) if proxy else ()),
+                    window=period,
+                    stated=0.0,
+                    unit="pct",
+                    comparator="approx" if unchanged else "lt",
+                    tolerance=0.05 if unchanged else 0.0,
+                    proxy=proxy,
+                    spec=spec,
+                    not_checkable=why_not,
+                )
+
+
 def _records(
     bld: _Builder,
     sent: Sentence,
@@ -828,6 +946,8 @@ def _levels(
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         approx = bool(re.search(r"(?i)about|around", m.group(0)))
         tol = 0.02 if decimals else (1.0 if approx else 0.5)
+        if re.search(r"(?i)\btarget", s[max(0, a - 60) : a]):
+            continue  # a forecast, not a level reached
         asof, why = _day_of(periods, bld.pub)
         high = bool(re.search(r"(?i)high|touching|peak", m.group(0)))
         sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
@@ -899,6 +1019,8 @@ def _quantities(
                 subjects, how = [pool[len(pool) - len(quants) + i]], "respective figures"
         if not subjects:
             continue
+        if how == "named after the figure" and re.match(r"(?i)\s+of\b", s[b:]):
+            continue  # "20% of the Russell 2000's revenues": a share, not a move
         lo, hi = clause
         sign = -1 if q.value < 0 else _sign(s, a, b, lo, hi)
         value = q.value if q.explicit_sign else sign * q.value
@@ -977,7 +1099,7 @@ def _quantities(
                 reading=f"{subjects[0].entity.key} {_fmt(value)} {q.unit} over '{pm.text}'",
                 kind=kind,
                 names=tuple(e.entity.key for e in subjects),
-                subjects=(),
+                subjects=tuple(x for x in (subjects[0].entity.symbol,) if x),
                 window=None,
                 stated=value,
                 unit=q.unit,
@@ -986,11 +1108,28 @@ def _quantities(
                 not_checkable=f"window '{pm.text}': {pm.unresolved}",
             )
             continue
-        group = bld._next_id() if len(pm.readings) > 1 else None
+        has_day = any(p.readings and p.readings[0].kind == "day" for p in periods)
+        readings: list[Period] = []
+        for period0 in pm.readings:
+            period = _apply_end(period0, periods)
+            readings.append(period)
+            if period.kind in _TO_DATE and period.end == bld.pub and not has_day:
+                # publication time unknown: through today's close, or the previous close if the
+                # piece came out before the close
+                prev = previous_close(bld.pub)
+                readings.append(
+                    Period(
+                        period.kind,
+                        period.start,
+                        prev,
+                        f"{period.label} (or through {prev:%Y-%m-%d}, if published before the "
+                        "close)",
+                    )
+                )
         for subj in subjects:
-            for k, period0 in enumerate(pm.readings):
-                period = _apply_end(period0, periods)
-                cid = f"{group}{'ab'[k] if k < 2 else k}" if group else bld._next_id()
+            group = bld._next_id() if len(readings) > 1 else None
+            for k, period in enumerate(readings):
+                cid = f"{group}{'abcd'[k] if k < 4 else k}" if group else bld._next_id()
                 _emit_quantity(
                     bld,
                     sent,
@@ -1038,7 +1177,7 @@ def _emit_quantity(
     ent = subj.entity
     sym, proxy, why_not = bld._resolve_symbol(ent, period)
     names: tuple[str, ...] = (ent.key,)
-    subjects: tuple[str, ...] = (sym,) if sym else ()
+    subjects: tuple[str, ...] = (sym,) if sym else ((proxy,) if proxy else ())
     unit = q.unit
     spec: dict[str, Any] | None = None
     where = "carried from an earlier sentence" if carried else f"'{pm.text}'"

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sizeup import calendar as cal
 
-__all__ = ["Period", "PeriodMention", "find_periods"]
+__all__ = ["Period", "PeriodMention", "find_periods", "previous_close"]
 
 _MONTHS = [
     "january",
@@ -105,6 +105,11 @@ def _weekday_on_or_before(pub: pd.Timestamp, day: int) -> pd.Timestamp:
     return pub - pd.Timedelta(days=back)
 
 
+def previous_close(ts: pd.Timestamp) -> pd.Timestamp:
+    """Return the exchange session before ``ts`` (plain weekdays outside the calendar)."""
+    return _prev_session(ts)
+
+
 def _prev_session(ts: pd.Timestamp) -> pd.Timestamp:
     try:
         return pd.Timestamp(cal.previous_session(ts))
@@ -172,6 +177,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         "since_peak",
     ),
     (re.compile(r"(?i)\b(?:over |in |during )?the (?:last|past) six months of (\d{4})"), "h2_year"),
+    (re.compile(r"(?i)\bsince the (?:start|beginning) of (?:this|the) decade"), "decade"),
     (
         re.compile(r"(?i)\b(?:in |during )?the (first|second) half(?: of (?:the year|(\d{4})))?"),
         "half",
@@ -188,7 +194,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"(?i)\byear[- ]to[- ]date|\bYTD\b|so far this year|so far in (\d{4})|"
-            r"since the start of the year|this year|for the year|year[- ]to[- ]date basis"
+            r"since the start of (?:the|this) year|this year|for the year|"
+            r"year[- ]to[- ]date basis"
         ),
         "ytd",
     ),
@@ -316,6 +323,11 @@ def _resolve(rule: str, m: re.Match[str], pub: pd.Timestamp) -> tuple[list[Perio
         if y == pub.year and month == pub.month:
             return [Period("mtd", start, pub, f"month to date {y}-{month:02d}")], None
         return [Period("month", start, _month_end(y, month), f"month {y}-{month:02d}")], None
+    if rule == "decade":
+        start = pd.Timestamp(pub.year // 10 * 10, 1, 1)
+        return [
+            Period("since", start, pub, f"since the start of the decade {start:%Y-%m-%d}")
+        ], None
     if rule == "last_month":
         start = (pub.replace(day=1) - pd.Timedelta(days=1)).replace(day=1)
         end = _month_end(start.year, start.month)
@@ -365,7 +377,8 @@ def find_periods(sentence: str, pub: pd.Timestamp) -> list[PeriodMention]:
             if any(a < y and x < b for x, y in taken):
                 continue
             since_ref = rule in ("date", "weekday") and re.search(r"(?i)since\s+$", sentence[:a])
-            if (rule.startswith("since") or since_ref) and _SINCE_MARKER.search(sentence[:a]):
+            marked = rule.startswith("since") and rule != "since_peak"
+            if (marked or since_ref) and _SINCE_MARKER.search(sentence[:a]):
                 continue
             readings, why = _resolve(rule, m, pub)
             if not readings and why is None:
