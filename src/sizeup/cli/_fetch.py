@@ -6,11 +6,11 @@ Rich and exits non-zero only when nothing could be fetched.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -23,25 +23,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from sizeup.config import load_settings
-from sizeup.data.providers.fetch import (
-    BUNDLES,
-    FetchOptions,
-    FetchReport,
-    ItemResult,
-    PriceSource,
-    describe_bundle,
-    parse_base_urls,
-    run_fetch,
-)
-from sizeup.data.providers.http import HttpClient
-from sizeup.data.store import Store
+from sizeup.cli._common import store_ref
 from sizeup.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sizeup.app.data import FetchReport, ItemResult
 
 __all__ = ["fetch", "register"]
 
 _MAX_DETAIL_ROWS = 60
-_PRICE_SOURCES: dict[str, PriceSource] = {"yahoo": "yahoo", "stooq": "stooq"}
 _STYLE = {"ok": "green", "failed": "bold red", "skipped": "yellow"}
 
 
@@ -66,7 +56,7 @@ class _Bars:
 
 
 def _render(console: Console, report: FetchReport) -> None:
-    console.print(report.summary().splitlines()[0])
+    console.print(escape(report.summary().splitlines()[0]))
     counts = Table()
     for col in ("status", "items", "rows", "requests"):
         counts.add_column(col, justify="left" if col == "status" else "right")
@@ -91,18 +81,13 @@ def _render(console: Console, report: FetchReport) -> None:
         table.add_column(col, overflow="fold")
     for r in detail:
         table.add_row(
-            r.key, f"[{_STYLE[r.status]}]{r.status}[/]", f"{r.rows:,}", str(r.requests), r.reason
+            escape(r.key),
+            f"[{_STYLE[r.status]}]{r.status}[/]",
+            f"{r.rows:,}",
+            str(r.requests),
+            escape(r.reason),
         )
     console.print(table)
-
-
-def _parse_date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
 
 
 def fetch(
@@ -144,7 +129,14 @@ def fetch(
         str, typer.Option("--prices", help="Price source: yahoo or stooq (needs an API key).")
     ] = "yahoo",
 ) -> None:
-    """Fetch a bundle of data from the free public sources (incremental and resumable)."""
+    """Fetch a bundle of data from the free public sources (incremental and resumable).
+
+    When the network is down (every host fails to resolve or connect) the run stops after the
+    first items with one message instead of trying each item.
+    """
+    from sizeup.app.data import BUNDLES, FetchReport, FetchRequest, describe_bundle
+    from sizeup.app.data import run_fetch_request as run
+
     console = Console(stderr=False)
     if bundle not in BUNDLES:
         raise typer.BadParameter(
@@ -152,26 +144,20 @@ def fetch(
             + "; ".join(f"{b} ({describe_bundle(b)})" for b in BUNDLES),
             param_hint="BUNDLE",
         )
-    source = _PRICE_SOURCES.get(prices)
-    if source is None:
+    if prices not in ("yahoo", "stooq"):
         raise typer.BadParameter(f"{prices!r}: use yahoo or stooq", param_hint="--prices")
     wanted = [s.strip().upper() for v in symbols or [] for s in v.split(",") if s.strip()]
-    try:
-        settings = load_settings()
-        options = FetchOptions(
-            symbols=tuple(wanted) or None,
-            since=_parse_date(since, "--since"),
-            until=_parse_date(until, "--until"),
-            offline=offline,
-            fund=fund.upper(),
-            prices=source,
-        )
-        bases = parse_base_urls(base_url or [])
-        store = Store.open(settings.data_dir)
-        client = None if offline else HttpClient(settings, base_urls=bases)
-    except ConfigError as exc:
-        console.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(2) from None
+    request = FetchRequest(
+        bundle=bundle,
+        store=store_ref(),
+        symbols=tuple(wanted),
+        offline=offline,
+        base_urls=tuple(base_url or []),
+        since=since,
+        until=until,
+        fund=fund,
+        prices=prices,
+    )
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description:<32}"),
@@ -181,31 +167,20 @@ def fetch(
         TextColumn("ETA"),
         TimeRemainingColumn(),
     )
-    try:
-        with Progress(*columns, console=console, transient=False) as progress:
-            bars = _Bars(progress, bundle)
-            try:
-                report = run_fetch(
-                    bundle,
-                    store=store,
-                    settings=settings,
-                    options=options,
-                    client=client,
-                    observer=bars,
-                )
-            except KeyboardInterrupt:
-                progress.stop()
-                partial = FetchReport(bundle, tuple(bars.results), offline, interrupted=True)
-                _render(console, partial)
-                console.print("interrupted: run the same command again to continue")
-                raise typer.Exit(130) from None
-            except ConfigError as exc:
-                progress.stop()
-                console.print(f"[bold red]error:[/] {exc}")
-                raise typer.Exit(2) from None
-    finally:
-        if client is not None:
-            client.close()
+    with Progress(*columns, console=console, transient=False) as progress:
+        bars = _Bars(progress, bundle)
+        try:
+            report = run(request, observer=bars).report
+        except KeyboardInterrupt:
+            progress.stop()
+            partial = FetchReport(bundle, tuple(bars.results), offline, interrupted=True)
+            _render(console, partial)
+            console.print("interrupted: run the same command again to continue")
+            raise typer.Exit(130) from None
+        except ConfigError as exc:
+            progress.stop()
+            console.print(f"[bold red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from None
     _render(console, report)
     if report.exit_code:
         console.print("[bold red]nothing could be fetched[/]")

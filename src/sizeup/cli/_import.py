@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sizeup.config import load_settings
-from sizeup.data.ingest import FileReport, expand_paths, import_paths
-from sizeup.data.store import Store
+from sizeup.cli._common import handle_errors, store_ref
+
+if TYPE_CHECKING:
+    from sizeup.app.data import FileReport
 
 __all__ = ["import_command", "register"]
 
@@ -26,6 +28,7 @@ _STYLE = {
 }
 
 
+@handle_errors
 def import_command(
     paths: Annotated[
         list[Path],
@@ -56,15 +59,26 @@ def import_command(
         bool,
         typer.Option("--force", help="Parse files again even if their content was imported."),
     ] = False,
+    accept_changes: Annotated[
+        bool,
+        typer.Option(
+            "--accept-changes",
+            help="Write changes to stored values beyond the limits (a price moving by more "
+            "than 50 %, a value turning empty); undo with `sizeup store restore`.",
+        ),
+    ] = False,
 ) -> None:
     """Import price, rate, factor, holdings and fundamentals files into the store.
 
-    The format of each file is recognised from its content. Files that cannot be imported are
-    listed with the reason; the command fails (exit 1) only if no file was imported.
+    The format of each file is recognised from its content. Each file is one store commit
+    (applied whole or not at all). Files that cannot be imported are listed with the reason
+    (rows breaking the value rules, refused changes to stored values); the command fails
+    (exit 1) only if no file was imported.
     """
+    from sizeup.app.data import ImportRequest, expand_paths, run_import
+
     console = Console()
     files = expand_paths(paths)
-    store = Store.open(load_settings().data_dir)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -78,26 +92,29 @@ def import_command(
         def step(report: FileReport) -> None:
             bar.update(task, advance=1, description=Path(report.path).name[:40])
 
-        report = import_paths(
-            files,
-            store,
+        request = ImportRequest(
+            paths=tuple(files),
+            store=store_ref(),
             source=source,
             symbol=symbol,
             fund=fund,
             as_of=as_of.date().isoformat() if as_of else None,
             dry_run=dry_run,
-            progress=step,
             force=force,
+            accept_changes=accept_changes,
         )
-    table = Table(title=f"import into {store.root}" + (" (dry run)" if dry_run else ""))
+        result = run_import(request, progress=step)
+    report = result.report
+    title = f"import into {result.root}, now version {result.provenance.store_version}"
+    table = Table(title=escape(title + (" (dry run)" if dry_run else "")))
     for col in ("file", "format", "table", "rows", "symbols", "status"):
         table.add_column(col, justify="right" if col in ("rows", "symbols") else "left")
     for f in report.files:
         status = f"[{_STYLE[f.status]}]{f.status}[/]"
         if f.message:
-            status += f": {f.message}"
+            status += f": {escape(f.message)}"
         table.add_row(
-            _short(f.path, paths),
+            escape(_short(f.path, paths)),
             f.format,
             ",".join(f.tables) or "-",
             f"{f.rows:,}" if f.rows else "-",

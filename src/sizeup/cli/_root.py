@@ -1,7 +1,7 @@
 """Command-line interface: parse arguments, call the library, render with Rich.
 
 Every command module (``cli_<name>.py``) exposes ``register(app)``; this module owns the root
-app, global options (``--data-dir``, ``--verbose``), the ``store`` group and error handling:
+app, global options (``--data-dir``, ``--verbose``, time travel) and error handling:
 a :class:`~sizeup.errors.SizeupError` ends the command with its message and exit code 2, never
 with a traceback.
 """
@@ -19,11 +19,8 @@ import click
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
-from rich.table import Table
 from typer.exceptions import TyperException
 
-from sizeup.config import load_settings
-from sizeup.data.store import Store
 from sizeup.errors import SizeupError
 
 __all__ = ["app", "main"]
@@ -38,8 +35,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-store_app = typer.Typer(help="Inspect the embedded data store.", no_args_is_help=True)
-app.add_typer(store_app, name="store")
 
 
 def _version_callback(value: bool) -> None:
@@ -107,89 +102,6 @@ def _root(
     )
 
 
-def open_store() -> Store:
-    """Open the store the current settings point at."""
-    return Store.open(load_settings().data_dir)
-
-
-@store_app.command("info")
-def store_info(
-    disagreements: Annotated[
-        bool,
-        typer.Option(
-            "--disagreements/--no-disagreements",
-            help="Compare overlapping sources of the same symbol (slower).",
-        ),
-    ] = True,
-    tolerance: Annotated[
-        float, typer.Option(help="Daily-return difference that counts as a disagreement.")
-    ] = 0.005,
-) -> None:
-    """List tables, rows, symbols, date ranges and sizes; flag disagreeing sources."""
-    store = open_store()
-    info = store.info()
-    table = Table(title=f"sizeup store at {info.root}")
-    for col in ("table", "rows", "entities", "files", "first", "last", "size"):
-        table.add_column(col, justify="right" if col in ("rows", "entities", "files") else "left")
-    for t in info.tables:
-        table.add_row(
-            t.table,
-            f"{t.rows:,}",
-            f"{t.entities:,}",
-            f"{t.files:,}",
-            _day(t.first),
-            _day(t.last),
-            f"{t.bytes / 1e6:,.1f} MB",
-        )
-    console.print(table)
-    if not info.by_source.empty:
-        src = Table(title="by source")
-        for col in ("table", "source", "rows", "entities", "first", "last"):
-            src.add_column(col)
-        for rec in info.by_source.to_dict("records"):
-            src.add_row(
-                str(rec["table"]),
-                str(rec["source"]),
-                f"{int(rec['rows']):,}",
-                f"{int(rec['entities']):,}",
-                _day(rec["first"]),
-                _day(rec["last"]),
-            )
-        console.print(src)
-    if disagreements:
-        diff = store.disagreements(tolerance=tolerance)
-        bad = diff[diff["days_beyond"] > 0] if not diff.empty else diff
-        if bad.empty:
-            console.print(f"overlapping sources agree within {tolerance:.2%} daily return")
-        else:
-            dis = Table(title=f"sources disagreeing beyond {tolerance:.2%} daily return")
-            for col in ("symbol", "source_a", "source_b", "overlap", "days beyond", "max", "worst"):
-                dis.add_column(col)
-            for row in bad.itertuples(index=False):
-                dis.add_row(
-                    str(row.symbol),
-                    str(row.source_a),
-                    str(row.source_b),
-                    f"{row.overlap_days:,}",
-                    f"{row.days_beyond:,}",
-                    f"{row.max_abs_diff:.2%}",
-                    _day(row.worst_date),
-                )
-            console.print(dis)
-
-
-def _day(value: object) -> str:
-    import pandas as pd
-
-    if value is None:
-        return "-"
-    try:
-        ts = pd.Timestamp(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return str(value)
-    return "-" if pd.isna(ts) else str(ts.date())
-
-
 def _register_commands() -> None:
     """Add the command modules' commands to the root app."""
     from sizeup.cli import (
@@ -206,6 +118,7 @@ def _register_commands() -> None:
         module.register(app)
     importlib.import_module("sizeup.cli._check").register(app)  # sizeup check ARTICLE
     importlib.import_module("sizeup.cli._backtest").register(app)  # backtest, sweep
+    importlib.import_module("sizeup.cli._store").register(app)  # store info/history/...
 
 
 _register_commands()
