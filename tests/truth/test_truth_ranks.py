@@ -199,3 +199,30 @@ def test_monthly_gaps_stop_at_end_and_subtract_b() -> None:
     assert r is not None and r.at == pd.Timestamp("2025-03-31")
     # a last gap of exactly 0 ranks as "best since" (mode max), not "worst since"
     assert r.value == 0.0 and r.mode == "max"
+
+
+@pytest.mark.parametrize("asof", ["2023-12-29", "2024-02-29", "2025-07-03", "2025-12-31"])
+def test_start_of_year_gaps_match_a_slow_loop_with_gaps_in_the_data(asof: str) -> None:
+    """Random prices with missing days and a late-starting B, against a per-year loop."""
+    from sizeup.analytics.performance import total_return
+
+    idx = _sessions("2005-06-01", "2025-12-31")
+    rng = np.random.default_rng(11)
+    a = pd.Series(100 * np.cumprod(1 + rng.normal(0, 0.01, len(idx))), index=idx)
+    b = pd.Series(100 * np.cumprod(1 + rng.normal(0, 0.01, len(idx))), index=idx)
+    a[rng.random(len(idx)) < 0.05] = np.nan
+    b[b.index < "2008-03-10"] = np.nan
+    px = pd.DataFrame({"A": a, "B": b})
+    at = pd.Timestamp(asof)
+    n = len(_sessions(f"{at.year}-01-01", asof))
+    want = {}
+    for y in range(2006, at.year + 1):
+        sess = _sessions(f"{y}-01-01", f"{y}-12-31")
+        end = min(sess[min(n, len(sess)) - 1], at)
+        r = total_return(px, f"{y}-01-01", end)
+        want[y] = r["A"] - r["B"]
+    want_s = pd.Series(want, dtype=float).dropna()
+    got = start_of_year_gaps(px, "A", "B", asof=asof)
+    assert list(got.index) == list(want_s.index)
+    assert got.to_numpy() == pytest.approx(want_s.to_numpy(), rel=1e-12)
+    assert got.index[0] == 2009  # B's first full year start: base needs a close before Jan 1

@@ -19,9 +19,10 @@ since" (mode ``"min"``) when it is negative (:func:`~sizeup.analytics.performanc
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from sizeup.analytics.performance._returns import period_returns, total_return
+from sizeup.analytics.performance._returns import period_returns
 from sizeup.analytics.performance._streaks import BestSince, best_since
 from sizeup.calendar import sessions
 from sizeup.errors import DataError
@@ -72,13 +73,28 @@ def start_of_year_gaps(prices: pd.DataFrame, a: str, b: str, *, asof: DateLike) 
     if n_sess == 0 or px.dropna(how="all").empty:
         return pd.Series(dtype=float, name=f"{a}-{b}")
     first_year = int(px.dropna(how="all").index[0].year)
-    diffs: dict[int, float] = {}
-    for y in range(first_year + 1, at.year + 1):
-        year_sessions = sessions(f"{y}-01-01", f"{y}-12-31")
-        end_y = year_sessions[min(n_sess, len(year_sessions)) - 1]
-        r = total_return(px, f"{y}-01-01", min(end_y, at))
-        diffs[y] = float(r[a] - r[b])
-    return pd.Series(diffs, dtype=float, name=f"{a}-{b}").dropna()
+    years = np.arange(first_year + 1, at.year + 1)
+    every = sessions(f"{first_year + 1}-01-01", f"{at.year}-12-31").to_numpy()
+    starts = np.array([np.datetime64(f"{y}-01-01") for y in years], dtype=every.dtype)
+    nexts = np.array([np.datetime64(f"{y + 1}-01-01") for y in years], dtype=every.dtype)
+    first_pos = np.searchsorted(every, starts, side="left")
+    length = np.searchsorted(every, nexts, side="left") - first_pos
+    ends = every[first_pos + np.minimum(n_sess, length) - 1]
+    ends = np.minimum(ends, np.datetime64(at, "ns"))
+    out = np.zeros(len(years))
+    for sign, col in ((1.0, a), (-1.0, b)):
+        s = px[col].dropna()
+        days = s.index.to_numpy(dtype=every.dtype)
+        vals = s.to_numpy(dtype=float)
+        # as total_return: base = last close before Jan 1, end = last close on or before the
+        # window's end, and at least one close inside the window
+        base = np.searchsorted(days, starts, side="left") - 1
+        last = np.searchsorted(days, ends, side="right") - 1
+        ok = (base >= 0) & (last > base)
+        r = np.full(len(years), np.nan)
+        r[ok] = vals[last[ok]] / vals[base[ok]] - 1.0
+        out += sign * r
+    return pd.Series(out, index=years.tolist(), dtype=float, name=f"{a}-{b}").dropna()
 
 
 def _rank(values: pd.Series) -> BestSince | None:
