@@ -92,9 +92,7 @@ class StoreClaimData:
 
     def snapshots(self, universe: str) -> Mapping[pd.Timestamp, Sequence[str]]:
         """Every holdings snapshot of the fund (equity rows); empty when none."""
-        frame = self.store.read(
-            "holdings", files=[self.store.partition_path("holdings", [universe])]
-        )
+        frame = self.store.read("holdings", where="fund = ?", params=[universe])
         if frame.empty:
             return {}
         if "asset_class" in frame.columns:

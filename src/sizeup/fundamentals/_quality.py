@@ -51,10 +51,9 @@ def _income_vs_revenue(items: pd.DataFrame) -> pd.DataFrame:
     ni = _latest(items, "net_income", "FY")[["symbol", "period_end", "filed", "value"]]
     rev = _latest(items, "revenue", "FY")[["symbol", "period_end", "filed", "value"]]
     both = ni.merge(rev, on=["symbol", "period_end"], suffixes=("_ni", "_rev"))
+    # revenue > 0 and net income above a positive multiple of it: both positive
     bad = both[
-        (both["value_rev"] > 0)
-        & (both["value_ni"] > 0)
-        & (both["value_ni"] > MAX_INCOME_TO_REVENUE * both["value_rev"])
+        (both["value_rev"] > 0) & (both["value_ni"] > MAX_INCOME_TO_REVENUE * both["value_rev"])
     ]
     return pd.DataFrame(
         {
