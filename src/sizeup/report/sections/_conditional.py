@@ -67,10 +67,6 @@ SMB_ANCHOR_MONTH: Final = 12
 _OUTCOMES: Final[tuple[Outcome, ...]] = ("b", "a", "relative")
 
 
-def _compound(x: pd.Series) -> float:
-    return float(np.expm1(np.log1p(x.to_numpy(dtype=np.float64)).sum()))
-
-
 def smb_momentum_pairs(
     smb: pd.Series, *, window: int = SMB_WINDOW, anchor_month: int = SMB_ANCHOR_MONTH
 ) -> pd.DataFrame:
