@@ -19,13 +19,21 @@ import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["bench_import", "bench_cli", "bench_pnf", "bench_monitor", "bench_screens"]
+ORDER = [
+    "bench_import",
+    "bench_cli",
+    "bench_pnf",
+    "bench_monitor",
+    "bench_screens",
+    "bench_backtest",
+]
 TITLES = {
     "bench_import": "Import of ../shared/data and panel read-back (issue 2)",
     "bench_cli": "Command start-up and answer times, whole process (issue 10)",
     "bench_pnf": "Point-and-figure engine vs peers (issue 4)",
     "bench_monitor": "sizeup monitor on the full IWM universe (issue 5)",
     "bench_screens": "Screen over 6,000 companies x 40 quarters (issue 7)",
+    "bench_backtest": "Backtest engine and sweeps vs vectorbt and bt (issue 13)",
 }
 
 

@@ -27,6 +27,7 @@ Dividends enter through the price series: pass total-return (adjusted) closes.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,7 +38,7 @@ from numba import njit
 from sizeup.backtest._types import EVENT_DTYPE, EngineConfig, EventKind, Simulation
 from sizeup.errors import BacktestError
 
-__all__ = ["prepare_inputs", "simulate", "simulate_arrays"]
+__all__ = ["CrossoverPanel", "crossover_sweep", "prepare_inputs", "simulate", "simulate_arrays"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -364,3 +365,174 @@ def simulate(
 
 # keep the enum referenced for readers of the kernel's integer codes
 _CODES = (EventKind.NO_PRICE, EventKind.WRITTEN_OFF)
+
+
+@njit(cache=True, nogil=True)
+def _crossover_nb(  # noqa: PLR0917  # pragma: no cover - compiled
+    prices: Any,
+    csum: Any,
+    rets: Any,
+    fast: Any,
+    slow: Any,
+    lag: Any,
+    fee_rate: Any,
+    per_share: Any,
+    slip: Any,
+    final_out: Any,
+    sharpe_out: Any,
+    trades_out: Any,
+) -> None:
+    # prices, rets (N, T) and csum (N, T + 1) are symbol-major: one symbol's history stays
+    # in cache while every pair runs on it. A day without a trade has return 0 (flat) or the
+    # symbol's own return (held), so only trade days divide.
+    n_cols, n_rows = prices.shape
+    for j in range(n_cols):
+        pj = prices[j]
+        cj = csum[j]
+        rj = rets[j]
+        for c in range(fast.shape[0]):
+            f, s = fast[c], slow[c]
+            cash = 1.0
+            sh = 0.0
+            s1 = 0.0
+            s2 = 0.0
+            trades = 0
+            start = s - 1 + lag
+            for t in range(max(start, 0), n_rows):
+                p = pj[t]
+                d = t - lag
+                # fast mean > slow mean, without dividing: sum_f * s > sum_s * f
+                want = (cj[d + 1] - cj[d + 1 - f]) * s > (cj[d + 1] - cj[d + 1 - s]) * f
+                if want and sh == 0.0:
+                    if t > 0:
+                        prev = cash
+                    px = p * (1.0 + slip)
+                    n = cash / (px * (1.0 + fee_rate) + per_share)
+                    if n > 0.0:
+                        sh = n
+                        cash = 0.0
+                        trades += 1
+                        if t > 0:
+                            r = sh * p / prev - 1.0
+                            s1 += r
+                            s2 += r * r
+                elif not want and sh > 0.0:
+                    prev = sh * pj[t - 1] if t > 0 else 0.0
+                    px = p * (1.0 - slip)
+                    gross = sh * px
+                    cash += gross - gross * fee_rate - per_share * sh
+                    sh = 0.0
+                    trades += 1
+                    if t > 0:
+                        r = cash / prev - 1.0
+                        s1 += r
+                        s2 += r * r
+                elif sh > 0.0 and t > 0:
+                    r = rj[t]
+                    s1 += r
+                    s2 += r * r
+            final_out[c, j] = cash + sh * pj[n_rows - 1]
+            m = n_rows - 1
+            if m > 1:
+                mean = s1 / m
+                var = (s2 - m * mean * mean) / (m - 1)
+                sharpe_out[c, j] = mean / math.sqrt(var) * math.sqrt(252.0) if var > 0 else np.nan
+            else:
+                sharpe_out[c, j] = np.nan
+            trades_out[c, j] = trades
+
+
+@dataclass(frozen=True)
+class CrossoverPanel:
+    """Closes prepared once for many :func:`crossover_sweep` calls (symbol-major, cumsums)."""
+
+    prices: FloatArray
+    csum: FloatArray
+    rets: FloatArray
+
+    @classmethod
+    def of(cls, prices: pd.DataFrame) -> CrossoverPanel:
+        """Check and prepare a panel of closes (no missing value)."""
+        p = np.ascontiguousarray(prices.to_numpy(dtype=np.float64).T)
+        if not np.isfinite(p).all() or (p <= 0).any():
+            raise BacktestError(
+                "crossover_sweep needs positive closes on every date for every symbol",
+                input="prices",
+                value="missing or non-positive closes",
+                valid="a complete panel of positive closes",
+            )
+        csum = np.zeros((p.shape[0], p.shape[1] + 1))
+        np.cumsum(p, axis=1, out=csum[:, 1:])
+        rets = np.zeros_like(p)
+        rets[:, 1:] = p[:, 1:] / p[:, :-1] - 1.0
+        return cls(p, csum, rets)
+
+
+def crossover_sweep(
+    prices: pd.DataFrame | CrossoverPanel,
+    pairs: list[tuple[int, int]],
+    config: EngineConfig | None = None,
+    *,
+    threads: int = 2,
+) -> dict[str, npt.NDArray[np.generic]]:
+    """Moving-average crossover on every symbol for many (fast, slow) pairs at once.
+
+    Each symbol is its own portfolio of 1 unit of cash, all in while the ``fast``-session
+    mean is above the ``slow``-session mean (decided at a close, executed ``lag`` sessions
+    later at that close), all out otherwise; the same rules and costs as :func:`simulate`
+    with a daily target weight of 1 or 0 (see the tests), without lots or bands.
+
+    Parameters
+    ----------
+    prices
+        Closes with no missing value (dates x symbols), or a prepared :class:`CrossoverPanel`.
+    pairs
+        ``(fast, slow)`` windows in sessions, ``1 <= fast < slow``.
+    config
+        Costs and lag (``init_cash``, ``lot``, ``band`` and ``delist_after`` do not apply).
+    threads
+        Threads the symbols are split over (the kernel releases the GIL).
+
+    Returns
+    -------
+    dict
+        ``final`` (pairs x symbols) final value per unit of cash, ``sharpe`` (annualised, daily
+        returns) and ``trades``.
+    """
+    cfg = config or EngineConfig()
+    panel = prices if isinstance(prices, CrossoverPanel) else CrossoverPanel.of(prices)
+    n_syms, n_rows = panel.prices.shape
+    for f, s in pairs:
+        if not (isinstance(f, int) and isinstance(s, int) and 1 <= f < s <= n_rows):
+            raise BacktestError(
+                f"moving-average pair ({f}, {s}) is not valid; valid: 1 <= fast < slow <= "
+                f"{n_rows} sessions",
+                input="pairs",
+                value=(f, s),
+                valid=f"1 <= fast < slow <= {n_rows}",
+            )
+    fast = np.array([f for f, _ in pairs], dtype=np.int64)
+    slow = np.array([s for _, s in pairs], dtype=np.int64)
+    n = len(pairs)
+    final = np.empty((n, n_syms))
+    sharpe = np.empty((n, n_syms))
+    trades = np.empty((n, n_syms), dtype=np.int64)
+    args = (cfg.lag, cfg.fee_bps / 1e4, cfg.per_share, cfg.slippage_bps / 1e4)
+    bounds = np.linspace(0, n_syms, max(1, min(threads, n_syms)) + 1).astype(int)
+
+    def work(a: int, b: int) -> None:
+        # each thread owns a block of symbols: columns a..b of the outputs
+        fo, so, to = np.empty((n, b - a)), np.empty((n, b - a)), np.empty((n, b - a), np.int64)
+        _crossover_nb(
+            panel.prices[a:b], panel.csum[a:b], panel.rets[a:b], fast, slow, *args, fo, so, to
+        )
+        final[:, a:b], sharpe[:, a:b], trades[:, a:b] = fo, so, to
+
+    if len(bounds) > 2:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(bounds) - 1) as pool:
+            list(pool.map(work, bounds[:-1], bounds[1:]))
+    else:
+        work(0, n_syms)
+    return {"final": final, "sharpe": sharpe, "trades": trades}
