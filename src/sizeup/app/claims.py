@@ -159,8 +159,10 @@ class ClaimsRequest:
                 valid="exactly one",
             )
         if self.claims:
-            out = list(self.claims)
-        elif self.file is not None:
+            if self.asof is None:
+                return list(self.claims)
+            return [c if c.asof is not None else replace(c, asof=self.asof) for c in self.claims]
+        if self.file is not None:
             path = Path(self.file)
             try:
                 text = path.read_text(encoding="utf-8")
@@ -171,12 +173,8 @@ class ClaimsRequest:
                     value=str(path),
                     valid="a readable UTF-8 TOML file",
                 ) from exc
-            out = parse_claims_text(text, name=str(path))
-        else:
-            out = parse_claims_text(self.text or "", name="claims text")
-        if self.asof is None:
-            return out
-        return [c if c.asof is not None else replace(c, asof=self.asof) for c in out]
+            return parse_claims_text(text, name=str(path), asof=self.asof)
+        return parse_claims_text(self.text or "", name="claims text", asof=self.asof)
 
 
 @dataclass(frozen=True)

@@ -348,7 +348,9 @@ def _tolerance(raw: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[float
     return implied_tolerance(stated), f"rounding of {written_text(stated)}"
 
 
-def make_claim(raw: Mapping[str, Any], *, index: int = 0) -> Claim:
+def make_claim(
+    raw: Mapping[str, Any], *, index: int = 0, asof: pd.Timestamp | None = None
+) -> Claim:
     """Validate one claim given as a mapping of fields (a ``[[claim]]`` table).
 
     Parameters
@@ -357,6 +359,9 @@ def make_claim(raw: Mapping[str, Any], *, index: int = 0) -> Claim:
         The fields (see the module docstring and :data:`METRICS`).
     index
         Position used in messages.
+    asof
+        Default as-of date for a claim that does not set one (e.g. ``--asof``); it also ends
+        windows that give no ``end``.
 
     Raises
     ------
@@ -418,6 +423,8 @@ def make_claim(raw: Mapping[str, Any], *, index: int = 0) -> Claim:
             values["tolerance"],
             ">= 0",
         )
+    if values["asof"] is None and asof is not None:
+        values["asof"] = pd.Timestamp(asof)
     tolerance, rule = _tolerance(raw, values)
     params = {k: values[k] for k in specs}
     _check_combinations(where, metric, params, values["asof"])
@@ -565,8 +572,10 @@ def _check_combinations(
         raise _error(where, "lookback", "field 'lookback' must be >= 1", p["lookback"], ">= 1")
 
 
-def parse_claims(document: Mapping[str, Any]) -> list[Claim]:
+def parse_claims(document: Mapping[str, Any], *, asof: pd.Timestamp | None = None) -> list[Claim]:
     """Validate a parsed claims document (``{"claim": [ {...}, ... ]}``).
+
+    ``asof`` is the default as-of date of claims that do not set one (:func:`make_claim`).
 
     Raises
     ------
@@ -589,10 +598,12 @@ def parse_claims(document: Mapping[str, Any]) -> list[Claim]:
             value=raw,
             valid="[[claim]] tables",
         )
-    return [make_claim(c, index=i) for i, c in enumerate(raw)]
+    return [make_claim(c, index=i, asof=asof) for i, c in enumerate(raw)]
 
 
-def parse_claims_text(text: str, *, name: str = "claims") -> list[Claim]:
+def parse_claims_text(
+    text: str, *, name: str = "claims", asof: pd.Timestamp | None = None
+) -> list[Claim]:
     """Parse TOML text of ``[[claim]]`` tables and validate it (:func:`parse_claims`).
 
     Floats keep their written digits (:class:`~sizeup.claims._tolerance.WrittenNumber`), so the
@@ -604,4 +615,4 @@ def parse_claims_text(text: str, *, name: str = "claims") -> list[Claim]:
         raise ClaimSpecError(
             f"{name}: not valid TOML: {exc}", input=name, value=None, valid="TOML"
         ) from exc
-    return parse_claims(doc)
+    return parse_claims(doc, asof=asof)

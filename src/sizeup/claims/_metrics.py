@@ -250,7 +250,9 @@ def correlation(claim: Claim, data: ClaimData) -> tuple[float, str]:
             both = both.resample(rule).last().dropna()
     else:
         both = pd.concat(
-            [a.resample(rule).last().rename("a"), b.resample(rule).last().rename("b")], axis=1
+            [a.resample(rule).last().rename("a"), b.resample(rule).last().rename("b")],
+            axis=1,
+            sort=True,
         ).dropna()
     ra = both["a"].pct_change()
     rb = both["b"].diff() if other_is_series else both["b"].pct_change()

@@ -1,0 +1,111 @@
+"""The claims use case: request validation, default as-of, provenance, and the store adapter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sizeup.app import StoreRef
+from sizeup.app.claims import ClaimsRequest, StoreClaimData, check_claims
+from sizeup.claims import ClaimSpecError, make_claim
+from sizeup.data.store import Store
+
+CLAIMS = """
+[[claim]]
+text = "A rose 4 % from 3 January"
+metric = "window_return"
+symbol = "A"
+start = 2024-01-03
+stated = 0.04
+
+[[claim]]
+text = "A beat B for a third straight session"
+metric = "streak"
+symbol = "A"
+benchmark = "B"
+freq = "D"
+stated = 3
+
+[[claim]]
+text = "Members: two of three rose"
+metric = "breadth_level"
+universe = "FUND"
+stated = 0.667
+"""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store.open(tmp_path / "store")
+    idx = pd.bdate_range("2024-01-02", periods=6)  # 01-02 .. 01-09
+    closes = {
+        "A": [100, 101, 102, 103, 103.5, 104.0],
+        "B": [50, 50, 50, 50, 50, 50.0],
+        "M1": [10, 11, 12, 11, 12, 13.0],
+        "M2": [10, 9, 8, 9, 10, 9.0],
+        "M3": [5, 5, 6, 6, 5, 6.0],
+    }
+    bars = pd.concat(
+        [
+            pd.DataFrame({"symbol": s, "date": idx, "close": v, "adj_close": v, "source": "test"})
+            for s, v in closes.items()
+        ],
+        ignore_index=True,
+    )
+    holdings = pd.DataFrame(
+        {
+            "fund": "FUND",
+            "as_of": pd.Timestamp("2024-01-05"),
+            "symbol": ["M1", "M2", "M3"],
+            "asset_class": "Equity",
+            "source": "test",
+        }
+    )
+    store.write({"bars": bars, "holdings": holdings})
+    return store
+
+
+def test_check_claims_with_default_asof_and_provenance(store: Store) -> None:
+    req = ClaimsRequest(text=CLAIMS, asof=pd.Timestamp("2024-01-09"), store=StoreRef(store.root))
+    res = check_claims(req)
+    window, streak, breadth = res.results
+    # 01-03 .. 01-09 with the 01-02 base: 104 / 100 - 1 = 4 %
+    assert window.measured == pytest.approx(0.04) and window.verdict == "SUPPORTED"
+    # daily A/B: +, +, +, +, + -> 5 straight sessions, not 3
+    assert streak.measured == 5 and streak.verdict == "CONTRADICTED"
+    # 01-09: M1 12->13 up, M2 10->9 down, M3 5->6 up -> 2/3; before the 01-05 snapshot too
+    assert breadth.measured == pytest.approx(2 / 3) and breadth.verdict == "SUPPORTED"
+    assert res.counts == {"SUPPORTED": 2, "CONTRADICTED": 1}
+    names = [c.name for c in res.provenance.inputs]
+    assert "A (close)" in names and "holdings FUND" in names
+    assert res.provenance.as_of == pd.Timestamp("2024-01-09")
+    body = res.to_dict()
+    assert body["claims"][0]["tolerance_rule"] == "rounding of 0.04"
+    assert body["claims"][0]["basis"].startswith("price")
+    assert list(res.to_frame()["verdict"]) == ["SUPPORTED", "CONTRADICTED", "SUPPORTED"]
+    assert "stated 0.04, measured 0.04" in res.summary()
+
+
+def test_request_needs_exactly_one_source_of_claims(tmp_path: Path) -> None:
+    claim = make_claim(
+        {"text": "x", "metric": "series_value", "series": "S", "date": "2024-01-02", "stated": 1}
+    )
+    with pytest.raises(ClaimSpecError, match="exactly one"):
+        ClaimsRequest().load()
+    with pytest.raises(ClaimSpecError, match="exactly one"):
+        ClaimsRequest(text=CLAIMS, claims=(claim,)).load()
+    with pytest.raises(ClaimSpecError, match="cannot read"):
+        ClaimsRequest(file=tmp_path / "absent.toml").load()
+    assert ClaimsRequest(claims=(claim,)).load() == [claim]
+
+
+def test_store_adapter_reads_every_snapshot(store: Store) -> None:
+    data = StoreClaimData(store)
+    snaps = data.snapshots("FUND")
+    assert snaps == {pd.Timestamp("2024-01-05"): ["M1", "M2", "M3"]}
+    assert data.snapshots("NONE") == {}
+    assert data.fundamentals() is None
+    with pytest.raises(Exception, match="not valid"):
+        data.prices(["A"], field="open")
