@@ -26,16 +26,17 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import itertools
 import logging
 import os
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
 import duckdb
@@ -204,6 +205,29 @@ def _encode(value: Any) -> str:
 
 _PROCESS_LOCK = threading.RLock()
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _reads(func: _F) -> _F:
+    """Give a read method one snapshot: the latest committed version when the call starts.
+
+    A store opened at a version or time always reads that version; otherwise each outermost
+    read call moves to the latest committed version, and nested calls share it.
+    """
+
+    @functools.wraps(func)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        outer = self._depth == 0
+        if outer and not self.read_only:
+            self._follow_latest()
+        self._depth += 1
+        try:
+            return func(self, *args, **kwargs)
+        finally:
+            self._depth -= 1
+
+    return wrapper  # type: ignore[return-value]
+
 
 class Store:
     """Delta Lake store rooted at a data directory.
@@ -233,6 +257,7 @@ class Store:
         self._snap: _Snapshot | None = None
         self._tables: dict[tuple[str, int], DeltaTable] = {}
         self._handles: dict[str, DeltaTable] = {}
+        self._depth = 0
         self._mutex = threading.RLock()
         if version is not None and timestamp is not None:
             raise StoreError(
@@ -293,6 +318,8 @@ class Store:
     @property
     def version(self) -> int:
         """The store version this object reads (-1 for an empty store)."""
+        if self._depth == 0 and not self.read_only:
+            self._follow_latest()
         return self._snapshot().version
 
     @property
@@ -305,6 +332,16 @@ class Store:
         with self._mutex:
             self._snap = None
         return self
+
+    def _follow_latest(self) -> None:
+        """Drop the cached snapshot when another writer committed since it was read."""
+        with self._mutex:
+            if self._snap is None:
+                return
+            live = self._live(JOURNAL)
+            latest = -1 if live is None else live.version()
+            if latest != self._snap.version:
+                self._snap = None
 
     def _location(self, table: str) -> str:
         return _delta.table_location(self.uri, table)
@@ -424,8 +461,14 @@ class Store:
         try:
             return ds.to_table(columns=list(columns) if columns else None, filter=filter)
         except (pa.ArrowException, OSError) as exc:
+            text = str(exc).splitlines()[0]
+            hint = " (its files were vacuumed)" if "not found" in text else ""
             raise StoreError(
-                f"cannot read table {name!r} in {self.uri} at store version {self.version}: {exc}"
+                f"cannot read table {name!r} in {self.uri} at store version "
+                f"{self.version}{hint}: {text}",
+                input="--store-version",
+                value=self.version,
+                valid="a version younger than the last vacuum's retention",
             ) from exc
 
     # ------------------------------------------------------------------ paths (compatibility)
@@ -440,6 +483,7 @@ class Store:
         parts = [_encode(v) for v in values]
         return (self.root / schema.name).joinpath(*parts[:-1], parts[-1] + ".parquet")
 
+    @_reads
     def files(self, table: str) -> list[Path]:
         """Return the Parquet data files of a table at the version read, sorted."""
         _schema(table)
@@ -781,6 +825,7 @@ class Store:
         return snap
 
     # ------------------------------------------------------------------ time travel
+    @_reads
     def history(self) -> pd.DataFrame:
         """Every store version: when, what, rows added/changed/removed, table versions."""
         journal = self._journal()
@@ -1018,6 +1063,7 @@ class Store:
             raise StoreError(f"archived payload {path} is corrupt (digest mismatch)")
         return body
 
+    @_reads
     def latest_payload(self, url: str) -> tuple[bytes, pd.Timestamp] | None:
         """Return the newest archived body for a URL and its fetch time, if any."""
         hit = _conform(self._arrow("payloads", filter=pds.field("url") == url), _PAYLOADS)
@@ -1027,6 +1073,7 @@ class Store:
         return self.payload_body(str(row["sha256"])), pd.Timestamp(row["fetched_at"])
 
     # ------------------------------------------------------------------ reading
+    @_reads
     def read(
         self,
         table: str,
@@ -1072,6 +1119,7 @@ class Store:
         order = list(dict.fromkeys([*schema.sort_by, *schema.key]))
         return out.sort_values(order, kind="mergesort").reset_index(drop=True)
 
+    @_reads
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         """Run SQL against views named after the tables (``bars``, ``series``, ...)."""
         try:
@@ -1080,6 +1128,7 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"query failed on {self.uri}: {exc}") from exc
 
+    @_reads
     def connect(self) -> duckdb.DuckDBPyConnection:
         """Return an in-memory DuckDB connection with a view per table (this store version).
 
@@ -1096,6 +1145,7 @@ class Store:
             )
         return con
 
+    @_reads
     def catalog(self) -> pd.DataFrame:
         """Per (table, source, entity): rows, first and last date, non-null counts."""
         cat = self._catalog()
@@ -1105,6 +1155,7 @@ class Store:
         out: pd.DataFrame = frame
         return out
 
+    @_reads
     def sources(
         self, symbols: Sequence[str] | None = None, *, field: PriceField | None = None
     ) -> pd.DataFrame:
@@ -1157,6 +1208,7 @@ class Store:
         result: pd.DataFrame = frame[cols].reset_index(drop=True)
         return result
 
+    @_reads
     def bars(
         self,
         symbols: Sequence[str] | None = None,
@@ -1223,6 +1275,7 @@ class Store:
         out = pd.concat(parts, ignore_index=True)
         return out.sort_values(["symbol", "date"], kind="mergesort").reset_index(drop=True)
 
+    @_reads
     def panel(
         self,
         symbols: Sequence[str] | None = None,
@@ -1298,6 +1351,7 @@ class Store:
         order = list(symbols) if symbols is not None else sorted(names)
         return wide.reindex(columns=[s for s in order if s in wide.columns])
 
+    @_reads
     def series(
         self,
         series_ids: Sequence[str] | None = None,
@@ -1334,6 +1388,7 @@ class Store:
             wide = wide.reindex(columns=[s for s in series_ids if s in wide.columns])
         return wide
 
+    @_reads
     def holdings(self, fund: str, *, as_of: DateLike | None = None) -> pd.DataFrame:
         """Return the fund's latest holdings snapshot on or before ``as_of`` (default: latest)."""
         frame = self.read("holdings", filter=pds.field("fund") == fund)
@@ -1347,6 +1402,7 @@ class Store:
         snapshot: pd.DataFrame = frame[frame["as_of"] == latest].reset_index(drop=True)
         return snapshot
 
+    @_reads
     def fundamentals(
         self,
         symbols: Sequence[str] | None = None,
@@ -1368,6 +1424,7 @@ class Store:
         return self.read("fundamentals", filter=filt)
 
     # ------------------------------------------------------------------ catalog
+    @_reads
     def info(self) -> StoreInfo:
         """Tables, rows, entities, date ranges, sizes, and a per-source breakdown.
 
@@ -1426,6 +1483,7 @@ class Store:
         )
         return StoreInfo(self.root, tuple(infos), by_source, snap.version)
 
+    @_reads
     def disagreements(self, *, tolerance: float = 0.005, min_overlap: int = 20) -> pd.DataFrame:
         """Symbols held by several sources whose daily adjusted returns differ beyond a tolerance.
 
