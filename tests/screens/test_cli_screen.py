@@ -58,6 +58,12 @@ def test_screen_cli(tmp_path: Path, shared_fixtures: Path, monkeypatch: pytest.M
     res = runner.invoke(app, ["screen", str(bad)])
     assert res.exit_code != 0
     assert "valid fields" in str(res.exception)
+    top = runner.invoke(app, ["screen", "earnings", "--asof", "2024-11-30", "--top", "1"])
+    assert top.exit_code == 0, top.output
+    assert "1 of 2 names pass (showing the best 1)" in top.output
+    res = runner.invoke(app, ["data-quality"])
+    assert res.exit_code == 0, res.output
+    assert "data quality" in res.output
     res = runner.invoke(app, ["universe-report", "--asof", "2024-11-30"])
     assert res.exit_code == 0, res.output
     assert "refinancing wall" in res.output or "matures" in res.output
