@@ -222,3 +222,14 @@ def test_store_report_leads_with_the_rotation_monitor(store):
     )
     assert plan.sections[0].title == "Rotation monitor"
     assert "Rotation monitor" not in [s.title for s in plan.skipped]
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_monitor_fits_the_terminal_without_cutting_numbers(store, width):
+    m = run_monitor(MonitorRequest(asof=pd.Timestamp("2024-06-28")), store)
+    con = Console(record=True, width=width)
+    render_monitor(m, con)
+    out = con.export_text()
+    assert "…" not in out  # Rich's ellipsis: a cell was cut
+    assert max(len(line) for line in out.splitlines()) <= width
+    assert "Relative performance vs SPY" in out and "%" in out

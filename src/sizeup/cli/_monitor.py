@@ -63,6 +63,53 @@ def _pp(x: float) -> str:
     return "" if x is None or not np.isfinite(x) else f"{x * 100:+.2f}"
 
 
+def _scoreboard_table(sb: Any, width: int) -> Table:
+    """One row per window when it fits (``width``), else one row per (window, symbol).
+
+    A wide table on a narrow terminal would cut numbers; the long layout keeps six columns.
+    """
+    symbols = [str(s) for s in sb.excess.columns]
+    bench = str(sb.benchmark)
+    title = Text(f"Relative performance vs {bench}")
+    wide = 8 + 24 + 9 * (1 + 2 * len(symbols)) + 3 * (3 + 2 * len(symbols))
+    if width >= wide:
+        t = Table(title=title, title_justify="left")
+        t.add_column("window")
+        t.add_column("from..to")
+        t.add_column(Text(bench), justify="right")
+        for s in symbols:
+            t.add_column(Text(s), justify="right")
+            t.add_column("pp", justify="right")
+        for w in sb.windows:
+            row: list[Text | str] = [w.label, f"{w.start.date()}..{w.end.date()}"]
+            row.append(_pct(sb.value(w.label, bench)))
+            for s in symbols:
+                row += [_pct(sb.value(w.label, s)), _pp_text(sb.value(w.label, s, excess=True))]
+            t.add_row(*row)
+        return t
+    t = Table(title=title, title_justify="left")
+    for col in ("window", "from", "symbol"):
+        t.add_column(col, no_wrap=True)
+    for col in ("return", bench, "pp"):
+        t.add_column(Text(col), justify="right", no_wrap=True)
+    for w in sb.windows:
+        for i, s in enumerate(symbols):
+            t.add_row(
+                w.label if i == 0 else "",
+                str(w.start.date()) if i == 0 else "",
+                Text(s),
+                _pct(sb.value(w.label, s)),
+                _pct(sb.value(w.label, bench)) if i == 0 else "",
+                _pp_text(sb.value(w.label, s, excess=True)),
+            )
+    return t
+
+
+def _pp_text(ex: float) -> Text:
+    style = "green" if ex > 0 else "red" if ex < 0 else ""
+    return Text(_pp(ex), style=style)
+
+
 def render_monitor(m: Monitor, console: Console) -> None:
     """Print the dashboard with Rich tables (user text is never read as markup)."""
     import numpy as np
@@ -81,23 +128,7 @@ def render_monitor(m: Monitor, console: Console) -> None:
     for sb in (m.scoreboard_tr, m.scoreboard_px):
         if sb is None:
             continue
-        t = Table(title=f"Relative performance vs {sb.benchmark}", title_justify="left")
-        t.add_column("window")
-        t.add_column("from..to")
-        t.add_column(sb.benchmark, justify="right")
-        for s in sb.excess.columns:
-            t.add_column(str(s), justify="right")
-            t.add_column("pp", justify="right")
-        for w in sb.windows:
-            row = [w.label, f"{w.start.date()}..{w.end.date()}"]
-            row.append(_pct(sb.value(w.label, sb.benchmark)))
-            for s in sb.excess.columns:
-                ex = sb.value(w.label, str(s), excess=True)
-                style = "green" if ex > 0 else "red" if ex < 0 else ""
-                row.append(_pct(sb.value(w.label, str(s))))
-                row.append(f"[{style}]{_pp(ex)}[/]" if style else _pp(ex))
-            t.add_row(*row)
-        console.print(t)
+        console.print(_scoreboard_table(sb, console.width))
     t = Table(title="Streaks, records, history", title_justify="left", show_header=False)
     t.add_column("item")
     t.add_column("value")
@@ -130,23 +161,28 @@ def render_monitor(m: Monitor, console: Console) -> None:
         b = Table(
             title=f"Breadth of {m.breadth.universe} ({f.index[-1].date()})", title_justify="left"
         )
-        for col in ("measure", "value", "last 60 sessions"):
+        spark = max(8, min(60, console.width - 56))  # fits the terminal, never cut
+        for col in ("measure", "value", f"last {spark} sessions"):
             b.add_column(col)
         rank = m.pct_adv_rank
         extra = ""
         if rank is not None and np.isfinite(rank["pct_rank"]):
             high = "; 3-year high" if rank["is_max"] else ""
             extra = f" (3-year percentile {rank['pct_rank'] * 100:.0f}{high})"
-        b.add_row("% advancing", f"{last['pct_adv']:.1f}{extra}", sparkline(f["pct_adv"], width=60))
-        b.add_row("AD line", f"{int(last['adl']):,}", sparkline(f["adl"], width=60))
         b.add_row(
-            "% above 50-d", f"{last['pct_above_50']:.1f}", sparkline(f["pct_above_50"], width=60)
+            "% advancing", f"{last['pct_adv']:.1f}{extra}", sparkline(f["pct_adv"], width=spark)
+        )
+        b.add_row("AD line", f"{int(last['adl']):,}", sparkline(f["adl"], width=spark))
+        b.add_row(
+            "% above 50-d", f"{last['pct_above_50']:.1f}", sparkline(f["pct_above_50"], width=spark)
         )
         b.add_row(
-            "% above 200-d", f"{last['pct_above_200']:.1f}", sparkline(f["pct_above_200"], width=60)
+            "% above 200-d",
+            f"{last['pct_above_200']:.1f}",
+            sparkline(f["pct_above_200"], width=spark),
         )
-        b.add_row("new highs - lows", f"{int(last['nh_nl'])}", sparkline(f["nh_nl"], width=60))
-        b.add_row("High-Low index", f"{last['hli']:.1f}", sparkline(f["hli"], width=60))
+        b.add_row("new highs - lows", f"{int(last['nh_nl'])}", sparkline(f["nh_nl"], width=spark))
+        b.add_row("High-Low index", f"{last['hli']:.1f}", sparkline(f["hli"], width=spark))
         if m.bpi is not None:
             p = m.bpi.frame
             lb = p.iloc[-1]
@@ -154,19 +190,19 @@ def render_monitor(m: Monitor, console: Console) -> None:
                 "bullish percent",
                 f"{lb['bpi']:.1f} {lb['bpi_column']} {lb['state']} ({lb['field']}; coverage "
                 f"{lb['coverage'] * 100:.0f}%)",
-                sparkline(p["bpi"], width=60),
+                sparkline(p["bpi"], width=spark),
             )
             b.add_row(
                 "% positive P&F trend",
                 f"{lb['pct_pos_trend']:.1f}",
-                sparkline(p["pct_pos_trend"], width=60),
+                sparkline(p["pct_pos_trend"], width=spark),
             )
         if m.rs is not None:
             r = m.rs.frame
             b.add_row(
                 f"% on RS buy vs {m.rs.benchmark}",
                 f"{r['pct_rs_buy'].iloc[-1]:.1f} ({r['pct_rs_x'].iloc[-1]:.1f}% in X)",
-                sparkline(r["pct_rs_buy"], width=60),
+                sparkline(r["pct_rs_buy"], width=spark),
             )
         console.print(b)
     if m.scores:
