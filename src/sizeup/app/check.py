@@ -434,6 +434,23 @@ def _price_field(name: str) -> Literal["close", "adj_close"]:
     )
 
 
+# Histories read from a store version, shared by the checks of one process (a warm process
+# checks an article without reading the store again); keyed by store root and version, so a
+# new import is seen at once.
+_READ_CACHE: dict[tuple[str, int, str, str], pd.Series] = {}
+_READ_CACHE_MAX = 256
+
+
+def _cache_key(store: Store, kind: str, name: str) -> tuple[str, int, str, str]:
+    return (str(store.root), int(store.version), kind, name)
+
+
+def _remember(key: tuple[str, int, str, str], value: pd.Series) -> None:
+    if len(_READ_CACHE) >= _READ_CACHE_MAX:
+        _READ_CACHE.clear()
+    _READ_CACHE[key] = value
+
+
 class _StoreData:
     """The claim model's data protocol backed by the store, cut at the as-of date."""
 
@@ -442,6 +459,7 @@ class _StoreData:
         self.asof = asof
         self._prices: dict[tuple[str, str], pd.Series] = {}
         self._series: dict[tuple[str, str | None], pd.Series] = {}
+        self._frames: dict[tuple[tuple[str, ...], str], pd.DataFrame] = {}
         self.read: dict[str, tuple[str, pd.Series]] = {}
 
     def prefetch(self, symbols: Mapping[str, set[str]]) -> None:
@@ -453,33 +471,44 @@ class _StoreData:
 
     def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
         """Wide frame of ``field`` up to the as-of date."""
+        key = (tuple(symbols), field)
+        if key in self._frames:
+            return self._frames[key]
         todo = [s for s in symbols if (s, field) not in self._prices]
-        if todo:
+        unread = [s for s in todo if _cache_key(self.store, field, s) not in _READ_CACHE]
+        if unread:
             try:
-                frame = self.store.panel(list(todo), field=_price_field(field))
+                frame = self.store.panel(list(unread), field=_price_field(field))
             except SizeupError:
                 frame = pd.DataFrame()
-            for s in todo:
+            for s in unread:
                 col = frame[s] if s in frame.columns else pd.Series(dtype="float64")
-                col = col.dropna().loc[: self.asof]
-                self._prices[(s, field)] = col
-                self.read[f"{s} {field}"] = (field, col)
-        cols = {s: self._prices[(s, field)] for s in symbols}
-        return pd.DataFrame(cols)
+                _remember(_cache_key(self.store, field, s), col.dropna().astype("float64"))
+        for s in todo:
+            col = _READ_CACHE[_cache_key(self.store, field, s)].loc[: self.asof]
+            self._prices[(s, field)] = col
+            self.read[f"{s} {field}"] = (field, col)
+        out = pd.DataFrame({s: self._prices[(s, field)] for s in symbols})
+        self._frames[key] = out
+        return out
 
     def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
         """Wide frame of series up to the as-of date."""
         todo = [i for i in ids if (i, vintage) not in self._series]
-        if todo:
+        tag = f"series:{vintage}"
+        unread = [i for i in todo if _cache_key(self.store, tag, i) not in _READ_CACHE]
+        if unread:
             try:
-                frame = self.store.series(list(todo), vintage=vintage)
+                frame = self.store.series(list(unread), vintage=vintage)
             except SizeupError:
                 frame = pd.DataFrame()
-            for i in todo:
+            for i in unread:
                 col = frame[i] if i in frame.columns else pd.Series(dtype="float64")
-                col = col.dropna().loc[: self.asof]
-                self._series[(i, vintage)] = col
-                self.read[i] = ("series", col)
+                _remember(_cache_key(self.store, tag, i), col.dropna().astype("float64"))
+        for i in todo:
+            col = _READ_CACHE[_cache_key(self.store, tag, i)].loc[: self.asof]
+            self._series[(i, vintage)] = col
+            self.read[i] = ("series", col)
         return pd.DataFrame({i: self._series[(i, vintage)] for i in ids})
 
     def snapshots(self, universe: str) -> Mapping[pd.Timestamp, Sequence[str]]:
