@@ -51,6 +51,8 @@ def _items() -> pd.DataFrame:
             ("RICH", "net_income", "FY", "2020-12-31", 80.0, "2021-03-01"),
             ("RICH", "net_income", "FY", "2019-12-31", 5.0, "2020-03-01"),
             ("RICH", "revenue", "FY", "2019-12-31", 10.0, "2020-03-01"),
+            ("RICH", "net_income", "FY", "2021-12-31", 5.0, "2022-03-01"),
+            ("RICH", "revenue", "FY", "2021-12-31", 10.0, "2022-03-01"),
             # JUMP: shares 1e6 -> 5e7 (50x)
             ("JUMP", "shares", "I", "2019-12-31", 1e6, "2020-02-15"),
             ("JUMP", "shares", "I", "2020-12-31", 5e7, "2021-02-15"),
@@ -86,6 +88,8 @@ def test_exclusions_are_point_in_time() -> None:
     assert sorted(later) == ["DROP", "JUMP", "RICH"]
     assert later["RICH"].startswith("income_vs_revenue: net income 8.0x revenue")
     assert q.excluded_at("2021-06-30", symbols=["OK", "RICH"]).keys() == {"RICH"}
+    # once FY2021 is filed, RICH's flagged FY2020 is the previous year: no longer excluded
+    assert "RICH" not in q.excluded_at("2022-06-30")
 
 
 def test_screen_excludes_flagged_names_and_reports_the_true_pass_count() -> None:

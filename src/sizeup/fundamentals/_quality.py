@@ -39,6 +39,7 @@ MAX_SHARES_JUMP: Final = 20.0
 """A share count changing by more than this factor between two reports is implausible."""
 
 _COLUMNS: Final = ("symbol", "period_end", "filed", "check", "detail")
+_CURRENT_YEAR_DAYS: Final = 330  # the previous fiscal year end (~365 days back) is not current
 
 
 def _latest(items: pd.DataFrame, item: str, span: str) -> pd.DataFrame:
@@ -116,7 +117,8 @@ class QualityReport:
         """Companies whose current fiscal year at ``as_of`` is flagged -> the reason.
 
         A flag counts when it was knowable at ``as_of`` (``filed`` on or before it) and its
-        period ends within the year before the latest period end known then for that company.
+        period ends in the company's current fiscal year: within the 330 days up to the latest
+        period end known then (the previous fiscal year end, ~365 days back, is not current).
         """
         when = pd.Timestamp(as_of)
         fl = self.flags[self.flags["filed"] <= when]
@@ -127,7 +129,7 @@ class QualityReport:
         known = self.last_known[self.last_known["filed"] <= when]
         latest = known.groupby("symbol")["period_end"].max()
         cur = fl["symbol"].map(latest)
-        fl = fl[fl["period_end"] > cur - pd.Timedelta(days=366)]
+        fl = fl[fl["period_end"] > cur - pd.Timedelta(days=_CURRENT_YEAR_DAYS)]
         out: dict[str, str] = {}
         for rec in fl.sort_values(["symbol", "period_end"]).itertuples():
             text = f"{rec.check}: {rec.detail} (period ending {rec.period_end:%Y-%m-%d})"
