@@ -24,10 +24,12 @@ from sizeup.data.store import Store
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
-# measured on 2026-12-04 (see the report printed by the test); floors guard against regressions
-RECALL_FLOOR = 0.0
-PRECISION_FLOOR = 0.0
-AGREEMENT_FLOOR = 0.0
+# the goals are recall >= 0.80, precision >= 0.90, agreement >= 0.90; measured on
+# 2026-12-04: recall 0.60, precision 0.77, agreement 0.80 (run with -s for the table). The
+# floors sit just below the measured values so that a regression fails.
+RECALL_FLOOR = 0.58
+PRECISION_FLOOR = 0.74
+AGREEMENT_FLOOR = 0.77
 
 
 @dataclass
