@@ -198,7 +198,8 @@ def test_records_count_first_and_since() -> None:
     # 107 (01-09), 108 (01-10) -> 3; B: 51, 52, 53, 54 -> 4
     r = _check(data, **win, symbol="A", others=["B"], stated=3)
     assert r.measured == 3 and r.verdict == "SUPPORTED"
-    assert "A 3, last 2024-01-10" in r.detail and "B 4, last 2024-01-12" in r.detail
+    assert "A 3 [2024-01-04, 2024-01-09, 2024-01-10]" in r.detail
+    assert "B 4 [2024-01-03, 2024-01-08, 2024-01-09, 2024-01-12]" in r.detail
     assert _check(data, **win, symbol="B", stated=4).measured == 4
     # race from 01-02: A must beat 105 (first 106 on 01-04), B must beat 50 (51 on 01-03)
     race = {"metric": "records", "start": "2024-01-02", "end": "2024-01-12", "stat": "first"}

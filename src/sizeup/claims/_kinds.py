@@ -260,9 +260,10 @@ def records(claim: Claim, data: ClaimData) -> tuple[float, str]:
     if p["stat"] == "count":
         parts = []
         for s in syms:
-            dates = is_rec.index[is_rec[s].to_numpy()]
-            last = f", last {dates[-1]:%Y-%m-%d}" if len(dates) else ""
-            parts.append(f"{s} {len(dates)}{last} (data from {first[s]:%Y-%m-%d})")
+            dates = [f"{d:%Y-%m-%d}" for d in is_rec.index[is_rec[s].to_numpy()]]
+            shown = dates if len(dates) <= 8 else [*dates[:3], "...", *dates[-3:]]
+            listed = f" [{', '.join(shown)}]" if dates else ""
+            parts.append(f"{s} {len(dates)}{listed} (data from {first[s]:%Y-%m-%d})")
         n = int(is_rec[p["symbol"]].sum())
         return float(n), f"record closes {start:%Y-%m-%d}..{end:%Y-%m-%d}: {'; '.join(parts)}"
     col = px[p["symbol"]].dropna()
