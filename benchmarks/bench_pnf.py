@@ -7,15 +7,15 @@ The engine's chart kernel writes a packed event log: per bar the current box (in
 byte of action / signal-fired / trend bits (5 bytes per bar), plus the two starting boxes per
 symbol; every other field (column, direction, boxes added, signal in effect, consecutive
 signals, trend line, status) is replayed from it on access
-(:meth:`sizeup.analytics.pnf._kernel.PackedPanel.field`).
+(:meth:`sizeup.analytics.pnf._panel.PackedPanel.field`).
 
 Side by side:
 
-- sizeup engine (:func:`sizeup.analytics.pnf._kernel.build_panel_packed`) on 1 and 2 threads,
+- sizeup engine (:func:`sizeup.analytics.pnf._panel.build_panel_packed`) on 1 and 2 threads,
   both thread backends (a thread pool over nogil kernel calls, and numba ``prange``), fresh
   and reused outputs;
 - the cost of expanding fields from the packed log (one field, every field on the last bar, and
-  :func:`~sizeup.analytics.pnf._kernel.build_panel`: build plus all 11 per-bar arrays);
+  :func:`~sizeup.analytics.pnf._panel.build_panel`: build plus all 11 per-bar arrays);
 - the pandas front door :func:`sizeup.analytics.pnf._chart.pnf_charts` (adds input validation);
 - a minimal close-only numba column builder written here ("speed of light": one price per bar,
   two outputs, no signals or trend);

@@ -27,12 +27,14 @@ from sizeup.analytics.pnf._counts import (
     vertical_count_at,
 )
 from sizeup.analytics.pnf._kernel import (
-    FIELD_DTYPES,
+    Action,
+    Status,
+)
+from sizeup.analytics.pnf._panel import (
     PackedPanel,
+    PanelFields,
     build_panel,
     build_panel_packed,
-    build_series,
-    kernel_grid,
     packed_outputs,
 )
 from sizeup.analytics.pnf._patterns import (
@@ -56,6 +58,9 @@ from sizeup.analytics.pnf._render import (
     render_columns,
     render_text,
 )
+from sizeup.analytics.pnf._replay import (
+    FIELD_DTYPES,
+)
 from sizeup.analytics.pnf._rs import (
     CONFIGURATION_RANK,
     RsReading,
@@ -75,7 +80,12 @@ from sizeup.analytics.pnf._scale import (
     LevelsScale,
     PercentScale,
     TraditionalScale,
+    kernel_grid,
     parse_box_spec,
+)
+from sizeup.analytics.pnf._series import (
+    SeriesResult,
+    build_series,
 )
 
 __all__ = [
@@ -87,12 +97,14 @@ __all__ = [
     "RS_BOX_DEFAULT",
     "RS_BOX_HALF",
     "STATUS_NAMES",
+    "Action",
     "AtrSpec",
     "BoxScale",
     "ColumnArrays",
     "FixedScale",
     "LevelsScale",
     "PackedPanel",
+    "PanelFields",
     "Pattern",
     "PatternEvent",
     "PercentScale",
@@ -102,6 +114,8 @@ __all__ = [
     "PnfPanel",
     "PriceObjective",
     "RsReading",
+    "SeriesResult",
+    "Status",
     "TraditionalScale",
     "box_fills",
     "build_panel",

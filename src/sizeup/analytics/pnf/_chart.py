@@ -32,7 +32,6 @@ Rules (METHODS.md §1.3, §1.4, §1.6):
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar, Final, Literal
@@ -41,27 +40,22 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from sizeup.analytics.pnf._kernel import (
-    NO_BOX,
-    NO_LINE,
-    Grid,
-    PackedPanel,
-    build_panel_packed,
-    build_series,
-    grid_bounds,
-    kernel_grid,
-    price_range,
-)
+from sizeup.analytics.pnf._kernel import NO_BOX, NO_LINE, price_range
+from sizeup.analytics.pnf._panel import PackedPanel, build_panel_packed
 from sizeup.analytics.pnf._scale import (
     REL_EPS,
     RS_BOX_DEFAULT,
     AtrSpec,
     BoxScale,
     FixedScale,
+    Grid,
     PercentScale,
     atr_box,
+    grid_bounds,
+    kernel_grid,
     parse_box_spec,
 )
+from sizeup.analytics.pnf._series import SeriesResult, build_series
 from sizeup.errors import ConfigError, DataError
 from sizeup.types import DateLike
 
@@ -362,10 +356,10 @@ def _check_prices(values: npt.NDArray[np.float64], scale: BoxScale | None, what:
 def _finite_range(*arrays: npt.NDArray[np.float64] | None) -> tuple[float | None, float | None]:
     """Smallest and largest finite value over the arrays (None when there is none)."""
     ranges = [price_range(a) for a in arrays if a is not None]
-    ranges = [r for r in ranges if r[0] <= r[1]]
+    ranges = [r for r in ranges if r.low <= r.high]
     if not ranges:
         return None, None
-    return min(r[0] for r in ranges), max(r[1] for r in ranges)
+    return min(r.low for r in ranges), max(r.high for r in ranges)
 
 
 def _check_reversal(reversal: int) -> int:
@@ -540,7 +534,7 @@ def pnf_chart(
 
 
 def _chart_from(  # noqa: PLR0917
-    res: Sequence[npt.NDArray[Any]],
+    res: SeriesResult,
     dates: pd.DatetimeIndex,
     scale: BoxScale,
     reversal: int,
@@ -548,28 +542,30 @@ def _chart_from(  # noqa: PLR0917
     r0: int,
     t_start: int,
 ) -> PnfChart:
-    b = [np.ascontiguousarray(a[r0:]) for a in res[:11]]
+    def bars(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return np.ascontiguousarray(a[r0:])
+
     return PnfChart(
         dates=dates,
         scale=scale,
         reversal=reversal,
         method=method,
-        bar_column=b[0],
-        bar_direction=b[1],
-        bar_box=b[2],
-        bar_action=b[3],
-        bar_boxes_added=b[4],
-        bar_signal=b[5],
-        bar_signal_fired=b[6],
-        bar_consec_buys=b[7],
-        bar_consec_sells=b[8],
-        bar_trend=b[9],
-        bar_trend_line=b[10],
-        col_direction=res[11],
-        col_low=res[12],
-        col_high=res[13],
-        col_first_bar=(res[14] - r0).astype(np.int32),
-        col_last_bar=(res[15] - r0).astype(np.int32),
+        bar_column=bars(res.column),
+        bar_direction=bars(res.direction),
+        bar_box=bars(res.box),
+        bar_action=bars(res.action),
+        bar_boxes_added=bars(res.boxes_added),
+        bar_signal=bars(res.signal),
+        bar_signal_fired=bars(res.signal_fired),
+        bar_consec_buys=bars(res.consec_buys),
+        bar_consec_sells=bars(res.consec_sells),
+        bar_trend=bars(res.trend),
+        bar_trend_line=bars(res.trend_line),
+        col_direction=res.col_direction,
+        col_low=res.col_low,
+        col_high=res.col_high,
+        col_first_bar=(res.col_first_bar - r0).astype(np.int32),
+        col_last_bar=(res.col_last_bar - r0).astype(np.int32),
         start_bar=t_start - r0,
     )
 
