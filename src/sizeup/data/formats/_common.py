@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from typing import Final
 
@@ -12,8 +11,27 @@ GZIP_MAGIC: Final = b"\x1f\x8b"
 """First two bytes of a gzip stream."""
 
 
-def gunzip(data: bytes, name: str) -> bytes:
+MAX_DECOMPRESSED_BYTES: Final = 1 << 30
+"""Largest decompressed body accepted (1 GiB)."""
+MAX_RATIO: Final = 100
+"""Largest expansion accepted once a body has grown past :data:`RATIO_FLOOR` (real CSV and JSON
+files expand 3-20 times; a gzip bomb expands a thousand times)."""
+RATIO_FLOOR: Final = 16 << 20
+_CHUNK: Final = 4 << 20
+
+
+def gunzip(
+    data: bytes,
+    name: str,
+    *,
+    limit: int = MAX_DECOMPRESSED_BYTES,
+    max_ratio: float = MAX_RATIO,
+) -> bytes:
     """Return ``data`` decompressed when it is gzipped, else unchanged.
+
+    Decompression streams in 4 MiB steps and stops as soon as the output exceeds ``limit``
+    bytes, or ``max_ratio`` times the input once past 16 MiB, so a gzip bomb costs at most a
+    few tens of MB before the error. Concatenated gzip members are read in turn.
 
     Parameters
     ----------
@@ -21,18 +39,47 @@ def gunzip(data: bytes, name: str) -> bytes:
         A file's bytes.
     name
         File name, used in error messages.
+    limit, max_ratio
+        Size and expansion caps.
 
     Raises
     ------
     ImportFormatError
-        A gzip body that cannot be decompressed.
+        A gzip body that cannot be decompressed, or expands beyond the caps.
     """
     if not data.startswith(GZIP_MAGIC):
         return data
+    out = bytearray()
+    rest = data
     try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ImportFormatError(f"gzip body cannot be decompressed: {exc}", path=name) from None
+        while rest:
+            engine = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            pending = rest
+            while pending:
+                out += engine.decompress(pending, _CHUNK)
+                pending = engine.unconsumed_tail
+                _check_growth(len(out), len(data), name, limit, max_ratio)
+            out += engine.flush()
+            _check_growth(len(out), len(data), name, limit, max_ratio)
+            if not engine.eof:
+                raise ImportFormatError("corrupt gzip data: truncated stream", path=name)
+            rest = engine.unused_data
+            if rest and not rest.startswith(GZIP_MAGIC):
+                break  # trailing garbage after the last member, as gzip(1) tolerates
+    except zlib.error as exc:
+        raise ImportFormatError(f"corrupt gzip data: {exc}", path=name) from None
+    return bytes(out)
+
+
+def _check_growth(size: int, packed: int, name: str, limit: int, max_ratio: float) -> None:
+    ratio = size / max(packed, 1)
+    if size > limit or (size > RATIO_FLOOR and ratio > max_ratio):
+        raise ImportFormatError(
+            f"gzip body expands beyond the limits ({packed:,} bytes -> more than {size:,}, "
+            f"{ratio:,.0f} times; limits {limit:,} bytes and {max_ratio:g} times): refused "
+            "as a likely gzip bomb",
+            path=name,
+        )
 
 
 def gunzip_head(head: bytes) -> bytes | None:

@@ -7,14 +7,12 @@ a parser, and the ``not_market_data`` names to a reason for skipping the file.
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
-import zlib
 from typing import Final, Literal
 
+from sizeup.data.formats._common import gunzip
 from sizeup.data.formats.prices import split_lines, stooq_error_kind
-from sizeup.errors import ImportFormatError
 
 __all__ = [
     "FORMATS",
@@ -70,17 +68,14 @@ _FRED_ID: Final = re.compile(r"^[A-Z0-9_]{2,30}$")
 def decompress(data: bytes, *, name: str) -> bytes:
     """Return the body, gunzipped if it is gzip (magic bytes, not the file name).
 
+    Decompression is capped (see :func:`sizeup.data.formats._common.gunzip`).
+
     Raises
     ------
     ImportFormatError
-        The body starts like gzip but is corrupt or truncated.
+        The body starts like gzip but is corrupt, truncated, or expands beyond the caps.
     """
-    if data[:2] != b"\x1f\x8b":
-        return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ImportFormatError(f"corrupt gzip data: {exc}", path=name) from exc
+    return gunzip(data, name)
 
 
 def _norm(cell: str) -> str:
