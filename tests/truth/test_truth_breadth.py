@@ -125,3 +125,12 @@ def test_trailing_rank_hand_values() -> None:
     # row 5: 6 beats 3, 5, 2
     assert bool(got["is_max"].iloc[5])
     assert got["pct_rank"].iloc[5] == 1.0
+
+
+def test_trailing_rank_of_an_empty_series() -> None:
+    """No observation yet (an as-of before the universe's first price): empty, not an error."""
+    got = trailing_rank(pd.Series([], dtype=float), window=756)
+    assert got.empty
+    assert list(got.columns) == ["prior_max", "is_max", "pct_rank"]
+    short = trailing_rank(pd.Series([3.0, 4.0]), window=756)
+    assert short["pct_rank"].isna().all() and not short["is_max"].any()

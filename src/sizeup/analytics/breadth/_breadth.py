@@ -463,6 +463,12 @@ def trailing_rank(series: pd.Series, *, window: int) -> pd.DataFrame:
     prior = s.shift(1)
     prior_max = prior.rolling(window, min_periods=window).max()
     vals = s.to_numpy()
+    if len(vals) == 0:  # no observation yet (e.g. an as-of before the universe's first price)
+        empty = np.empty(0)
+        return pd.DataFrame(
+            {"prior_max": empty, "is_max": empty.astype(bool), "pct_rank": empty},
+            index=series.index,
+        )
     pv = np.lib.stride_tricks.sliding_window_view(
         np.concatenate([np.full(window, np.nan), vals])[:-1], window
     )
