@@ -97,7 +97,11 @@ _NAMES: tuple[tuple[str, Entity], ...] = (
     (r"Russell Microcap(?: Index)?", _MICRO),
     (r"Russell Top 50(?: Index)?", _TOP50),
     (r"Russell 1,?000", _R1000),
-    (r"S\s?&\s?P\s?500|S\s?&\s?P index|S\s?&\s?P(?:’s|'s)?(?! ?\w)", _SPX),
+    (
+        r"S\s?&\s?P\s?500|S\s?&\s?P index|S\s?&\s?P(?:’s|'s)?"
+        r"(?! ?(?:500|5\d\d|SmallCap|Small|Mid|MidCap|400|600|index|Index)\b)(?!\w)",
+        _SPX,
+    ),
     (r"S\s?&\s?P SmallCap 600|S\s?&\s?P 600", _SP600),
     (r"S\s?&\s?P Mid[Cc]ap 400|S\s?&\s?P 400", _SP400),
     (

@@ -98,7 +98,7 @@ _PAST_MOVE = re.compile(
 )
 _POINTS_OR = re.compile(r"(?i)\d[\d,.]*\s*points?,?\s*(?:or|,)\s*$")
 _LONGEST_SINCE = re.compile(
-    r"(?i)\b(?:longest|best)\b[^.;]{0,80}?\bsince (?:(?:the )?(?:(?:jan|feb|mar|apr|may|jun|"
+    r"(?i)\blongest\b[^.;]{0,80}?\bsince (?:(?:the )?(?:(?:jan|feb|mar|apr|may|jun|"
     r"jul|aug|sep|oct|nov|dec)\w*\.?(?: and \w+)?(?: of)? ))?(\d{4})"
 )
 _OBJECT = re.compile(r"(?i)\b(?:its|their|than|against|versus|vs\.?)\s+(?:the\s+)?$")
@@ -124,7 +124,7 @@ _NUMBER_RE = re.compile(r"(?<![\w.])[-+\u2212]?\$?\d[\d,]*(?:\.\d+)?(?:\s?%)?")
 _ANAPHORA = re.compile(
     r"(?i)\b(?:the index|the benchmark(?!\s+(?:interest|rate|yield|treasury|10|2)\b)|"
     r"the small-cap index|the former|the latter|"
-    r"(?<![\w-])it(?:s)?(?![\w-])|the group)\b"
+    r"(?<![\w-])it(?:s)?(?![\w-])(?!'s the| is the)|the group)\b"
 )
 
 
@@ -391,7 +391,13 @@ def _window_spec(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def _choose_subjects(
-    s: str, ents: list[_Ent], a: int, b: int, clause: tuple[int, int]
+    s: str,
+    ents: list[_Ent],
+    a: int,
+    b: int,
+    clause: tuple[int, int],
+    *,
+    right_ok: bool = True,
 ) -> tuple[list[_Ent], str]:
     """Return the subject(s) of a figure at ``s[a:b]``.
 
@@ -400,7 +406,7 @@ def _choose_subjects(
     """
     lo, hi = clause
     right = [e for e in ents if b <= e.span[0] < hi and not _ANAPHORA.fullmatch(e.text)]
-    if right:
+    if right and right_ok:
         gap = s[b : right[0].span[0]]
         if (
             len(gap) <= 40
@@ -553,6 +559,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     _streaks(bld, sent, s, off, ents=ents, periods=periods)
     _longest_since(bld, sent, s, off, ents=ents, periods=periods)
     _records(bld, sent, s, off, ents=ents, periods=periods)
+    _rank_forms(bld, sent, s, off, ents=ents, periods=periods)
     _directions(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
     _quantities(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses, context=context)
     _levels(bld, sent, s, off, ents=ents, periods=periods)
@@ -561,7 +568,8 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     if len(distinct) >= 2:
         bld.former_latter = distinct[:2]
     real = [e for e in named if e.entity.kind != "etf"]
-    if real:
+    starts_with_anaphora = bool(ents) and _ANAPHORA.fullmatch(ents[0].text) is not None
+    if real and not starts_with_anaphora:
         # the sentence's subject (its first name) is what "the index" refers to next; keep the
         # last name too for "the former"/"the latter"
         bld.last_subject = [real[-1], real[0]] if len(real) >= 2 else real
@@ -839,6 +847,156 @@ def _directions(
                 )
 
 
+_BEST_START = re.compile(r"(?i)\b(?:strongest|best) start(?: to (?:a|the) year)? since (\d{4})")
+_BEST_MONTH = re.compile(
+    r"(?i)\b(?:best|strongest) (?:relative )?month(?:ly performance)?(?: (?:versus|vs\.?|against|"
+    r"compared to) (?:the )?[\w&' .-]{0,60}?)? since (?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
+    r"oct|nov|dec)\w*\.? )?(\d{4})"
+)
+_N_RECORDS = re.compile(
+    r"(?i)\b(?:setting|set|notched|notching|logged|posting) (\w+) (?:new )?(?:record(?: close| "
+    r"high)?s|closing highs|all-time highs)"
+)
+_SESSIONS_SINCE = re.compile(
+    r"(?i)\b(\d[\d,]*) (?:trading )?(?:days|sessions) since (?:the index|it|[\w ]{0,30}?) "
+    r"(?:hit|set|notched|made) (?:a |its )?(?:new |last )?(?:record|high|all-time high)"
+)
+_COUNT_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+
+
+def _rank_forms(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    """Best start / best month since a year, N records in a period, sessions since a record."""
+    prices_ = [e for e in ents if e.entity.kind in ("index", "etf")]
+    named = [e for e in prices_ if not _ANAPHORA.fullmatch(e.text)] or prices_
+    if not named and bld.last_subject:
+        named = [bld.last_subject[-1]]
+    if not named:
+        return
+    asof, why = _day_of(periods, bld.pub)
+    for rx, form in (
+        (_BEST_START, "best_start"),
+        (_BEST_MONTH, "best_month"),
+        (_N_RECORDS, "n_records"),
+        (_SESSIONS_SINCE, "sessions_since"),
+    ):
+        for m in rx.finditer(s):
+            a, b = m.span()
+            left = [e for e in named if e.span[1] <= a] or named
+            subj = left[0] if form == "best_month" else left[-1]
+            bench = next((e for e in named if e.entity.key != subj.entity.key), None)
+            sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
+            fld = "close" if subj.entity.kind == "index" and not proxy else "adj_close"
+            spec: dict[str, Any] | None = None
+            stated: float
+            unit = "year"
+            if form == "best_start":
+                stated = float(m.group(1))
+                n = len(cal.sessions(pd.Timestamp(asof.year, 1, 1), asof))
+                reading = (
+                    f"{subj.entity.key}: the first {n} sessions of {asof.year} are the best start "
+                    f"since {int(stated)}"
+                )
+                spec = {"metric": "period_rank", "period": "first_sessions", "sessions": n}
+            elif form == "best_month":
+                stated = float(m.group(1))
+                reading = (
+                    f"{subj.entity.key}"
+                    f"{f' minus {bench.entity.key}' if bench else ''}: the month to "
+                    f"{asof:%Y-%m-%d} is the best month since {int(stated)}"
+                )
+                spec = {"metric": "period_rank", "period": "month"}
+                if bench is not None:
+                    bsym, _, bwhy = bld._resolve_symbol(bench.entity, None)
+                    why_not = why_not or bwhy
+                    spec["benchmark"] = bsym
+            elif form == "n_records":
+                word = m.group(1).lower()
+                count = _COUNT_WORDS.get(word) or (int(word) if word.isdigit() else 0)
+                if not count:
+                    continue
+                stated, unit = float(count), "count"
+                own = [p for p in periods if p.readings and p.readings[0].kind != "day"]
+                if not own:
+                    continue
+                win = own[0].readings[0]
+                reading = (
+                    f"{subj.entity.key} set {count} record closes {win.start:%Y-%m-%d}.."
+                    f"{win.end:%Y-%m-%d}"
+                )
+                spec = {
+                    "metric": "records",
+                    "stat": "count",
+                    "start": win.start.date(),
+                    "end": win.end.date(),
+                }
+            else:
+                stated, unit = float(m.group(1).replace(",", "")), "count"
+                reading = (
+                    f"{subj.entity.key}: {int(stated)} sessions from its last record close to "
+                    f"{asof:%Y-%m-%d} ({why})"
+                )
+                spec = {
+                    "metric": "records",
+                    "stat": "sessions_since",
+                    "start": pd.Timestamp(1900, 1, 1).date(),
+                    "end": asof.date(),
+                }
+            if spec["metric"] not in METRICS:
+                spec, why_not = None, why_not or f"the claim model has no {form} metric"
+            if spec is not None and why_not is None and sym:
+                spec = {
+                    "text": s[min(subj.span[0], a) : b],
+                    **spec,
+                    "symbol": sym,
+                    "field": fld,
+                    "stated": stated,
+                    "tolerance": 0.0,
+                }
+                if spec["metric"] == "period_rank":
+                    spec.update({"mode": "best", "stat": "since_year", "asof": asof.date()})
+            else:
+                spec = None
+            bld.used.append((sent.index, off + a, off + b))
+            bld.add(
+                id=bld._next_id(),
+                sentence=sent.index,
+                span=(off + min(subj.span[0], a), off + b),
+                quote=s,
+                reading=reading,
+                kind="rank",
+                names=(subj.entity.key,),
+                subjects=(sym,) if sym else (),
+                window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
+                stated=stated,
+                unit=unit,
+                comparator="approx",
+                tolerance=0.0,
+                proxy=proxy,
+                spec=spec,
+                not_checkable=why_not if spec is None else None,
+            )
+
+
 def _records(
     bld: _Builder,
     sent: Sentence,
@@ -1008,15 +1166,18 @@ def _quantities(
 ) -> None:
     matches = [(m, parse_quantity(m.group(0))) for m in QUANTITY_RE.finditer(s)]
     quants = [(m, q) for m, q in matches if q is not None and q.unit in ("pct", "bp")]
-    respective = re.search(r"(?i)\brespective", s) is not None
+    resp = re.search(r"(?i)\brespective", s)
+    # "X and Y's 0.5% and 0.9% respective losses": the figures before "respective" pair up
+    paired = [i for i, (m, _) in enumerate(quants) if resp and m.end() <= resp.start()]
     for i, (m, q) in enumerate(quants):
         a, b = m.span()
         clause = _clause_of(a, clauses)
-        subjects, how = _choose_subjects(s, ents, a, b, clause)
-        if respective and len(quants) > 1:
-            pool = [e for e in ents if e.span[1] <= quants[0][0].start()]
-            if len(pool) >= len(quants):
-                subjects, how = [pool[len(pool) - len(quants) + i]], "respective figures"
+        subjects, how = _choose_subjects(s, ents, a, b, clause, right_ok=not q.percentage_points)
+        if i in paired and len(paired) > 1:
+            pool = [e for e in ents if e.span[1] <= quants[paired[0]][0].start()]
+            if len(pool) >= len(paired):
+                k = paired.index(i)
+                subjects, how = [pool[len(pool) - len(paired) + k]], "respective figures"
         if not subjects:
             continue
         if how == "named after the figure" and re.match(r"(?i)\s+of\b", s[b:]):
