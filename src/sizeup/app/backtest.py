@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from sizeup.data.store import Store
+    from sizeup.fundamentals import ScreenData
 
 __all__ = [
     "BPI_FUND",
@@ -167,6 +168,7 @@ def load_market_data(
             )
         members = sorted({s for v in snaps.values() for s in v})
         strategy = strategy.with_universe(tuple(members))
+    screen_data = _screen_data(store, strategy) if "screen" in strategy.signal.requires else None
     symbols = list(strategy.symbols())
     end = None if asof is None else pd.Timestamp(asof)
     prices = store.panel(symbols, field="adj_close", end=end)
@@ -188,8 +190,8 @@ def load_market_data(
     if "bpi_state" in strategy.signal.requires:
         series["bpi_state"], note = _bpi_state(store, dates, end)
         notes.append(note)
-    if "screen" in strategy.signal.requires:
-        series["screen"] = _screen_panel(store, strategy, dates)
+    if screen_data is not None:
+        series["screen"] = _screen_panel(screen_data, strategy, dates)
         notes.append(
             f"screen {strategy.signal.screen!r} re-run on each month's last session with "
             "fundamentals filed by then (point in time by filing date)"
@@ -219,12 +221,25 @@ def _bpi_state(
     return state, f"bullish percent of {BPI_FUND} members: {note}"
 
 
-def _screen_panel(store: Store, strategy: Strategy, index: pd.DatetimeIndex) -> pd.DataFrame:
+def _screen_data(store: Store, strategy: Strategy) -> ScreenData:
     from sizeup.app.screens import load_screen_data
+
+    data = load_screen_data(store)
+    if data.items.empty:
+        raise BacktestError(
+            f"signal.screen = {strategy.signal.screen!r} needs fundamentals, and the store has "
+            "none; import SEC companyfacts or SimFin files (sizeup fetch fundamentals)",
+            input="signal.screen",
+            value=strategy.signal.screen,
+            valid="a store with fundamentals",
+        )
+    return data
+
+
+def _screen_panel(data: ScreenData, strategy: Strategy, index: pd.DatetimeIndex) -> pd.DataFrame:
     from sizeup.fundamentals import load_screen, run_screen
 
     screen = load_screen(strategy.signal.screen)
-    data = load_screen_data(store)
     cols = list(strategy.universe.symbols)
     out = pd.DataFrame(False, index=index, columns=cols)
     months = index.to_period("M")
