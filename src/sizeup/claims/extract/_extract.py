@@ -96,6 +96,12 @@ _PAST_MOVE = re.compile(
     r"(?i)\b(?:rose|fell|declined|advanced|gained|climbed|dropped|slipped|jumped|tumbled|"
     r"increased|decreased|added|lost)\s+(?:about |nearly |more than |just )?$"
 )
+_EVENT = re.compile(
+    r"(?i)\b(?:instances|occasions|other years|prior years|other times|episodes|cases) "
+    r"(?:when|where|in which)\b|\bin those cases\b|\bin which small|"
+    r"\bin the (?:month|week|year|day)s? (?:following|after)\b|\bfollowing (?:the|a|such) "
+    r"\w+ (?:streak|run)s?\b|\bhistorically\b"
+)
 _POINTS_OR = re.compile(r"(?i)\d[\d,.]*\s*points?,?\s*(?:or|,)\s*$")
 _LONGEST_SINCE = re.compile(
     r"(?i)\blongest\b[^.;]{0,80}?\bsince (?:(?:the )?(?:(?:jan|feb|mar|apr|may|jun|"
@@ -578,6 +584,9 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
 
 
 def _day_of(periods: list[PeriodMention], pub: pd.Timestamp) -> tuple[pd.Timestamp, str]:
+    marks = [p for p in periods if p.end_only and p.readings and p.readings[0].kind == "end"]
+    if marks:  # "as of Tuesday", "through Tuesday's close"
+        return marks[0].readings[0].end, marks[0].text
     days = [p for p in periods if p.readings and p.readings[0].kind == "day"]
     if days:
         return days[-1].readings[0].end, days[-1].text
@@ -598,6 +607,11 @@ def _streaks(
         if st is None:
             continue
         a, b = m.span()
+        if re.search(
+            r"(?i)(?:at least|following|after|of at least)\s*$", s[max(0, a - 30) : a]
+        ) or (re.match(r"(?i)\s+(?:in which|when|where)\b", s[b:]) or _EVENT.search(s)):
+            bld.stats.append((sent.index, off + a, off + b))
+            continue  # a condition of an event study, not a claim about now
         rel = _REL.search(s)
         left = [e for e in ents if e.span[1] <= a]
         named = [e for e in left if not _ANAPHORA.fullmatch(e.text)]
@@ -1165,7 +1179,11 @@ def _quantities(
     context: PeriodMention | None,
 ) -> None:
     matches = [(m, parse_quantity(m.group(0))) for m in QUANTITY_RE.finditer(s)]
-    quants = [(m, q) for m, q in matches if q is not None and q.unit in ("pct", "bp")]
+    quants = [
+        (m, q)
+        for m, q in matches
+        if q is not None and q.unit in ("pct", "bp") and s[m.end() : m.end() + 1] != "+"
+    ]
     resp = re.search(r"(?i)\brespective", s)
     # "X and Y's 0.5% and 0.9% respective losses": the figures before "respective" pair up
     paired = [i for i, (m, _) in enumerate(quants) if resp and m.end() <= resp.start()]
@@ -1229,7 +1247,15 @@ def _quantities(
             carried = False
         elif pm is None and _PAST_MOVE.search(s[max(lo, a - 25) : a]):
             pm = PeriodMention((0, 0), "no period stated: the publication day", (today,))
-        if _AVERAGE.search(s[max(lo, a - 40) : b]) or re.match(r"(?i)\s*of the time", s[b:]):
+        contrast = re.search(
+            r"(?i)(?:compared (?:to|with)|versus|vs\.?)\s+$", s[max(0, a - 20) : a]
+        )
+        if (
+            _AVERAGE.search(s[max(lo, a - 40) : b])
+            or re.match(r"(?i)\s*of the time", s[b:])
+            or _EVENT.search(s)
+            or (contrast and _AVERAGE.search(s[:a]))
+        ):
             # an event-study statistic: listed with the numbers not understood
             bld.stats.append((sent.index, off + a, off + b))
             continue

@@ -222,6 +222,13 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
+            rf"(?i)\bas of (?:last )?(?:(monday|tuesday|wednesday|thursday|friday)(?:,? )?)?"
+            rf"({_DATE_RX})?"
+        ),
+        "as_of",
+    ),
+    (
+        re.compile(
             rf"(?i)\b(?:last |on |)(monday|tuesday|wednesday|thursday|friday)(?:['’]s)?"
             rf"(?:,? ({_DATE_RX}))?"
         ),
@@ -343,6 +350,17 @@ def _resolve(rule: str, m: re.Match[str], pub: pd.Timestamp) -> tuple[list[Perio
     if rule == "through":
         ts = _weekday_on_or_before(pub, _DAYS.index(g[0].lower()))
         return [Period("end", ts, ts, f"through {ts:%a %Y-%m-%d}")], None
+    if rule == "as_of":
+        day: pd.Timestamp | None = None
+        if g[1]:
+            day = _explicit_date(g[1], pub)
+        elif g[0]:
+            day = _weekday_on_or_before(pub, _DAYS.index(g[0].lower()))
+            if m.group(0).lower().startswith("as of last") and day == pub:
+                day = day - pd.Timedelta(days=7)
+        if day is None:
+            return [], None
+        return [Period("end", day, day, f"as of {day:%a %Y-%m-%d}")], None
     if rule == "weekday":
         if g[1]:
             ts = _explicit_date(g[1], pub)
@@ -389,7 +407,7 @@ def find_periods(sentence: str, pub: pd.Timestamp) -> list[PeriodMention]:
                     (a, b),
                     m.group(0),
                     tuple(readings),
-                    end_only=rule == "through",
+                    end_only=rule in ("through", "as_of"),
                     unresolved=why,
                 )
             )
