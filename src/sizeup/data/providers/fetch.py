@@ -54,7 +54,7 @@ from sizeup import calendar
 from sizeup.config import Settings
 from sizeup.data.formats.prices import canonical_symbol
 from sizeup.data.providers import fred, french, ishares, nasdaqtrader, sec, stooq, yahoo
-from sizeup.data.providers.http import SITES, HttpClient, Request, Response
+from sizeup.data.providers.http import SITES, HttpClient, NetworkDownError, Request, Response
 from sizeup.data.store import Store
 from sizeup.errors import (
     ConfigError,
@@ -153,12 +153,15 @@ class FetchReport:
         Whether the run rebuilt from the archive only.
     interrupted
         Whether the run was stopped before all items ran.
+    stopped
+        Why the run stopped early on its own (the network is down), or empty.
     """
 
     bundle: str
     results: tuple[ItemResult, ...]
     offline: bool = False
     interrupted: bool = False
+    stopped: str = ""
 
     def _of(self, status: Status) -> tuple[ItemResult, ...]:
         return tuple(r for r in self.results if r.status == status)
@@ -186,7 +189,7 @@ class FetchReport:
     @property
     def exit_code(self) -> int:
         """1 when items failed and none succeeded (nothing could be fetched), else 0."""
-        return 1 if self.failed and not self.ok else 0
+        return 1 if (self.failed and not self.ok) or self.stopped else 0
 
     def to_frame(self) -> pd.DataFrame:
         """One row per item: key, status, reason, rows, requests."""
@@ -202,6 +205,9 @@ class FetchReport:
             f"{len(self.skipped)} skipped, {sum(r.rows for r in self.ok)} rows, "
             f"{self.requests} requests" + (" (interrupted)" if self.interrupted else "")
         ]
+        if self.stopped:
+            lines.append(f"  STOPPED: {self.stopped}")
+            return "\n".join(lines)
         lines += [f"  FAILED {r.key}: {r.reason}" for r in self.failed]
         return "\n".join(lines)
 
@@ -862,6 +868,7 @@ def run_fetch(
     )
     results: list[ItemResult] = []
     blocked: dict[str, str] = {}
+    stopped = ""
     try:
         for stage in _bundle_stages(bundle, options, store):
             items = stage(ctx)
@@ -870,17 +877,26 @@ def run_fetch(
             for item in items:
                 if observer:
                     observer.started(item.key)
-                result = _run_one(item, ctx, blocked)
+                try:
+                    result = _run_one(item, ctx, blocked)
+                except NetworkDownError as exc:
+                    stopped = str(exc)
+                    result = ItemResult(item.key, "failed", stopped, 0, 0)
                 results.append(result)
                 if observer:
                     observer.finished(result)
+                if stopped:
+                    break
+            if stopped:
+                log.warning("fetch %s stopped: %s", bundle, stopped)
+                break
     except KeyboardInterrupt:
         log.warning("fetch %s interrupted after %d items", bundle, len(results))
         raise
     finally:
         if own_client and client is not None:
             client.close()
-    return FetchReport(bundle, tuple(results), offline=options.offline)
+    return FetchReport(bundle, tuple(results), offline=options.offline, stopped=stopped)
 
 
 def _run_one(item: _Item, ctx: _Context, blocked: dict[str, str]) -> ItemResult:
@@ -892,7 +908,7 @@ def _run_one(item: _Item, ctx: _Context, blocked: dict[str, str]) -> ItemResult:
         rows, note = item.rebuild(ctx) if ctx.options.offline else item.run(ctx)
     except _Skip as skip:
         return ItemResult(item.key, "skipped", str(skip), 0, ctx.requests - before)
-    except ConfigError:
+    except (ConfigError, NetworkDownError):
         raise
     except RateLimitError as exc:
         blocked[bucket] = f"{item.site} refused with a rate limit earlier in this run"

@@ -9,7 +9,11 @@ provider's pure ``parse`` turns the body into frames. The client
   ``www.sec.gov`` and ``data.sec.gov``, below the SEC's 10/s limit),
 - retries transient failures (timeouts, connection errors, truncated bodies, HTTP 408/429/5xx)
   with exponential backoff and jitter through tenacity, honouring ``Retry-After``,
-- never retries refusals (401/403) or quota pages, and
+- never retries refusals (401/403) or quota pages,
+- caps every body (:data:`MAX_BODY_BYTES`) and every request, retries included, with a whole
+  deadline (``deadline``; default ``4 x timeout``),
+- stops at once with :class:`NetworkDownError` when no host could be reached at all (the first
+  connections fail to resolve or connect, none ever answered), and
 - returns every other response as a :class:`Response` whose ``url`` has credentials removed.
 
 Credentials never appear in log records: a filter on the ``httpx`` logger scrubs them.
@@ -43,9 +47,11 @@ from sizeup.errors import (
 )
 
 __all__ = [
+    "MAX_BODY_BYTES",
     "SECRET_PARAMS",
     "SITES",
     "HttpClient",
+    "NetworkDownError",
     "Request",
     "Response",
     "Site",
@@ -60,6 +66,14 @@ log = logging.getLogger(__name__)
 
 SECRET_PARAMS: Final = frozenset({"api_key", "apikey", "key", "token", "access_token"})
 """Query parameters (case-insensitive) removed from every URL that is logged or archived."""
+
+MAX_BODY_BYTES: Final = 512 * 1024 * 1024
+"""Largest response body read (bigger bodies fail with a clear error, never exhaust memory)."""
+_DOWN_AFTER: Final = 2  # connection failures, with no answer ever, that mean "network down"
+
+
+class NetworkDownError(ProviderError):
+    """No host could be reached: every connection failed to resolve or connect."""
 
 
 @dataclass(frozen=True)
@@ -394,6 +408,11 @@ class HttpClient:
         Site bucket name -> requests per second, overriding :data:`SITES`.
     clock, sleep
         Time functions of the rate limiters (a controlled clock in tests).
+    max_body
+        Largest body read, in bytes.
+    deadline
+        Seconds one request may take in all, retries and waits included (default 4 x the
+        timeout).
     """
 
     def __init__(
@@ -407,8 +426,14 @@ class HttpClient:
         rates: Mapping[str, float] | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        max_body: int = MAX_BODY_BYTES,
+        deadline: float | None = None,
     ) -> None:
         self.settings = settings
+        self.max_body = max_body
+        self.deadline = deadline if deadline is not None else 4.0 * settings.timeout
+        self._answered = False
+        self._connect_failures = 0
         self.backoff = backoff
         self.max_wait = max_wait
         overrides = dict(base_urls or {})
@@ -457,6 +482,38 @@ class HttpClient:
     ) -> None:
         self.close()
 
+    def _get(
+        self, full_url: str, headers: Mapping[str, str], started: float, url: str
+    ) -> tuple[httpx.Response, bytes]:
+        """GET with the body read in chunks under the size cap and the whole deadline."""
+        with self._client.stream("GET", full_url, headers=dict(headers)) as raw:
+            declared = raw.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > self.max_body:
+                raise ProviderResponseError(
+                    f"{url}: body of {int(declared):,} bytes is larger than the limit of "
+                    f"{self.max_body:,} bytes",
+                    input=url,
+                    value=int(declared),
+                    valid=f"at most {self.max_body:,} bytes",
+                )
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in raw.iter_bytes():
+                size += len(chunk)
+                if size > self.max_body:
+                    raise ProviderResponseError(
+                        f"{url}: body larger than the limit of {self.max_body:,} bytes",
+                        input=url,
+                        value=size,
+                        valid=f"at most {self.max_body:,} bytes",
+                    )
+                if time.monotonic() - started > self.deadline:
+                    raise httpx.ReadTimeout(
+                        f"whole-request deadline of {self.deadline:g} s passed", request=None
+                    )
+                chunks.append(chunk)
+            return raw, b"".join(chunks)
+
     # ------------------------------------------------------------------ configuration
     def base_url(self, site: str) -> str:
         """Return the base URL in use for a site (default or override)."""
@@ -503,8 +560,10 @@ class HttpClient:
             SEC contact missing.
         """
         headers = {"User-Agent": self.user_agent(request.site)}
+        started = time.monotonic()
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(max(1, self.settings.max_retries)),
+            stop=tenacity.stop_after_attempt(max(1, self.settings.max_retries))
+            | tenacity.stop_after_delay(self.deadline),
             wait=self._wait,
             retry=tenacity.retry_if_exception_type(_Transient),
             reraise=True,
@@ -512,7 +571,7 @@ class HttpClient:
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._send_once(request, headers)
+                    return self._send_once(request, headers, started)
         except _Transient as exc:
             raise exc.error from None
         raise AssertionError("unreachable: tenacity returned without a result")  # pragma: no cover
@@ -524,14 +583,29 @@ class HttpClient:
         base = self.backoff * 2 ** (state.attempt_number - 1)
         return float(min(self.max_wait, base * (1.0 + 0.5 * random.random())))
 
-    def _send_once(self, request: Request, headers: Mapping[str, str]) -> Response:
+    def _send_once(
+        self, request: Request, headers: Mapping[str, str], started: float | None = None
+    ) -> Response:
         site = SITES[request.site]
         self._buckets[site.bucket].acquire()
         with self._count_lock:
             self.attempts += 1
         url = request.scrubbed_url
+        begun = time.monotonic() if started is None else started
         try:
-            raw = self._client.get(request.full_url, headers=dict(headers))
+            raw, body = self._get(request.full_url, headers, begun, url)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            with self._count_lock:
+                self._connect_failures += 1
+                down = not self._answered and self._connect_failures >= _DOWN_AFTER
+            reason = f"{type(exc).__name__}: {scrub_url(str(exc))}"
+            if down:
+                raise NetworkDownError(
+                    f"the network looks down: no host could be reached ({url}: {reason}); "
+                    "check the connection or use --offline",
+                    input=url,
+                ) from None
+            raise _Transient(ProviderError(f"{url}: cannot connect ({reason})")) from None
         except httpx.TimeoutException as exc:
             log.info("timeout on %s: %s", url, type(exc).__name__)
             raise _Transient(
@@ -548,8 +622,9 @@ class HttpClient:
                     f"{scrub_url(str(exc))})"
                 )
             ) from None
+        with self._count_lock:
+            self._answered = True
         status = raw.status_code
-        body = raw.content
         log.debug("GET %s -> %d (%d bytes)", url, status, len(body))
         if status == 429:
             after = _retry_after(raw.headers.get("Retry-After"))
