@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import logging
 import math
 import os
 import threading
@@ -492,7 +493,9 @@ def run_sweep(
 
     if progress is not None:
         progress(finished, total)
-    if scheduler is not None or dask_workers is not None:
+    if (scheduler is not None or dask_workers is not None) and not todo:
+        backend = "dask-local" if scheduler is None else f"dask:{scheduler}"  # nothing to run
+    elif scheduler is not None or dask_workers is not None:
         backend = _run_dask(evaluate, context, todo, accept, dask_workers, scheduler)
     else:
         backend = "threads"
@@ -526,8 +529,27 @@ def _run_dask(  # noqa: PLR0917
     import importlib
 
     dist: Any = importlib.import_module("distributed")  # untyped package
-    Client, LocalCluster, as_completed = dist.Client, dist.LocalCluster, dist.as_completed  # noqa: N806
 
+    quiet = logging.getLogger("distributed")
+    level = quiet.level
+    if not quiet.isEnabledFor(logging.DEBUG):  # keep Dask's start/stop chatter out of the CLI
+        quiet.setLevel(logging.WARNING)
+    try:
+        return _run_dask_client(dist, evaluate, context, todo, accept, dask_workers, scheduler)
+    finally:
+        quiet.setLevel(level)
+
+
+def _run_dask_client(  # noqa: PLR0917
+    dist: Any,
+    evaluate: Evaluate,
+    context: object,
+    todo: list[tuple[int, list[tuple[int, Mapping[str, object]]]]],
+    accept: Callable[[int, pd.DataFrame], None],
+    dask_workers: int | None,
+    scheduler: str | None,
+) -> str:
+    Client, LocalCluster, as_completed = dist.Client, dist.LocalCluster, dist.as_completed  # noqa: N806
     cluster = None
     if scheduler is not None:
         try:
