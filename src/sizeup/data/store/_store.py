@@ -493,6 +493,38 @@ class Store:
         base = Path(self._location(table))
         return sorted(base / unquote(p) for p in _paths(dt))
 
+    @_reads
+    def snapshot_files(self, table: str) -> pd.DataFrame:
+        """List the Parquet files of a table at the version read, for other engines.
+
+        Dask, Spark or DuckDB read the same data from this list (see ``docs/store.md``).
+        The partition column ``source`` lives in the folder names, not in the files.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``path`` (absolute path or URI), ``source``, ``rows``, ``bytes``; one row per file.
+        """
+        _schema(table)
+        cols = ["path", "source", "rows", "bytes"]
+        dt = self._table(table)
+        if dt is None:
+            return pd.DataFrame(columns=cols)
+        actions = _actions(dt)
+        names = actions.column_names
+        part = next((c for c in names if c.endswith(PARTITION) and c != "path"), None)
+        base = self._location(table)
+        sep = "/" if _delta.is_remote(self.uri) else os.sep
+        return pd.DataFrame(
+            {
+                "path": [base + sep + unquote(str(p)) for p in actions.column("path").to_pylist()],
+                "source": actions.column(part).to_pylist() if part else None,
+                "rows": actions.column("num_records").to_pylist(),
+                "bytes": actions.column("size_bytes").to_pylist(),
+            },
+            columns=cols,
+        )
+
     def _selector_filter(self, table: str, files: Sequence[Path]) -> pds.Expression | None:
         cols = _SELECTOR[table]
         base = self.root / table
