@@ -131,7 +131,7 @@ class RecordStatus:
             rec = f"new all-time high {self.close:,.2f}"
         else:
             rec = (
-                f"{self.drawdown * 100:.1f}% below its {self.record_date.date()} record "
+                f"{-self.drawdown * 100:.1f}% below its {self.record_date.date()} record "
                 f"{self.record:,.2f} ({self.sessions_since_record} sessions ago)"
             )
         hi = " at a 52-week high" if self.is_52w_high else ""
