@@ -89,7 +89,7 @@ _NAMES: tuple[tuple[str, Entity], ...] = (
     (r"equal[- ]weight(?:ed)? S&P 500|equal[- ]weight counterpart", _etf("RSP")),
     (r"cap[- ]weight(?:ed)? S&P 500", _SPX),
     (
-        r"Russell[- ]2,?000|Rusell[- ]2,?000|small[- ]cap Russell|"
+        r"Russell[- ]2,?000|Rusell[- ]2,?000|small[- ]cap Russell(?: 2,?000)?|"
         r"the Russell(?:'s|’s)?"
         r"(?! \d| Microcap| Top| Mid| 1,?000| 3,?000)",
         _RUT,
@@ -97,6 +97,7 @@ _NAMES: tuple[tuple[str, Entity], ...] = (
     (r"Russell Microcap(?: Index)?", _MICRO),
     (r"Russell Top 50(?: Index)?", _TOP50),
     (r"Russell 1,?000", _R1000),
+    (r"Russell 3,?000(?: Index)?", Entity("Russell 3000", None, "index")),
     (
         r"S\s?&\s?P\s?500|S\s?&\s?P index|S\s?&\s?P(?:’s|'s)?"
         r"(?! ?(?:500|5\d\d|SmallCap|Small|Mid|MidCap|400|600|index|Index)\b)(?!\w)",
