@@ -71,11 +71,13 @@ def test_claims_cli_on_sample_store(tmp_path: Path) -> None:
     claims = tmp_path / "claims.toml"
     claims.write_text(CLAIMS, encoding="utf-8")
     runner = CliRunner()
-    res = runner.invoke(
-        _app(), ["claims", str(claims), "--json", "--data-dir", str(tmp_path / "store")]
-    )
+    env = {"SIZEUP_DATA_DIR": str(tmp_path / "store")}
+    res = runner.invoke(_app(), ["claims", str(claims), "--json"], env=env)
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    body = json.loads(res.stdout)
+    assert body["counts"] == {"SUPPORTED": 2, "NOT_CHECKABLE": 2}
+    assert "as_of" in body["provenance"]
+    out = body["claims"]
     assert [r["verdict"] for r in out] == [
         "SUPPORTED",
         "SUPPORTED",
@@ -84,14 +86,16 @@ def test_claims_cli_on_sample_store(tmp_path: Path) -> None:
     ]
     assert abs(out[0]["measured"] - (-0.3849)) < 0.0005
     assert "prices ^RUT" in out[3]["missing"][0]
-    table = runner.invoke(_app(), ["claims", str(claims), "--data-dir", str(tmp_path / "store")])
+    table = runner.invoke(_app(), ["claims", str(claims)], env=env)
     assert table.exit_code == 0 and "SUPPORTED" in table.output
 
 
 def test_claims_cli_reports_malformed_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[[claim]]\ntext = "x"\nmetric = "nope"\nstated = 1\n', encoding="utf-8")
-    res = CliRunner().invoke(_app(), ["claims", str(bad), "--data-dir", str(tmp_path / "s")])
+    res = CliRunner().invoke(
+        _app(), ["claims", str(bad)], env={"SIZEUP_DATA_DIR": str(tmp_path / "s")}
+    )
     assert res.exit_code == 2
     assert "claim #0" in res.output and "metric" in res.output
     assert "Traceback" not in res.output

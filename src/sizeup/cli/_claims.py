@@ -7,20 +7,18 @@ input into a clear message with exit code 2.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from sizeup.app import StoreRef, to_jsonable
-from sizeup.app.claims import ClaimsRequest, check_claims
-from sizeup.calendar import parse_date
-from sizeup.claims import ClaimResult
-from sizeup.errors import SizeupError
+from sizeup.cli._common import console, emit_json, handle_errors, parse_asof, store_ref
+
+if TYPE_CHECKING:
+    from sizeup.claims import ClaimResult
 
 __all__ = ["claims", "register", "render_results"]
 
@@ -54,6 +52,7 @@ def render_results(results: Sequence[ClaimResult], console: Console) -> None:
     console.print(escape(", ".join(f"{k}: {v}" for k, v in counts.items())))
 
 
+@handle_errors
 def claims(
     file: Annotated[
         Path,
@@ -64,22 +63,19 @@ def claims(
         typer.Option("--asof", help="Default as-of date for claims that do not set one."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    data_dir: Annotated[
-        Path | None,
-        typer.Option("--data-dir", help="Store folder (default: settings / SIZEUP_DATA_DIR)."),
-    ] = None,
 ) -> None:
-    """Check each claim of FILE against the store: SUPPORTED, CONTRADICTED or NOT_CHECKABLE."""
-    try:
-        request = ClaimsRequest(file=file, asof=parse_date(asof), store=StoreRef(root=data_dir))
+    """Check each claim of FILE against the store: SUPPORTED, CONTRADICTED or NOT_CHECKABLE.
+
+    Example: sizeup claims examples/claims.toml --asof 2025-12-12 --json
+    """
+    from sizeup.app.claims import ClaimsRequest, check_claims
+
+    request = ClaimsRequest(file=file, asof=parse_asof(asof), store=store_ref())
+    with console.status("checking claims...", spinner="dots"):
         result = check_claims(request)
-    except SizeupError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=2) from exc
     if as_json:
-        typer.echo(json.dumps(to_jsonable([r.as_dict() for r in result.results]), indent=2))
+        emit_json(result)
     else:
-        console = Console()
         render_results(result.results, console)
         for line in result.provenance.lines():
             console.print(escape(line), soft_wrap=True)
