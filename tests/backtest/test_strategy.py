@@ -229,3 +229,44 @@ def test_steps_have_no_look_ahead(patch):
         assert np.array_equal(
             full.iloc[: cut - 1].to_numpy(), part.iloc[: cut - 1].to_numpy(), equal_nan=True
         ), cut
+
+
+def test_bpi_state_goes_defensive_only_in_bear_confirmed():
+    idx = pd.bdate_range("2024-01-01", periods=6)
+    px = pd.DataFrame({"IWM": 100.0, "SPY": 200.0}, index=idx)
+    states = pd.Series(
+        [
+            "NONE",
+            "BULL_CONFIRMED",
+            "BEAR_CONFIRMED",
+            "BEAR_CONFIRMED",
+            "BEAR_CORRECTION",
+            "BULL_ALERT",
+        ],
+        index=idx,
+    )
+    s = builtin_strategy("size-bpi")
+    w = s.targets(MarketData(px, series={"bpi_state": states}))
+    # "change" schedule: a decision only when the holding flips (NONE holds the fallback)
+    expect = [0.0, 1.0, 0.0, np.nan, 1.0, np.nan]
+    assert np.array_equal(w["IWM"].to_numpy(), expect, equal_nan=True)
+    assert np.array_equal(w["SPY"].to_numpy(), [1.0, 0.0, 1.0, np.nan, 0.0, np.nan], equal_nan=True)
+    with pytest.raises(BacktestError, match="bpi_state"):
+        s.targets(MarketData(px))
+
+
+def test_screen_signal_holds_the_passing_names():
+    idx = pd.bdate_range("2024-01-29", periods=6)  # crosses a month end
+    px = pd.DataFrame(10.0, index=idx, columns=["A", "B", "C"])
+    passed = pd.DataFrame(False, index=idx, columns=["A", "B", "C"])
+    passed.loc[:, "A"] = True
+    passed.loc[idx[2] :, "C"] = True
+    spec = {
+        "name": "scr",
+        "universe": {"symbols": ["A", "B", "C"]},
+        "signal": {"kind": "screen"},
+        "schedule": {"every": "day"},
+    }
+    w = strategy_from_dict(spec).targets(MarketData(px, series={"screen": passed}))
+    assert w.iloc[0].tolist() == [1.0, 0.0, 0.0]
+    assert w.iloc[3].tolist() == [0.5, 0.0, 0.5]
