@@ -57,7 +57,8 @@ def test_screen_cli(tmp_path: Path, shared_fixtures: Path, monkeypatch: pytest.M
     bad.write_text("[[filter]]\nfield = 'pe'\nop = '>'\nvalue = 1\n")
     res = runner.invoke(app, ["screen", str(bad)])
     assert res.exit_code != 0
-    assert "valid fields" in str(res.exception)
+    assert res.exit_code == 2 and "valid fields" in res.stderr  # a clear message, no traceback
+    assert "Traceback" not in res.output
     top = runner.invoke(app, ["screen", "earnings", "--asof", "2024-11-30", "--top", "1"])
     assert top.exit_code == 0, top.output
     assert "1 of 2 names pass (showing the best 1)" in top.output
