@@ -396,6 +396,19 @@ def _window_spec(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
     return period.start, period.end
 
 
+def _outside_relative(s: str, a: int, left: list[_Ent]) -> list[_Ent]:
+    """Drop names inside a relative clause before ``a`` when others remain.
+
+    "The Russell 2000, which is part of the Russell 3000, climbed 3.5%" is about the first.
+    """
+    inner = [
+        (m.start(), m.end())
+        for m in re.finditer(r",\s(?:which|who|that)\b(?:[^,;]|,(?=\d))*,", s[:a])
+    ]
+    outside = [e for e in left if not any(x <= e.span[0] < y for x, y in inner)]
+    return outside if outside else left
+
+
 def _choose_subjects(
     s: str,
     ents: list[_Ent],
@@ -433,6 +446,7 @@ def _choose_subjects(
             if right:
                 return [right[0]], "first name after the figure"
             return [], ""
+    left = _outside_relative(s, a, left)
     named_in_clause = [e for e in left if not _ANAPHORA.fullmatch(e.text) and e.span[0] >= lo]
     if named_in_clause:
         left = [e for e in left if not _ANAPHORA.fullmatch(e.text) or e.span[0] < lo]
@@ -1110,7 +1124,9 @@ def _levels(
         left = [e for e in ents if e.span[1] <= a and e.entity.kind in ("index", "etf")]
         if not left:
             continue
-        subj = left[-1]
+        left = _outside_relative(s, a, left)
+        named = [e for e in left if not _ANAPHORA.fullmatch(e.text)]
+        subj = (named or left)[-1]
         raw = m.group("num").replace(",", "")
         value = float(raw)
         if 1900 <= value <= 2100 and "." not in raw and "," not in m.group("num"):
@@ -1435,7 +1451,11 @@ def _emit_quantity(
                 "compare": compare,
             }
     else:  # rate_level
-        level = value if q.high is None else (abs(q.value) + q.high) / 2
+        level = (
+            (q.value if q.explicit_sign else abs(q.value))
+            if q.high is None
+            else (abs(q.value) + q.high) / 2
+        )
         value = level
         tol = 0.02 if q.high is None else (q.high - abs(q.value)) / 2
         unit = "pct"
