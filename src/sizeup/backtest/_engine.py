@@ -92,9 +92,6 @@ def _simulate_nb(  # noqa: PLR0917  # pragma: no cover - compiled
                 missing[j] = 0
             else:
                 missing[j] += 1
-            orders_out[t, j] = 0.0
-            code_out[t, j] = 0
-            event_shares_out[t, j] = 0.0
         if delist_after > 0:
             for j in range(n_cols):
                 if pos[j] != 0.0 and missing[j] >= delist_after:
@@ -275,9 +272,9 @@ def simulate_arrays(
         "value": np.empty(n_rows),
         "fees": np.empty(n_rows),
         "traded": np.empty(n_rows),
-        "orders": np.empty((n_rows, n_cols)),
-        "codes": np.empty((n_rows, n_cols), dtype=np.int8),
-        "event_shares": np.empty((n_rows, n_cols)),
+        "orders": np.zeros((n_rows, n_cols)),  # the kernel writes only non-zero cells
+        "codes": np.zeros((n_rows, n_cols), dtype=np.int8),
+        "event_shares": np.zeros((n_rows, n_cols)),
     }
     _simulate_nb(
         prices,
