@@ -116,7 +116,7 @@ _CLAUSE = re.compile(
 _RECORD = re.compile(
     r"(?i)\b(?:record (?:high|close|closing high|finish|level)s?|(?:fresh|new) record(?: close)?|"
     r"all-time (?:closing )?(?:and intraday )?highs?|all-time high close|closing at a record|"
-    r"record levels)"
+    r"record levels|(?:hit|set|notched|reached) (?:a |another )?(?:new )?record\b(?! \w*s\b))"
 )
 _PRIOR_RECORD = re.compile(r"(?i)\b(?:previous|prior|last|its \d{4}|since its last|before)\b")
 _LEVEL_RE = re.compile(
@@ -581,6 +581,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     _records(bld, sent, s, off, ents=ents, periods=periods)
     _rank_forms(bld, sent, s, off, ents=ents, periods=periods)
     _directions(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
+    _rate_held(bld, sent, s, off, ents=ents)
     _quantities(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses, context=context)
     _levels(bld, sent, s, off, ents=ents, periods=periods)
     named = [e for e in ents if not _ANAPHORA.fullmatch(e.text)]
@@ -785,7 +786,8 @@ def _longest_since(
 _DOWN_WORDS = re.compile(
     r"(?i)\b(?:posted (?:weekly |daily |monthly )?losses|(?:ended|finished|closed|are|were|is|"
     r"was|turned|now) [^.;,]{0,25}?(?:in negative territory|negative(?: for the year)?|in the red)|"
-    r"(?:was|were|closed|finished|ended) (?:roughly |little |essentially )?unchanged)"
+    r"(?:was|were|closed|finished|ended) (?:roughly |little |essentially )?unchanged|"
+    r"(?:was|were|is|are|remained|stayed) underwater)"
 )
 
 
@@ -822,7 +824,7 @@ def _directions(
             wanted.append(
                 Period("week", bld.pub - pd.Timedelta(days=bld.pub.day_of_week), bld.pub, "week")
             )
-        elif "for the year" in phrase:
+        elif "for the year" in phrase or "underwater" in phrase:
             wanted.append(Period("ytd", pd.Timestamp(bld.pub.year, 1, 1), bld.pub, "year to date"))
         else:
             own = [p for p in periods if p.readings and not p.end_only]
@@ -833,6 +835,10 @@ def _directions(
                 wanted.append(own[0].readings[0])
             else:
                 wanted.append(today)
+        ends = [p for p in periods if p.end_only and p.readings]
+        if "underwater" in phrase and ends:
+            end = ends[0].readings[0].end
+            wanted = [Period("ytd", pd.Timestamp(end.year, 1, 1), end, f"year to {end:%Y-%m-%d}")]
         unchanged = "unchanged" in phrase
         for e in dict.fromkeys(subj):
             for period in wanted:
@@ -1023,6 +1029,47 @@ def _rank_forms(
                 spec=spec,
                 not_checkable=why_not if spec is None else None,
             )
+
+
+_RATE_HELD = re.compile(r"(?i)\b(?:kept|left|held|holds|keeps|leaves)\b[^.;]{0,60}?\bunchanged\b")
+
+
+def _rate_held(bld: _Builder, sent: Sentence, s: str, off: int, *, ents: list[_Ent]) -> None:
+    """Read "the Fed kept its key policy rate unchanged" as a zero change of EFFR that day."""
+    for m in _RATE_HELD.finditer(s):
+        a, b = m.span()
+        rate = [e for e in ents if e.entity.kind == "policy_rate" and a <= e.span[0] < b]
+        if not rate:
+            continue
+        e = rate[0]
+        day = bld.pub
+        nxt = pd.Timestamp(cal.next_session(day)) if day <= pd.Timestamp("2030-12-31") else day
+        spec = {
+            "text": s[a:b],
+            "metric": "rate_change",
+            "series": e.entity.symbol,
+            "start": (day - pd.Timedelta(days=1)).date(),
+            "end": nxt.date(),
+            "stated": 0.0,
+            "tolerance": 0.0002,
+        }
+        bld.used.append((sent.index, off + a, off + b))
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + a, off + b),
+            quote=s,
+            reading=f"{e.entity.key} unchanged around {day:%Y-%m-%d} (the publication day)",
+            kind="rate_change",
+            names=(e.entity.key,),
+            subjects=(str(e.entity.symbol),),
+            window=Period("day", day, nxt, f"{day:%Y-%m-%d}..{nxt:%Y-%m-%d}"),
+            stated=0.0,
+            unit="bp",
+            comparator="approx",
+            tolerance=2.0,
+            spec=spec,
+        )
 
 
 def _records(

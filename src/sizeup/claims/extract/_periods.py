@@ -220,6 +220,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"(?i)\bthrough (monday|tuesday|wednesday|thursday|friday)(?:['’]s close)?"),
         "through",
     ),
+    (re.compile(rf"(?i)\bthrough the end of ({_MON_RX})(?:,? (\d{{4}}))?"), "through_month"),
     (
         re.compile(
             rf"(?i)\bas of (?:last )?(?:(monday|tuesday|wednesday|thursday|friday)(?:,? )?)?"
@@ -350,6 +351,11 @@ def _resolve(rule: str, m: re.Match[str], pub: pd.Timestamp) -> tuple[list[Perio
     if rule == "through":
         ts = _weekday_on_or_before(pub, _DAYS.index(g[0].lower()))
         return [Period("end", ts, ts, f"through {ts:%a %Y-%m-%d}")], None
+    if rule == "through_month":
+        month = _month_no(g[0])
+        year = int(g[1]) if g[1] else (pub.year if month <= pub.month else pub.year - 1)
+        end = _month_end(year, month)
+        return [Period("end", end, end, f"through the end of {year}-{month:02d}")], None
     if rule == "as_of":
         day: pd.Timestamp | None = None
         if g[1]:
@@ -407,7 +413,7 @@ def find_periods(sentence: str, pub: pd.Timestamp) -> list[PeriodMention]:
                     (a, b),
                     m.group(0),
                     tuple(readings),
-                    end_only=rule in ("through", "as_of"),
+                    end_only=rule in ("through", "as_of", "through_month"),
                     unresolved=why,
                 )
             )
