@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -270,3 +272,11 @@ def test_screen_signal_holds_the_passing_names():
     w = strategy_from_dict(spec).targets(MarketData(px, series={"screen": passed}))
     assert w.iloc[0].tolist() == [1.0, 0.0, 0.0]
     assert w.iloc[3].tolist() == [0.5, 0.0, 0.5]
+
+
+def test_example_strategies_parse():
+    folder = Path(__file__).resolve().parents[2] / "examples" / "strategies"
+    files = sorted(folder.glob("*.toml"))
+    assert len(files) >= 2
+    for f in files:
+        assert load_strategy(f).name == f.stem
