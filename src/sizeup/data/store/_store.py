@@ -617,10 +617,13 @@ class Store:
         dict
             Table name -> :class:`UpsertResult`.
         """
-        checked: dict[str, tuple[pd.DataFrame, str]] = {}
+        checked: dict[str, tuple[pa.Table, str]] = {}
         for name, frame in frames.items():
             schema = _schema(name)
-            checked[name] = check_rows(validate(frame, schema, keys_and_order=False), schema)
+            valid, note = check_rows(validate(frame, schema, keys_and_order=False), schema)
+            # one Arrow copy, sorted and key-checked; the pandas copies are dropped at once
+            checked[name] = (_unique_sorted(_delta.to_arrow(valid, schema), schema), note)
+            del valid
         with self._locked():
             snap = self._recover()
             plans = {
@@ -632,12 +635,11 @@ class Store:
     def _plan(
         self,
         schema: TableSchema,
-        frame: pd.DataFrame,
+        new: pa.Table,
         note: str,
         snap: _Snapshot,
         accept: bool,
     ) -> _Plan:
-        new = _unique_sorted(_delta.to_arrow(frame, schema), schema)
         if new.num_rows == 0:
             return _Plan(schema, new, new, False, UpsertResult(schema.name, 0, 0, 1, 0, 0, None))
         entity = _ENTITY_COLUMN[schema.name]
