@@ -234,3 +234,21 @@ def test_sentences_and_documents() -> None:
     )
     md = to_document("# Title\n\n**Small caps** rose [2%](http://x).")
     assert md.fmt == "markdown" and md.text == "Title\nSmall caps rose 2%."
+
+
+def test_runs_of_one_index_are_signed_streaks() -> None:
+    up = extract_claims("On Friday the Russell 2000 rose for a fourth consecutive day.", FRI)
+    (c,) = up.claims
+    assert c.stated == 4 and c.spec is not None and "benchmark" not in c.spec
+    assert c.spec["asof"].isoformat() == "2025-03-14"
+    down = extract_claims("The S&P 500 has suffered three straight losing sessions.", FRI)
+    # no date in the sentence: as of the publication day's close, or the previous close
+    assert [(x.id, x.stated) for x in down.claims] == [("c1a", -3.0), ("c1b", -3.0)]
+    assert [x.spec["asof"].isoformat() for x in down.claims if x.spec] == [
+        "2025-03-14",
+        "2025-03-13",
+    ]
+    cond = extract_claims(
+        "Following a win streak of at least eight consecutive sessions, small caps rose.", FRI
+    )
+    assert cond.claims == ()

@@ -618,96 +618,171 @@ def _streaks(
     periods: list[PeriodMention],
 ) -> None:
     for m in STREAK_RE.finditer(s):
-        st = parse_streak(m.group(0))
-        if st is None:
+        before = len(bld.claims)
+        _one_streak(bld, sent, s, off, m, ents=ents, periods=periods)
+        _to_previous_close(bld, before, periods)
+
+
+def _to_previous_close(bld: _Builder, before: int, periods: list[PeriodMention]) -> None:
+    """Read claims dated only by the publication also as of the previous close.
+
+    The time of day of a piece is unknown: before the close, "now" is the previous close.
+    """
+    if any(p.readings and p.readings[0].kind in ("day", "end") for p in periods):
+        return
+    prev = previous_close(bld.pub)
+    added = bld.claims[before:]
+    del bld.claims[before:]
+    for c in added:
+        if c.spec is None or c.spec.get("asof") != bld.pub.date():
+            bld.claims.append(c)
             continue
-        a, b = m.span()
-        if re.search(
-            r"(?i)(?:at least|following|after|of at least)\s*$", s[max(0, a - 30) : a]
-        ) or (re.match(r"(?i)\s+(?:in which|when|where)\b", s[b:]) or _EVENT.search(s)):
-            bld.stats.append((sent.index, off + a, off + b))
-            continue  # a condition of an event study, not a claim about now
-        rel = _REL.search(s)
-        left = [e for e in ents if e.span[1] <= a]
-        named = [e for e in left if not _ANAPHORA.fullmatch(e.text)]
-        left = named or left
-        names = tuple(e.entity.key for e in left[-2:])
-        asof, why = _day_of(periods, bld.pub)
-        if st.form == "each_of" and re.search(r"(?i)first", m.group(0)) and st.freq == "D":
-            asof = pd.Timestamp(cal.nth_session_of_year(bld.pub.year, st.count))
-            why = f"session {st.count} of {bld.pub.year}"
-        bld.used.append((sent.index, off + a, off + b))
-        cid = bld._next_id()
-        base = dict(
-            id=cid,
-            sentence=sent.index,
-            quote=s,
-            kind="streak",
-            stated=float(st.count),
-            unit="count",
-            comparator="approx",
-            tolerance=0.0,
+        first = dataclasses.replace(c, id=f"{c.id}a", alternative_of=c.id)
+        second = dataclasses.replace(
+            c,
+            id=f"{c.id}b",
+            alternative_of=c.id,
+            window=Period("day", prev, prev, f"as of {prev:%Y-%m-%d}"),
+            spec={**c.spec, "asof": prev.date()},
+            reading=f"{c.reading} (or as of {prev:%Y-%m-%d}, if published before the close)",
         )
-        pair = [e for e in ents if e.entity.kind in ("index", "etf")]
-        if rel and len({e.entity.key for e in pair}) >= 2 and st.freq in ("D", "W", "M"):
-            first = (
-                next(e for e in pair if e.span[0] < a)
-                if any(e.span[0] < a for e in pair)
-                else pair[0]
+        bld.claims += [first, second]
+
+
+def _one_streak(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    m: re.Match[str],
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    """Read one streak phrase: against a benchmark, or a run of one index's own moves."""
+    st = parse_streak(m.group(0))
+    if st is None:
+        return
+    a, b = m.span()
+    if re.search(
+        r"(?i)(?:at least|following|after|of at least|on (?:track|pace) for (?:a|its)?|"
+        r"would be (?:a|its|the)?|could be (?:a|its|the)?)\s*$",
+        s[max(0, a - 30) : a],
+    ) or (re.match(r"(?i)\s+(?:in which|when|where)\b", s[b:]) or _EVENT.search(s)):
+        bld.stats.append((sent.index, off + a, off + b))
+        return  # a condition of an event study, not a claim about now
+    rel = _REL.search(s)
+    left = [e for e in ents if e.span[1] <= a]
+    named = [e for e in left if not _ANAPHORA.fullmatch(e.text)]
+    left = named or left
+    names = tuple(e.entity.key for e in left[-2:])
+    asof, why = _day_of(periods, bld.pub)
+    if st.form == "each_of" and re.search(r"(?i)first", m.group(0)) and st.freq == "D":
+        asof = pd.Timestamp(cal.nth_session_of_year(bld.pub.year, st.count))
+        why = f"session {st.count} of {bld.pub.year}"
+    bld.used.append((sent.index, off + a, off + b))
+    cid = bld._next_id()
+    base = dict(
+        id=cid,
+        sentence=sent.index,
+        quote=s,
+        kind="streak",
+        stated=float(st.count),
+        unit="count",
+        comparator="approx",
+        tolerance=0.0,
+    )
+    pair = [e for e in ents if e.entity.kind in ("index", "etf")]
+    if rel and len({e.entity.key for e in pair}) >= 2 and st.freq in ("D", "W", "M"):
+        first = (
+            next(e for e in pair if e.span[0] < a) if any(e.span[0] < a for e in pair) else pair[0]
+        )
+        other = next(e for e in pair if e.entity.key != first.entity.key)
+        sym_a, _, why_a = bld._resolve_symbol(first.entity, None)
+        sym_b, _, why_b = bld._resolve_symbol(other.entity, None)
+        span = (off + min(first.span[0], a), off + b)
+        reading = (
+            f"{first.entity.key} beat {other.entity.key} in {st.count} straight "
+            f"{ {'D': 'sessions', 'W': 'weeks', 'M': 'months'}[st.freq] } to {asof:%Y-%m-%d} "
+            f"(as of {why})"
+        )
+        spec = None
+        why_not = why_a or why_b
+        if why_not is None and sym_a and sym_b:
+            fld = "close" if first.entity.kind == "index" else "adj_close"
+            spec = {
+                "text": s[max(0, first.span[0]) : b],
+                "metric": "streak",
+                "symbol": sym_a,
+                "benchmark": sym_b,
+                "freq": st.freq,
+                "field": fld,
+                "asof": asof.date(),
+                "stated": st.count,
+                "tolerance": 0.0,
+            }
+        bld.add(
+            **base,
+            span=span,
+            reading=reading,
+            names=(first.entity.key, other.entity.key),
+            subjects=tuple(x for x in (sym_a, sym_b) if x),
+            window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
+            spec=spec,
+            not_checkable=why_not,
+        )
+    else:
+        subj = left[-1] if left else (ents[0] if ents else None)
+        tail = s[b : b + 30]
+        near = s[max(0, a - 60) : b] + tail
+        down = re.search(r"(?i)\b(?:losing|loss(?:es)?|declin\w*|down|fell|lower|drop\w*)\b", near)
+        up = re.search(r"(?i)\b(?:gain\w*|advanc\w*|rose|up|higher|ris\w*)\b", near)
+        threshold = re.search(r"\d+(?:\.\d+)?%(?:\+| or more)", near)
+        sign = -1 if down and not up else 1
+        reason: str | None = None
+        sym: str | None = None
+        proxy: str | None = None
+        if subj is None or rel is not None or not (down or up):
+            reason = (
+                "a run without a named benchmark (or of an unnamed kind) has no metric in "
+                "the claim model"
             )
-            other = next(e for e in pair if e.entity.key != first.entity.key)
-            sym_a, _, why_a = bld._resolve_symbol(first.entity, None)
-            sym_b, _, why_b = bld._resolve_symbol(other.entity, None)
-            span = (off + min(first.span[0], a), off + b)
-            reading = (
-                f"{first.entity.key} beat {other.entity.key} in {st.count} straight "
-                f"{ {'D': 'sessions', 'W': 'weeks', 'M': 'months'}[st.freq] } to {asof:%Y-%m-%d} "
-                f"(as of {why})"
-            )
-            spec = None
-            why_not = why_a or why_b
-            if why_not is None and sym_a and sym_b:
-                fld = "close" if first.entity.kind == "index" else "adj_close"
-                spec = {
-                    "text": s[max(0, first.span[0]) : b],
-                    "metric": "streak",
-                    "symbol": sym_a,
-                    "benchmark": sym_b,
-                    "freq": st.freq,
-                    "field": fld,
-                    "asof": asof.date(),
-                    "stated": st.count,
-                    "tolerance": 0.0,
-                }
-            bld.add(
-                **base,
-                span=span,
-                reading=reading,
-                names=(first.entity.key, other.entity.key),
-                subjects=tuple(x for x in (sym_a, sym_b) if x),
-                window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
-                spec=spec,
-                not_checkable=why_not,
-            )
-        else:
-            subj = left[-1] if left else (ents[0] if ents else None)
-            sym = subj.entity.symbol if subj else None
-            bld.add(
-                **base,
-                span=(off + (subj.span[0] if subj and subj.span[0] < a else a), off + b),
-                reading=(
-                    f"{st.count} straight periods ({st.freq}) of "
-                    f"{subj.entity.key if subj else '?'} rising or of an unnamed comparison"
-                ),
-                names=names,
-                subjects=(sym,) if sym else (),
-                window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
-                spec=None,
-                not_checkable=(
-                    "a run of rising sessions/weeks of one index (or a run without a named "
-                    "benchmark) has no metric in the claim model"
-                ),
-            )
+        elif threshold:
+            reason = "runs of moves above a threshold (e.g. 1%+ days) are not in the model"
+        elif st.freq not in ("D", "W", "M"):
+            reason = "runs of years are not in the claim model (sessions, weeks, months)"
+        if subj is not None:
+            sym, proxy, why_sym = bld._resolve_symbol(subj.entity, None)
+            reason = reason or why_sym
+        spec = None
+        if reason is None and sym and subj is not None:
+            spec = {
+                "text": s[min(subj.span[0], a) : b],
+                "metric": "streak",
+                "symbol": sym,
+                "freq": st.freq,
+                "field": "close" if subj.entity.kind == "index" and not proxy else "adj_close",
+                "asof": asof.date(),
+                "stated": sign * st.count,
+                "tolerance": 0.0,
+            }
+        unit_word = {"D": "sessions", "W": "weeks", "M": "months", "Y": "years"}[st.freq]
+        bld.add(
+            **{**base, "stated": float(sign * st.count)},
+            span=(off + (subj.span[0] if subj and subj.span[0] < a else a), off + b),
+            reading=(
+                f"{subj.entity.key if subj else '?'}"
+                f"{f' (proxy {proxy})' if proxy else ''} "
+                f"{'fell' if sign < 0 else 'rose'} {st.count} {unit_word} in a row to "
+                f"{asof:%Y-%m-%d} ({why})"
+            ),
+            names=names,
+            subjects=(sym,) if sym else (),
+            window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
+            proxy=proxy,
+            spec=spec,
+            not_checkable=reason if spec is None else None,
+        )
 
 
 def _longest_since(

@@ -36,7 +36,7 @@ range_tail: TO number unit?
 number: SIGN? NUM
 unit: PCT | PP | BP | POINTS
 
-streak: count_word (STRAIGHT | CONSECUTIVE) TRADING? period_unit
+streak: count_word (STRAIGHT | CONSECUTIVE) KIND? TRADING? period_unit
       | EACH OF THE (LAST | FIRST) count_word TRADING? period_unit   -> each_of
 count_word: NUM | WORDNUM | ORDINAL
 period_unit: DAY | SESSION | WEEK | MONTH | YEAR
@@ -57,6 +57,7 @@ POINTS: /points?|pts\b/
 STRAIGHT.2: /straight/
 CONSECUTIVE.2: /consecutive/
 TRADING: /trading/
+KIND: /losing|winning|down|up|positive|negative|weekly|daily|monthly/
 EACH: /each/
 OF: /of/
 THE: /the/
@@ -136,7 +137,9 @@ QUANTITY_RE = re.compile(
 
 _COUNT = r"(?:\d+(?:st|nd|rd|th)?|" + "|".join(_WORDS[1:]) + "|" + "|".join(_ORDINALS[1:]) + ")"
 STREAK_RE = re.compile(
-    rf"(?i)\b(?:{_COUNT}[- ](?:straight|consecutive)\s(?:trading\s)?(?:days?|sessions?|weeks?"
+    rf"(?i)\b(?:{_COUNT}[- ](?:straight|consecutive)\s"
+    r"(?:(?:losing|winning|down|up|positive|negative|weekly|daily|monthly)\s)?"
+    rf"(?:trading\s)?(?:days?|sessions?|weeks?"
     rf"|months?|years?)|each of the (?:last|past|first) {_COUNT} (?:trading )?(?:days?|sessions?"
     r"|weeks?|months?|years?))"
 )
