@@ -1,8 +1,14 @@
-"""Benchmark: import ../shared/data into a temporary store, then read the cross-section back.
+"""Benchmark: import ../shared/data into a Delta Lake store, side by side with its floors.
 
-Reports import throughput (rows/s), the time of a second, no-op import, and the time to read the
-1,848-symbol adjusted-close panel through ``Store.panel`` against reading the same Parquet files
-directly with pyarrow (ratio = overhead of source selection, DuckDB and pivoting).
+Measured in one run (issue 11):
+
+- the pyarrow-only floor: read, gunzip and ``pyarrow.csv.read_csv`` every CSV file;
+- ``import`` of the whole folder into a fresh store (in a child process: wall time and peak
+  resident memory), then the re-import of unchanged files;
+- ``store info`` in a fresh process (Delta logs and the catalog only);
+- ``Store.panel`` of the 1,848-symbol cross-section against reading the same columns of the
+  same Parquet files with pyarrow;
+- a 1 MB gzip bomb (1 GiB inflated) read by the importer: time to the error and memory.
 
 Run ``python benchmarks/bench_import.py`` (``--quick`` imports only the cross-section file).
 """
@@ -10,25 +16,117 @@ Run ``python benchmarks/bench_import.py`` (``--quick`` imports only the cross-se
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-
-from sizeup.data.ingest import import_paths
-from sizeup.data.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 MATRIX = SHARED / "xsec" / "iwm_members_adjclose_2000_2026.csv.gz"
 MATRIX_SOURCE = "matrix_csv/xsec"
 
+_HWM = """
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+"""
+
+_CHILD_IMPORT = (
+    _HWM
+    + """
+import json, sys, time
+from pathlib import Path
+from sizeup.data.ingest import import_paths
+from sizeup.data.store import Store
+store = Store.open(sys.argv[1])
+paths = [Path(p) for p in sys.argv[2:]]
+t0 = time.perf_counter(); first = import_paths(paths, store); t1 = time.perf_counter()
+rss = hwm()
+t2 = time.perf_counter(); second = import_paths(paths, store); t3 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "rows": first.rows, "files": len(first.files),
+                  "failed": first.failed, "peak_mb": rss, "reimport_s": t3 - t2,
+                  "reimport_changed": second.rows_added + second.rows_changed,
+                  "version": store.refresh().version}))
+"""
+)
+
+_CHILD_INFO = """
+import json, sys, time
+t0 = time.perf_counter()
+from sizeup.data.store import Store
+t1 = time.perf_counter()
+info = Store.open(sys.argv[1]).info()
+t2 = time.perf_counter()
+print(json.dumps({"info_s": t2 - t1, "with_imports_s": t2 - t0,
+                  "rows": sum(t.rows for t in info.tables)}))
+"""
+
+_CHILD_BOMB = (
+    _HWM
+    + """
+import json, sys, time
+from sizeup.data.ingest import read_file
+from sizeup.errors import ImportFormatError
+base = hwm()
+t0 = time.perf_counter()
+try:
+    read_file(sys.argv[1]); msg = "no error"
+except ImportFormatError as exc:
+    msg = str(exc)
+t1 = time.perf_counter()
+peak = hwm()
+print(json.dumps({"bomb_s": t1 - t0, "bomb_peak_mb": peak, "bomb_growth_mb": peak - base,
+                  "bomb_error": msg[-120:]}))
+"""
+)
+
+
+def _child(code: str, *args: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def _pyarrow_floor(paths: list[Path]) -> dict[str, Any]:
+    files = [p for root in paths for p in ([root] if root.is_file() else sorted(root.rglob("*")))]
+    rows = 0
+    parsed = 0
+    t0 = time.perf_counter()
+    for path in files:
+        if not path.is_file() or path.name.startswith(".") or ".csv" not in path.name.lower():
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = zlib.decompress(data, 16 + zlib.MAX_WBITS)
+        try:
+            table = pacsv.read_csv(pa.py_buffer(data))
+        except pa.ArrowInvalid:
+            continue  # preambles (French, iShares) need the format parsers
+        rows += table.num_rows
+        parsed += 1
+    return {"floor_s": time.perf_counter() - t0, "floor_files": parsed, "floor_rows": rows}
+
+
+def _bomb(path: Path) -> None:
+    engine = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"\0" * (16 << 20)
+    path.write_bytes(b"".join([*(engine.compress(block) for _ in range(64)), engine.flush()]))
+
 
 def run(quick: bool) -> dict[str, Any]:
-    """Import, re-import and read back; return the measured figures.
+    """Measure the floor, import, re-import, info, panel and the gzip bomb.
 
     Parameters
     ----------
@@ -38,57 +136,77 @@ def run(quick: bool) -> dict[str, Any]:
     if not SHARED.is_dir():
         raise SystemExit(f"{SHARED} not found: the benchmark needs ../shared/data")
     paths = [MATRIX] if quick else [SHARED]
+    res: dict[str, Any] = {"mode": "quick" if quick else "full", "cpus": os.cpu_count()}
+    res.update(_pyarrow_floor(paths))
     with tempfile.TemporaryDirectory(prefix="sizeup-bench-") as tmp:
-        store = Store.open(tmp)
-        t0 = time.perf_counter()
-        first = import_paths(paths, store)
-        t_import = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        second = import_paths(paths, store)
-        t_again = time.perf_counter() - t0
+        root = Path(tmp) / "store"
+        res.update(_child(_CHILD_IMPORT, str(root), *map(str, paths)))
+        res.update(_child(_CHILD_INFO, str(root)))
+        from sizeup.data.store import Store
 
-        folder = store.partition_path("bars", [MATRIX_SOURCE, "X"]).parent
-        files = [p for p in store.files("bars") if p.parent == folder]
+        store = Store.open(root)
+        files = store.snapshot_files("bars")
+        mine = list(files.loc[files["source"] == MATRIX_SOURCE, "path"])
         t0 = time.perf_counter()
         panel = store.panel(source=MATRIX_SOURCE)
-        t_panel = time.perf_counter() - t0
+        res["panel_s"] = time.perf_counter() - t0
+        res["panel_shape"] = list(panel.shape)
         t0 = time.perf_counter()
-        tables = [pq.read_table(p, columns=["symbol", "date", "adj_close"]) for p in files]
-        direct = pa.concat_tables(tables)
-        t_direct = time.perf_counter() - t0
-        return {
-            "mode": "quick" if quick else "full",
-            "files": len(first.files),
-            "rows": first.rows,
-            "import_s": t_import,
-            "rows_per_s": first.rows / t_import if t_import else float("nan"),
-            "reimport_s": t_again,
-            "reimport_files_written": second.files_written,
-            "panel_shape": panel.shape,
-            "panel_s": t_panel,
-            "pyarrow_rows": direct.num_rows,
-            "pyarrow_s": t_direct,
-            "panel_vs_pyarrow": t_panel / t_direct if t_direct else float("nan"),
-        }
+        direct = pq.read_table(mine, columns=["symbol", "date", "adj_close"])
+        res["pyarrow_s"] = time.perf_counter() - t0
+        res["pyarrow_rows"] = direct.num_rows
+        res["panel_vs_pyarrow"] = res["panel_s"] / res["pyarrow_s"]
+        symbols = list(panel.columns)
+        t0 = time.perf_counter()
+        preferred = store.panel(symbols)
+        res["panel_preferred_s"] = time.perf_counter() - t0
+        res["panel_preferred_shape"] = list(preferred.shape)
+        bomb = Path(tmp) / "bomb.csv.gz"
+        _bomb(bomb)
+        res["bomb_bytes"] = bomb.stat().st_size
+        res.update(_child(_CHILD_BOMB, str(bomb)))
+    return res
 
 
 def _markdown(res: dict[str, Any]) -> str:
     rows = [
-        ("mode", res["mode"]),
-        ("files", f"{res['files']}"),
-        ("rows imported", f"{res['rows']:,}"),
-        ("import time", f"{res['import_s']:.1f} s"),
-        ("throughput", f"{res['rows_per_s']:,.0f} rows/s"),
+        ("mode / CPUs", f"{res['mode']} / {res['cpus']}"),
         (
-            "re-import (no change)",
-            f"{res['reimport_s']:.1f} s, {res['reimport_files_written']} files written",
+            "floor: pyarrow read_csv of the same files",
+            f"{res['floor_s']:.1f} s ({res['floor_files']} CSV files, {res['floor_rows']:,} rows)",
         ),
-        ("Store.panel (1,848 symbols)", f"{res['panel_s']:.2f} s, shape {res['panel_shape']}"),
         (
-            "pyarrow read of the same files",
+            "sizeup import (one commit per file)",
+            f"{res['import_s']:.1f} s, {res['rows']:,} rows, {res['files']} files "
+            f"({res['failed']} failed), store version {res['version']}",
+        ),
+        ("import peak memory (RSS)", f"{res['peak_mb']:,.0f} MB"),
+        (
+            "re-import, unchanged files",
+            f"{res['reimport_s']:.2f} s, {res['reimport_changed']} rows changed",
+        ),
+        (
+            "store info (fresh process)",
+            f"{res['info_s']:.2f} s ({res['with_imports_s']:.2f} s with imports)",
+        ),
+        (
+            "Store.panel, one source (cross-section)",
+            f"{res['panel_s']:.2f} s, shape {tuple(res['panel_shape'])}",
+        ),
+        (
+            "pyarrow read of the same columns/files",
             f"{res['pyarrow_s']:.2f} s, {res['pyarrow_rows']:,} rows",
         ),
-        ("panel / pyarrow", f"{res['panel_vs_pyarrow']:.1f}x"),
+        ("panel / pyarrow", f"{res['panel_vs_pyarrow']:.2f}x"),
+        (
+            "Store.panel, preferred source per symbol",
+            f"{res['panel_preferred_s']:.2f} s, shape {tuple(res['panel_preferred_shape'])}",
+        ),
+        (
+            "gzip bomb (1 GiB inflated)",
+            f"{res['bomb_bytes']:,} bytes: error after {res['bomb_s']:.2f} s, "
+            f"peak {res['bomb_peak_mb']:,.0f} MB (+{res['bomb_growth_mb']:,.0f} MB)",
+        ),
     ]
     out = ["| measure | value |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
@@ -96,10 +214,13 @@ def _markdown(res: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="import only the matrix file")
     args = parser.parse_args(argv)
-    print(_markdown(run(args.quick)))
+    res = run(args.quick)
+    print(_markdown(res))
+    print(json.dumps(res, default=str))
     return 0
 
 

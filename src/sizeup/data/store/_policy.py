@@ -57,10 +57,22 @@ def assemble(
     """Align per-symbol (dates, values) arrays on the union of dates."""
     if not columns:
         return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
-    index = np.unique(np.concatenate([d for d, _ in columns]))
-    out = np.full((len(index), len(columns)), np.nan)
-    for j, (dates, values) in enumerate(columns):
-        out[np.searchsorted(index, dates), j] = values
+    day = np.dtype("datetime64[D]")
+    days = [
+        d.view("int64") if d.dtype == day else d.astype(day).astype("int64") for d, _ in columns
+    ]
+    lo = min(int(d.min()) for d in days if len(d)) if any(len(d) for d in days) else 0
+    hi = max(int(d.max()) for d in days if len(d)) if any(len(d) for d in days) else -1
+    present = np.zeros(hi - lo + 1, dtype=bool)  # daily dates: a presence map, no sort
+    for d in days:
+        present[d - lo] = True
+    slots = np.flatnonzero(present)
+    row_of = np.full(len(present), -1, dtype=np.int64)
+    row_of[slots] = np.arange(len(slots))
+    out = np.full((len(slots), len(columns)), np.nan)
+    for j, (d, (_, values)) in enumerate(zip(days, columns, strict=True)):
+        out[row_of[d - lo], j] = values
+    index = (slots + lo).astype("datetime64[D]").astype("datetime64[ns]")
     return pd.DataFrame(out, index=pd.DatetimeIndex(index, name="date"), columns=list(names))
 
 

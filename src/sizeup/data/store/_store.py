@@ -1357,14 +1357,16 @@ class Store:
                     dict.fromkeys(["symbol", "source", "date", "close", "adj_close", field])
                 )
                 rows = self._arrow("bars", columns=wanted, filter=_pairs_filter(ranked))
-                frame = rows.to_pandas(date_as_object=False)
+                frame = rows.to_pandas(date_as_object=False).sort_values(
+                    ["symbol", "source", "date"], kind="mergesort"
+                )
+                groups = {(str(k[0]), str(k[1])): g for k, g in frame.groupby(["symbol", "source"])}
+                ranks = ranked.groupby("symbol", sort=False)["source"].agg(list).to_dict()
                 for sym in sorted(multi):
-                    order = ranked.loc[ranked["symbol"] == sym, "source"].tolist()
                     parts = []
-                    for src in order:
-                        g = frame[(frame["symbol"] == sym) & (frame["source"] == src)]
-                        g = g.sort_values("date")
-                        if g.empty:
+                    for src in ranks.get(sym, []):
+                        g = groups.get((str(sym), str(src)))
+                        if g is None or g.empty:
                             continue
                         parts.append(
                             (
@@ -1548,8 +1550,11 @@ class Store:
             return pd.DataFrame(columns=cols)
         tidy_all = self.read("bars", filter=_pairs_filter(multi))
         rows: list[dict[str, Any]] = []
+        by_symbol = {str(k): g for k, g in tidy_all.groupby("symbol", sort=False)}
         for symbol, group in multi.groupby("symbol"):
-            tidy = tidy_all[tidy_all["symbol"] == symbol]
+            tidy = by_symbol.get(str(symbol))
+            if tidy is None:
+                continue
             wide = tidy.pivot(index="date", columns="source", values="adj_close").sort_index()
             names = list(group["source"])
             for i, a in enumerate(names):
@@ -1849,12 +1854,14 @@ def _split_columns(
     names = enc.dictionary.to_pylist()
     dates = table.column("date").to_numpy().astype("datetime64[D]").astype("int64")
     values = table.column(field).to_numpy().astype("float64", copy=False)
-    order = np.lexsort((dates, codes))
-    codes, dates, values = codes[order], dates[order], values[order]
+    step_code, step_date = np.diff(codes), np.diff(dates)
+    if not bool(np.all((step_code > 0) | ((step_code == 0) & (step_date > 0)))):
+        order = np.lexsort((dates, codes))  # files are written sorted; sort only when not
+        codes, dates, values = codes[order], dates[order], values[order]
     bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
     cols: list[tuple[np.ndarray, np.ndarray]] = []
     out_names: list[str] = []
-    days = dates.astype("datetime64[D]").astype("datetime64[ns]")
+    days = dates.view("datetime64[D]")  # day numbers; assemble() takes them as they are
     for a, b in itertools.pairwise(bounds):
         cols.append((days[a:b], values[a:b]))
         out_names.append(str(names[codes[a]]))
