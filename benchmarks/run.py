@@ -26,6 +26,7 @@ ORDER = [
     "bench_monitor",
     "bench_screens",
     "bench_backtest",
+    "bench_check",
 ]
 TITLES = {
     "bench_import": "Import of ../shared/data and panel read-back (issue 2)",
@@ -34,6 +35,7 @@ TITLES = {
     "bench_monitor": "sizeup monitor on the full IWM universe (issue 5)",
     "bench_screens": "Screen over 6,000 companies x 40 quarters (issue 7)",
     "bench_backtest": "Backtest engine and sweeps vs vectorbt and bt (issue 13)",
+    "bench_check": "sizeup check on a 1,000-word article (issue 15)",
 }
 
 
