@@ -77,6 +77,10 @@ def test_record_status_by_hand() -> None:
     (short,) = record_status(px[["A"]], asof=IDX[1], window=3)  # fewer closes than the window
     assert np.isnan(short.high_52w) and not short.is_52w_high
     assert np.isnan(short.pct_from_52w_high)
+    (r3,) = record_status(px[["A"]], asof=IDX[3], window=3)  # window = the last 3 closes
+    assert r3.high_52w == 12.0 and r3.pct_from_52w_high == pytest.approx(9 / 12 - 1)
+    (r2,) = record_status(px[["A"]], asof=IDX[2], window=3)  # exactly one window of closes
+    assert r2.high_52w == 12.0 and not r2.is_52w_high
     (first,) = record_status(px[["A"]], asof=IDX[0])
     assert first.is_record and first.sessions_since_record == 0
     (last,) = record_status(px[["A"]])
@@ -104,7 +108,11 @@ def test_drawdown_episodes_by_hand() -> None:
     assert exact["peak"].tolist() == [12, 13]  # -25 % counts at min_depth 0.25
     assert drawdown_episodes(pd.Series([5.0, 5.0, 6.0], index=IDX[:3])).empty  # flat: no dip
     empty = drawdown_episodes(pd.Series([], dtype=float))
-    assert empty.empty and "recovery_date" in empty.columns
+    assert empty.empty
+    assert list(empty.columns) == [
+        "peak_date", "peak", "trough_date", "trough", "depth", "recovery_date",
+        "sessions_to_trough", "sessions_to_recover", "recovered",
+    ]  # fmt: skip
     with pytest.raises(DataError, match="min_depth"):
         drawdown_episodes(pd.Series(A, index=IDX), min_depth=-0.1)
 
@@ -200,3 +208,26 @@ def test_ordinals_in_streak_text(n: int, word: str) -> None:
     px, ends = _weekly_prices([0.01] * n)
     res = outperformance_streak(px, "A", "B", freq="W", lookback=200, asof=ends[-1])
     assert f"for a {word} straight week" in res.summary()
+
+
+def test_best_since_text_by_hand() -> None:
+    from sizeup.analytics.performance import best_since
+
+    s = pd.Series([0.05, 0.01, 0.03, -0.02, 0.04], index=[2019, 2020, 2021, 2022, 2023])
+    b = best_since(s)
+    # 0.04 is beaten only by 2019's 0.05: best since 2019, 4 periods earlier, rank 2 of 5
+    assert (b.since, b.since_value, b.periods_since, b.rank, b.n) == (2019, 0.05, 4, 2, 5)
+    assert b.summary() == "2023: 0.04 is the best since 2019 (0.05; 4 periods earlier; rank 2 of 5)"
+    w = best_since(s.iloc[:4], mode="min")
+    assert w.is_record and w.summary() == "2022: -0.02 is the worst on record (4 observations)"
+    dated = best_since(pd.Series([3.0, 1.0, 2.0], index=IDX[:3]))
+    assert dated.summary() == (
+        f"{IDX[2].date()}: 2 is the best since {IDX[0].date()} (3; 2 periods earlier; rank 2 of 3)"
+    )
+    assert repr(dated) == f"BestSince({dated.summary()})"
+    mid = best_since(s, at=2021)
+    assert (mid.since, mid.periods_since, mid.n) == (2019, 2, 3)
+    with pytest.raises(DataError):
+        best_since(s, at=1999)
+    with pytest.raises(DataError):
+        best_since(pd.Series([np.nan]))
