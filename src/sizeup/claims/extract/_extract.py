@@ -380,7 +380,8 @@ class _Builder:
         if key is not None and claim.alternative_of is None:
             for earlier in self.claims:
                 if _fact(earlier) == key and earlier.sentence != claim.sentence:
-                    claim = dataclasses.replace(claim, repeat_of=earlier.repeat_of or earlier.id)
+                    target = earlier.repeat_of or earlier.alternative_of or earlier.id
+                    claim = dataclasses.replace(claim, repeat_of=target)
                     break
         self.claims.append(claim)
 
@@ -890,6 +891,7 @@ def _directions(
             if lo <= e.span[0] and e.span[1] <= a and e.entity.kind in ("index", "etf")
         ]
         subj = [e for e in subj if not _ANAPHORA.fullmatch(e.text)] or subj
+        subj = _outside_relative(s, a, subj)
         if not subj:
             continue
         phrase = m.group(0).lower()
@@ -1168,8 +1170,10 @@ def _records(
         if not left:
             continue
         subj = left[-1]
-        if re.search(r"(?i)\b(?:could|would|might|may|if|within reach|on pace|hope)\b", s):
-            continue
+        if s.rstrip().endswith("?") or re.search(
+            r"(?i)\b(?:could|would|might|may|if|within reach|on pace|hope)\b|one record", s
+        ):
+            continue  # a question, a hypothesis or a series of records, not this record
         prior = bool(_PRIOR_RECORD.search(s[max(0, a - 25) : a]))
         asof, why = _day_of(periods, bld.pub)
         sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
