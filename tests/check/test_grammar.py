@@ -252,3 +252,15 @@ def test_runs_of_one_index_are_signed_streaks() -> None:
         "Following a win streak of at least eight consecutive sessions, small caps rose.", FRI
     )
     assert cond.claims == ()
+
+
+def test_beat_without_a_figure_is_a_sign_of_the_relative_return() -> None:
+    ex = extract_claims("Large caps lagged the Russell 2000 in the first quarter.", FRI)
+    (c,) = ex.claims
+    assert c.kind == "relative_return" and c.subjects == ("^GSPC", "^RUT")
+    assert c.spec is not None and c.spec["compare"] == "at_most" and c.spec["stated"] == 0.0
+    assert (c.spec["start"].isoformat(), c.spec["end"].isoformat()) == ("2025-01-01", "2025-03-14")
+    assert (
+        extract_claims("If small caps beat the S&P 500 in May, analysts will cheer.", FRI).claims
+        == ()
+    )

@@ -583,6 +583,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     _rank_forms(bld, sent, s, off, ents=ents, periods=periods)
     _directions(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
     _rate_held(bld, sent, s, off, ents=ents)
+    _beats(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
     _quantities(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses, context=context)
     _levels(bld, sent, s, off, ents=ents, periods=periods)
     named = [e for e in ents if not _ANAPHORA.fullmatch(e.text)]
@@ -1106,6 +1107,85 @@ def _rank_forms(
                 spec=spec,
                 not_checkable=why_not if spec is None else None,
             )
+
+
+_BEAT = re.compile(
+    r"(?i)\b(?:beat|outperformed|outpaced|had a better day than|held up (?:much |far )?better "
+    r"than|did better than|lagged(?: behind)?|underperformed|trailed)\b"
+)
+
+
+def _beats(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+    clauses: list[tuple[int, int]],
+) -> None:
+    """Read "A beat B over <period>" without a figure as "A's return minus B's is above 0"."""
+    if _EVENT.search(s) or re.search(r"(?i)\b(?:if|when|would|could|whether)\b", s):
+        return
+    for m in _BEAT.finditer(s):
+        a, b = m.span()
+        lo, hi = _clause_of(a, clauses)
+        if QUANTITY_RE.search(s, lo, hi) or STREAK_RE.search(s, lo, hi):
+            continue  # a figure or a streak in the clause: read by the other forms
+        named = [e for e in ents if e.entity.kind in ("index", "etf")]
+        named = [e for e in named if not _ANAPHORA.fullmatch(e.text)] or named
+        first = [e for e in named if lo <= e.span[0] and e.span[1] <= a]
+        second = [e for e in named if b <= e.span[0] < hi]
+        if not first or not second or first[-1].entity.key == second[0].entity.key:
+            continue
+        own = [p for p in periods if p.readings and not p.end_only and lo <= p.span[0] < hi]
+        if not own:
+            continue
+        after = [p for p in own if p.span[0] >= b]
+        period = _apply_end((after or own)[0].readings[0], periods)
+        lag = re.match(r"(?i)lag|underperf|trail", m.group(0)) is not None
+        e1, e2 = first[-1], second[0]
+        sym_a, px_a, why_a = bld._resolve_symbol(e1.entity, period)
+        sym_b, px_b, why_b = bld._resolve_symbol(e2.entity, period)
+        why_not = why_a or why_b
+        spec: dict[str, Any] | None = None
+        if why_not is None and sym_a and sym_b:
+            both_index = e1.entity.kind == "index" and e2.entity.kind == "index"
+            spec = {
+                "text": s[e1.span[0] : e2.span[1]],
+                "metric": "relative_return",
+                "symbol": sym_a,
+                "benchmark": sym_b,
+                "start": period.start.date(),
+                "end": period.end.date(),
+                "field": "close" if both_index and not (px_a or px_b) else "adj_close",
+                "stated": 0.0,
+                "tolerance": 0.0,
+                "compare": "at_most" if lag else "at_least",
+            }
+        bld.used.append((sent.index, off + a, off + b))
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + e1.span[0], off + e2.span[1]),
+            quote=s,
+            reading=(
+                f"{e1.entity.key} {'lagged' if lag else 'beat'} {e2.entity.key} over "
+                f"{period.label} [no figure: a sign]"
+            ),
+            kind="relative_return",
+            names=(e1.entity.key, e2.entity.key),
+            subjects=tuple(x for x in (sym_a, sym_b) if x),
+            window=period,
+            stated=0.0,
+            unit="pct",
+            comparator="lt" if lag else "gt",
+            tolerance=0.0,
+            proxy=px_a or px_b,
+            spec=spec,
+            not_checkable=why_not if spec is None else None,
+        )
 
 
 _RATE_HELD = re.compile(r"(?i)\b(?:kept|left|held|holds|keeps|leaves)\b[^.;]{0,60}?\bunchanged\b")
