@@ -154,3 +154,40 @@ def test_cli_bad_strategy_file(tmp_path):
     assert result.exit_code == 2
     assert "signal.kind" in result.output and "tea-leaves" in result.output
     assert "momentum" in result.output
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow
+def test_bpi_rotation_from_the_store(shared_data, tmp_path):
+    """size-bpi through the store: SPY exactly after Bear Confirmed closes of the members' BPI."""
+    from sizeup.analytics.breadth import bullish_percent
+
+    wide = pd.read_csv(shared_data / "xsec" / "iwm_members_adjclose_2000_2026.csv.gz")
+    wide = wide.set_index(pd.to_datetime(wide.pop("Date"))).loc["2010":"2016"]
+    holdings = pd.read_csv(
+        shared_data / "holdings" / "IWM_holdings_2026-05-05.csv", skiprows=9, usecols=[0]
+    )
+    listed = set(holdings.iloc[:, 0].astype(str))
+    members = [c for c in wide.columns if c in listed and wide[c].notna().all()][:60]
+    assert len(members) == 60
+    store = Store.open(tmp_path)
+    import_paths([shared_data / "holdings" / "IWM_holdings_2026-05-05.csv"], store)
+    etfs = read_closes(shared_data, ("IWM", "SPY")).loc["2010":"2016"]
+    closes = pd.concat([wide[members], etfs], axis=1)
+    tidy = closes.rename_axis("date").reset_index().melt("date", var_name="symbol")
+    tidy = tidy.dropna().rename(columns={"value": "close"})
+    tidy["adj_close"] = tidy["close"]
+    tidy["source"] = "test"
+    store.upsert("bars", tidy)
+    res = run_backtest(BacktestRequest("size-bpi"), StoreRef(root=tmp_path))
+    # independent: the BPI of the same closes, all 60 members in the one snapshot
+    bp = bullish_percent(wide[members])
+    state = bp.frame["state"].reindex(etfs.index).ffill()
+    w = res.simulation.weights()
+    # defensive after a Bear Confirmed close, and before the BPI has a state at all
+    defensive = state.isin(["BEAR_CONFIRMED", "NONE"]) | state.isna()
+    expect = defensive.shift(1, fill_value=True).to_numpy()[1:]
+    assert (state == "BEAR_CONFIRMED").any() and (~expect).any()
+    assert ((w["SPY"].to_numpy()[1:] > 0.99) == expect).all()
+    assert ((w["IWM"].to_numpy()[1:] > 0.99) == ~expect).all()
+    assert any("survivorship" in n for n in res.provenance.notes)
