@@ -146,7 +146,10 @@ def test_cross_section(imported: tuple[Store, ImportReport, float]) -> None:
     assert len(av) == 453
     actions = store.read("actions")
     assert set(actions["kind"]) == {"dividend", "split"}
-    assert store.read("bars", files=store.files("bars")[:1]).shape[1] == 9
+    one = str(xsec["symbol"].iloc[0])
+    rows = store.read("bars", files=[store.partition_path("bars", ["matrix_csv/xsec", one])])
+    assert rows.shape[1] == 9 and set(rows["symbol"]) == {one} and len(rows) > 100
+    assert len(store.files("bars")) < 200  # Delta files partitioned by source, not by symbol
 
 
 def test_simfin_revenue_once_parser_lands(imported: tuple[Store, ImportReport, float]) -> None:
