@@ -7,16 +7,17 @@ article is never read as Rich markup.
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from sizeup.app import StoreRef, to_jsonable
-from sizeup.app.check import MAX_BYTES, CheckRequest, CheckResult, run_check
+from sizeup.cli._common import emit_json, handle_errors, store_ref
+
+if TYPE_CHECKING:
+    from sizeup.app.check import CheckResult
 
 __all__ = ["check", "register", "render"]
 
@@ -44,6 +45,7 @@ def render(result: CheckResult, console: Console) -> None:
         console.print(f"[dim]{escape(line)}[/]")
 
 
+@handle_errors
 def check(
     article: Annotated[str, typer.Argument(help="Text, HTML or Markdown file, a URL, or '-'.")],
     published: Annotated[
@@ -61,14 +63,19 @@ def check(
         ),
     ] = False,
 ) -> None:
-    """Find the numbers about indexes, ETFs, yields and rates in ARTICLE and check each one."""
+    """Find the numbers about indexes, ETFs, yields and rates in ARTICLE and check each one.
+
+    Example: sizeup check article.md --published 2025-08-22 --toml > claims.toml
+    """
+    from sizeup.app.check import MAX_BYTES, CheckRequest, run_check
+
     data = None
     if article == "-":
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
     request = CheckRequest(article, published, allow_proxies, data)
-    result = run_check(request, StoreRef())
+    result = run_check(request, store_ref())
     if as_json:
-        typer.echo(json.dumps(to_jsonable(result.to_dict()), indent=2))
+        emit_json(result)
     elif as_toml:
         typer.echo(result.to_toml(), nl=False)
     else:

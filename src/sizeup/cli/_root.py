@@ -104,21 +104,21 @@ def _root(
 
 def _register_commands() -> None:
     """Add the command modules' commands to the root app."""
-    from sizeup.cli import (
-        _claims,
-        _fetch,
-        _import,
-        _monitor,
-        _pnf,
-        _report,
-        _screen,
-    )
-
-    for module in (_import, _fetch, _monitor, _report, _pnf, _claims, _screen):
-        module.register(app)
-    importlib.import_module("sizeup.cli._check").register(app)  # sizeup check ARTICLE
-    importlib.import_module("sizeup.cli._backtest").register(app)  # backtest, sweep
-    importlib.import_module("sizeup.cli._store").register(app)  # store info/history/...
+    # One module per command; each imports its use case inside the command function, so
+    # registering them all keeps `sizeup --help` free of pandas, numba and the analytics.
+    for name in (
+        "_import",
+        "_fetch",
+        "_store",
+        "_monitor",
+        "_pnf",
+        "_report",
+        "_claims",
+        "_check",
+        "_screen",
+        "_backtest",
+    ):
+        importlib.import_module(f"sizeup.cli.{name}").register(app)
 
 
 _register_commands()
