@@ -84,6 +84,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="smaller workloads")
     parser.add_argument("--only", action="append", help="run only these modules")
     parser.add_argument("--out", type=Path, default=HERE.parent / "BENCHMARKS.md")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="replace only the sections of the modules run, keep the others in --out",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     names = [n for n in ORDER if (HERE / f"{n}.py").exists()]
@@ -123,9 +128,27 @@ def main() -> int:
             f"_(section ran in {took:.1f} s)_",
             "",
         ]
-    args.out.write_text("\n".join(parts), encoding="utf-8")
+    text = "\n".join(parts)
+    if args.update and args.out.exists():
+        text = _merge(args.out.read_text(encoding="utf-8"), text)
+    args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}")
     return 1 if failed else 0
+
+
+def _sections(text: str) -> tuple[str, dict[str, str]]:
+    head, *rest = text.split("\n## ")
+    return head, {r.split("\n", 1)[0]: "## " + r for r in rest}
+
+
+def _merge(old: str, new: str) -> str:
+    """Sections of ``new`` replace those of ``old`` with the same title; others are kept."""
+    _, old_secs = _sections(old)
+    head, new_secs = _sections(new)
+    merged = dict(old_secs)
+    merged.update(new_secs)
+    order = [t for t in old_secs] + [t for t in new_secs if t not in old_secs]
+    return head.rstrip() + "\n\n" + "\n".join(merged[t].rstrip() + "\n" for t in order)
 
 
 if __name__ == "__main__":
