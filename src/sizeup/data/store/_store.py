@@ -257,6 +257,8 @@ class Store:
         self._snap: _Snapshot | None = None
         self._tables: dict[tuple[str, int], DeltaTable] = {}
         self._handles: dict[str, DeltaTable] = {}
+        self._journal_cache: tuple[int, pd.DataFrame] | None = None
+        self._catalog_cache: tuple[int, pa.Table] | None = None
         self._depth = 0
         self._mutex = threading.RLock()
         if version is not None and timestamp is not None:
@@ -353,8 +355,14 @@ class Store:
             raise StoreError(f"cannot read the store journal in {self.uri}: {exc}") from exc
         if dt is None:
             return pd.DataFrame(columns=JOURNAL_SCHEMA.names)
+        version = dt.version()
+        cached = self._journal_cache
+        if cached is not None and cached[0] == version:
+            return cached[1]
         frame: pd.DataFrame = dt.to_pyarrow_table().to_pandas()
-        return frame.sort_values("store_version").reset_index(drop=True)
+        frame = frame.sort_values("store_version").reset_index(drop=True)
+        self._journal_cache = (version, frame)
+        return frame
 
     def _snapshot(self) -> _Snapshot:
         with self._mutex:
@@ -645,8 +653,11 @@ class Store:
         entity = _ENTITY_COLUMN[schema.name]
         sources = pc.unique(new.column(PARTITION)).to_pylist()
         entities = pc.unique(new.column(entity))
-        filt = pds.field(PARTITION).isin(sources) & pds.field(entity).isin(entities)
-        old = self._arrow_at(schema.name, snap, filt)
+        if self._catalog_has(snap, schema.name, sources, entities):
+            filt = pds.field(PARTITION).isin(sources) & pds.field(entity).isin(entities)
+            old = self._arrow_at(schema.name, snap, filt)
+        else:  # the catalog lists every stored slice: nothing stored, nothing to read
+            old = _delta.arrow_schema(schema).empty_table()
         if old.num_rows == 0:
             res = UpsertResult(schema.name, new.num_rows, 0, 0, new.num_rows, 0, note=note)
             return _Plan(schema, new, new, False, res, old=old)
@@ -669,6 +680,21 @@ class Store:
             note=note,
         )
         return _Plan(schema, new, rows, bool(changed.any()), res, old=old)
+
+    def _catalog_has(
+        self, snap: _Snapshot, table: str, sources: list[Any], entities: pa.Array
+    ) -> bool:
+        cat = self._catalog(snap)
+        if cat.num_rows == 0:
+            return False
+        mask = pc.and_(
+            pc.and_(
+                pc.equal(cat.column("table"), table),
+                pc.is_in(cat.column("source"), pa.array(sources, pa.string())),
+            ),
+            pc.is_in(cat.column("entity"), pc.cast(entities, pa.string())),
+        )
+        return bool(pc.any(mask).as_py())
 
     def _arrow_at(self, name: str, snap: _Snapshot, filt: pds.Expression) -> pa.Table:
         dt = self._table(name, snap)
@@ -762,13 +788,21 @@ class Store:
         )
         dt = self._live(CATALOG)
         assert dt is not None
+        self._catalog_cache = (dt.version(), new)
         return dt.version()
 
     def _catalog(self, snap: _Snapshot | None = None) -> pa.Table:
+        snap = snap or self._snapshot()
+        version = snap.tables.get(CATALOG, -1)
+        cached = self._catalog_cache
+        if cached is not None and cached[0] == version:
+            return cached[1]
         dt = self._table(CATALOG, snap)
         if dt is None:
             return CATALOG_SCHEMA.empty_table()
-        return dt.to_pyarrow_table()
+        table = dt.to_pyarrow_table()
+        self._catalog_cache = (version, table)
+        return table
 
     def _append_journal(  # noqa: PLR0917 - one journal row, one argument per column
         self,
@@ -798,12 +832,16 @@ class Store:
             ],
             schema=JOURNAL_SCHEMA,
         )
+        before = self._journal() if live is not None else None
         write_deltalake(
             live if live is not None else self._location(JOURNAL),
             row,
             mode="append",
             configuration=None if live is not None else _CONFIG,
         )
+        fresh = row.to_pandas()
+        frame = fresh if before is None or before.empty else pd.concat([before, fresh])
+        self._journal_cache = (next_version, frame.reset_index(drop=True))
         return _Snapshot(next_version, now, dict(versions))
 
     def _intent(self, start: bool, marker: Path | None = None) -> Path | None:
@@ -823,7 +861,10 @@ class Store:
             self._snap = None
             self._tables.clear()
         snap = self._snapshot()
-        crashed = not _delta.is_remote(self.uri) and (self.root / ".writing").exists()
+        remote = _delta.is_remote(self.uri)
+        crashed = not remote and (self.root / ".writing").exists()
+        if not remote and not crashed:
+            return snap  # every local write leaves the marker until its journal row is in
         stray: dict[str, int] = {}
         for name in _delta.known_tables():
             handle = self._live(name)
@@ -1138,15 +1179,15 @@ class Store:
             if sel is None:
                 return empty_frame(schema)
             filter = sel if filter is None else filter & sel
-        data = self._arrow(schema.name, filter=filter)
-        if where and data.num_rows:
+        data: pa.Table | pd.DataFrame = self._arrow(schema.name, filter=filter)
+        if where and len(data):
             try:
                 with duckdb.connect() as con:
                     con.register("_t", data)
                     view = _typed_select(schema, "_t")
                     data = con.execute(
                         f"SELECT * FROM ({view}) WHERE {where}", list(params or [])
-                    ).to_arrow_table()
+                    ).df()
             except duckdb.Error as exc:
                 raise StoreError(f"cannot read table {table!r} from {self.uri}: {exc}") from exc
         out = _conform(data, schema)
