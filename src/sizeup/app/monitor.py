@@ -161,16 +161,17 @@ def _holdings_snapshots(store: Store, fund: str) -> dict[DateLike, Collection[st
     }
 
 
-def _preferred_sources(store: Store, symbols: Sequence[str], field: str) -> dict[str, str]:
+def _preferred_sources(
+    store: Store, symbols: Sequence[str], field: str
+) -> tuple[dict[str, str], dict[str, pd.Timestamp]]:
+    """Return the source each read of ``field`` uses, and the latest date any source holds."""
     src = store.sources(list(symbols), field=field)  # type: ignore[arg-type]
     if src.empty:
-        return {}
-    out: dict[str, list[str]] = {}
-    for r in src.itertuples():
-        out.setdefault(str(r.symbol), [])
-        if bool(r.preferred):
-            out[str(r.symbol)].insert(0, str(r.source))
-    return {k: v[0] for k, v in out.items() if v}
+        return {}, {}
+    chosen = {str(r.symbol): str(r.source) for r in src.itertuples() if bool(r.preferred)}
+    with_field = src[src["has_field"].astype(bool)]
+    last = {str(k): pd.Timestamp(v) for k, v in with_field.groupby("symbol")["last"].max().items()}
+    return chosen, last
 
 
 def load_monitor_inputs(
@@ -207,8 +208,8 @@ def load_monitor_inputs(
     # Index levels are price indexes: their closes are as traded. One splice rule: the store's.
     levels = store.panel(list(INDEX_SYMBOLS), field="close", end=req)
     tr = store.panel(list(FUND_SYMBOLS), field="adj_close", end=req)
-    lv_src = _preferred_sources(store, INDEX_SYMBOLS, "close")
-    tr_src = _preferred_sources(store, FUND_SYMBOLS, "adj_close")
+    lv_src, lv_last = _preferred_sources(store, INDEX_SYMBOLS, "close")
+    tr_src, tr_last = _preferred_sources(store, FUND_SYMBOLS, "adj_close")
     for sym in INDEX_SYMBOLS:
         if sym not in levels.columns:
             missing.append(f"index levels {sym}")
@@ -236,8 +237,8 @@ def load_monitor_inputs(
         required = {"^RUT": _last(levels, "^RUT"), "^GSPC": _last(levels, "^GSPC")}
     if req is not None:
         # a request past the pair's data is refused, naming the latest date that works
-        unbounded = store.panel(list(required), field="adj_close" if "IWM" in required else "close")
-        required = {k: _last(unbounded, k) for k in required}
+        ends = tr_last if "IWM" in required else lv_last
+        required = {k: ends.get(k) for k in required}
     at = resolve_asof(req, required)
     first = at - pd.DateOffset(years=history_years)
     levels = levels.loc[first:at].dropna(how="all")
