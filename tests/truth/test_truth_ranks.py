@@ -156,6 +156,7 @@ def test_race_to_record() -> None:
     assert got.loc["A", "sessions_after"] == 30
     assert (got.loc["B", "order"], got.loc["A", "order"]) == (1.0, 2.0)
     assert np.isnan(got.loc["C", "order"])
+    assert np.isnan(got.loc["C", "sessions_after"])
     assert got.loc["A", "prior_record"] == 100.0
     assert got.loc["A", "prior_record_date"] == idx[10]
     # equal to the record is not a new record

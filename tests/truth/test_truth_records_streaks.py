@@ -47,12 +47,14 @@ def test_record_flags_by_hand() -> None:
     assert f["is_52w_high"]["A"].tolist() == [0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0]
     assert f["low_52w"]["A"].iloc[2:].tolist() == [10, 9, 9, 9, 12, 8, 8, 8, 10]
     assert f["is_52w_low"]["A"].tolist() == [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]
+    for name, frame in f.items():
+        assert frame.index.equals(IDX) and list(frame.columns) == ["A", "B"], name
     one = record_flags(pd.Series(A, index=IDX, name="A"), window=3)
     assert list(one["is_record"].columns) == ["A"]
 
 
 def test_record_status_by_hand() -> None:
-    px = pd.DataFrame({"A": A, "E": NAN}, index=IDX)
+    px = pd.DataFrame({"E": NAN, "A": A}, index=IDX)
     (r8,) = record_status(px, asof=IDX[8], window=3)  # the all-NaN column E is skipped
     assert r8.symbol == "A" and r8.asof == IDX[8] and r8.close == 10.0
     assert (r8.record, r8.record_date) == (13.0, IDX[5])  # first close at the maximum
@@ -104,6 +106,8 @@ def test_drawdown_episodes_by_hand() -> None:
     assert ep["recovered"].tolist() == [True, True, False]
     deep = drawdown_episodes(pd.Series(A, index=IDX), min_depth=0.2)
     assert deep["peak"].tolist() == [12, 13]  # -14.3 % is shallower than 20 %
+    deeper = drawdown_episodes(pd.Series(A, index=IDX), min_depth=0.3)
+    assert deeper["peak"].tolist() == [13]  # the shallower first episode is skipped, not the end
     exact = drawdown_episodes(pd.Series(A, index=IDX), min_depth=0.25)
     assert exact["peak"].tolist() == [12, 13]  # -25 % counts at min_depth 0.25
     assert drawdown_episodes(pd.Series([5.0, 5.0, 6.0], index=IDX[:3])).empty  # flat: no dip
@@ -134,7 +138,9 @@ def test_outperformance_history_by_hand() -> None:
     assert (h2["last_led"], h2["periods_since_led"], h2["current_run"]) == ("Z", 0, 2)
     never = outperformance_history(pd.DataFrame({"a_led": [False, False], "label": ["p", "q"]}))
     assert (never["last_led"], never["periods_since_led"], never["current_run"]) == (None, 2, -2)
-    with pytest.raises(DataError):
+    flip = outperformance_history(pd.DataFrame({"a_led": [True, False], "label": ["p", "q"]}))
+    assert (flip["current_run"], flip["periods_since_led"]) == (-1, 1)
+    with pytest.raises(DataError, match="calendar table is empty"):
         outperformance_history(pd.DataFrame({"a_led": [], "label": []}))
 
 
