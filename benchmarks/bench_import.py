@@ -136,7 +136,11 @@ def run(quick: bool) -> dict[str, Any]:
     if not SHARED.is_dir():
         raise SystemExit(f"{SHARED} not found: the benchmark needs ../shared/data")
     paths = [MATRIX] if quick else [SHARED]
-    res: dict[str, Any] = {"mode": "quick" if quick else "full", "cpus": os.cpu_count()}
+    res: dict[str, Any] = {
+        "title": "Delta Lake store: import, re-import, info, panel, gzip bomb (issue 11)",
+        "mode": "quick" if quick else "full",
+        "cpus": os.cpu_count(),
+    }
     res.update(_pyarrow_floor(paths))
     with tempfile.TemporaryDirectory(prefix="sizeup-bench-") as tmp:
         root = Path(tmp) / "store"
