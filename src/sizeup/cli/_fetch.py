@@ -133,6 +133,8 @@ def fetch(
 
     When the network is down (every host fails to resolve or connect) the run stops after the
     first items with one message instead of trying each item.
+
+    Example: sizeup fetch core
     """
     from sizeup.app.data import BUNDLES, FetchReport, FetchRequest, describe_bundle
     from sizeup.app.data import run_fetch_request as run

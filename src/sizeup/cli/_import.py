@@ -49,7 +49,10 @@ def import_command(
     as_of: Annotated[
         datetime | None,
         typer.Option(
-            "--as-of", formats=["%Y-%m-%d"], help="Snapshot date of holdings files lacking one."
+            "--asof",
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Snapshot date of holdings files lacking one.",
         ),
     ] = None,
     dry_run: Annotated[
@@ -74,6 +77,8 @@ def import_command(
     (applied whole or not at all). Files that cannot be imported are listed with the reason
     (rows breaking the value rules, refused changes to stored values); the command fails
     (exit 1) only if no file was imported.
+
+    Example: sizeup --data-dir ./data import ../shared/data
     """
     from sizeup.app.data import ImportRequest, expand_paths, run_import
 

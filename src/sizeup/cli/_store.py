@@ -49,7 +49,10 @@ def store_info(
     ] = 0.005,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """List tables, rows, symbols, date ranges and sizes; flag disagreeing sources."""
+    """List tables, rows, symbols, date ranges and sizes; flag disagreeing sources.
+
+    Example: sizeup store info --json
+    """
     from sizeup.app.data import StoreInfoRequest, store_info
 
     result = store_info(
@@ -114,7 +117,10 @@ def store_info(
 def store_history(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """List the store's versions: when, what command, rows added/changed/removed."""
+    """List the store's versions: when, what command, rows added/changed/removed.
+
+    Example: sizeup store history
+    """
     from sizeup.app.data import store_history
 
     result = store_history(store_ref())
@@ -142,7 +148,10 @@ def store_history(
 def store_restore(
     version: Annotated[int, typer.Argument(help="Store version to bring back (see history).")],
 ) -> None:
-    """Make the store what it was at VERSION (recorded as a new version; nothing is lost)."""
+    """Make the store what it was at VERSION (recorded as a new version; nothing is lost).
+
+    Example: sizeup store restore 97
+    """
     from sizeup.app.data import RestoreRequest, restore_store
 
     result = restore_store(RestoreRequest(version=version, store=store_ref()))
@@ -152,7 +161,10 @@ def store_restore(
 @store_app.command("optimize")
 @handle_errors
 def store_optimize() -> None:
-    """Compact each table's files, sorted by (symbol, date)."""
+    """Compact each table's files, sorted by (symbol, date).
+
+    Example: sizeup store optimize
+    """
     from sizeup.app.data import optimize_store
 
     console.print(escape(optimize_store(store_ref()).summary()))
@@ -170,7 +182,10 @@ def store_vacuum(
         ),
     ] = 168.0,
 ) -> None:
-    """Delete data files that no recent version needs."""
+    """Delete data files that no recent version needs.
+
+    Example: sizeup store vacuum --retain-hours 168
+    """
     from sizeup.app.data import VacuumRequest, vacuum_store
 
     result = vacuum_store(VacuumRequest(retain_hours=retain_hours, store=store_ref()))
