@@ -18,6 +18,7 @@ from sizeup.analytics.performance import (
     start_of_year_gaps,
     start_of_year_rank,
 )
+from sizeup.errors import DataError
 
 _CAL = xcals.get_calendar("XNYS", start="1998-01-01", end="2026-12-31")
 
@@ -227,3 +228,15 @@ def test_start_of_year_gaps_match_a_slow_loop_with_gaps_in_the_data(asof: str) -
     assert list(got.index) == list(want_s.index)
     assert got.to_numpy() == pytest.approx(want_s.to_numpy(), rel=1e-12)
     assert got.index[0] == 2009  # B's first full year start: base needs a close before Jan 1
+
+
+def test_start_of_year_gap_needs_a_close_inside_the_window() -> None:
+    gains = _year_start_gains(0.05)
+    px = _prices(_jumps_on_first_session(gains))
+    px.loc["2015-01-01":"2015-03-14", "A"] = np.nan  # A has no close in 2015's first N sessions
+    s = start_of_year_gaps(px, "A", "B", asof="2025-03-14")
+    assert 2015 not in s.index and 2014 in s.index and 2016 in s.index
+    assert s.name == "A-B"
+    assert start_of_year_gaps(px, "A", "B", asof="2025-01-01").name == "A-B"
+    with pytest.raises(DataError, match=r"columns \['C'\] are not in prices \(have \['A', 'B'\]\)"):
+        start_of_year_gaps(px, "A", "C", asof="2025-03-14")

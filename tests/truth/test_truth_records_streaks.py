@@ -237,3 +237,59 @@ def test_best_since_text_by_hand() -> None:
         best_since(s, at=1999)
     with pytest.raises(DataError):
         best_since(pd.Series([np.nan]))
+
+
+def test_signed_streak_and_longest_prior_details() -> None:
+    from sizeup.analytics.performance import signed_streak
+
+    idx = pd.date_range("2024-01-05", periods=6, freq="W-FRI")
+    rel = pd.Series([0.01, np.nan, 0.02, 0.005, -0.01, 0.0], index=idx)
+    brk = signed_streak(rel)
+    assert brk.name == "streak" and brk.index.equals(idx) and brk.dtype == np.int64
+    assert brk.tolist() == [1, 0, 1, 2, -1, 0]
+    skip = signed_streak(rel, on_missing="skip")
+    assert skip.name == "streak" and skip.index.equals(idx)
+    assert skip.iloc[[0, 2, 3, 4, 5]].tolist() == [1, 2, 3, -1, 0] and np.isnan(skip.iloc[1])
+    assert signed_streak(rel, threshold=0.01).tolist() == [0, 0, 1, 0, 0, 0]
+    with pytest.raises(DataError, match="on_missing='stop'"):
+        signed_streak(rel, on_missing="stop")  # type: ignore[arg-type]
+    lp = longest_prior_run(pd.Series([1, 0, 1, 2, 0], index=idx[:5]), lookback=1)
+    assert lp.name == "longest_prior" and lp.dtype == np.int64 and lp.index.equals(idx[:5])
+    assert lp.tolist() == [0, 1, 0, 0, 2]  # lookback 1: only the period just before
+    assert longest_prior_run(pd.Series([1.0, np.nan, 1.0]), lookback=3).tolist() == [0, 1, 1]
+
+
+def test_outperformance_streak_options() -> None:
+    rel = [0.01, 0.02, -0.01, 0.01, 0.01, 0.01, 0.0, 0.02, 0.01, 0.03, 0.005]
+    px, ends = _weekly_prices(rel)
+    px = px.loc[: ends[-1]]
+    res = outperformance_streak(px, "A", "B", freq="W", lookback=8)  # as of the data's end
+    assert res.asof == ends[-1] and res.current == 4
+    assert list(res.periods.columns) == ["ret_a", "ret_b", "rel", "streak", "longest_prior"]
+    assert res.periods["ret_a"].loc[ends[0]] == pytest.approx(0.01)
+    assert res.periods["ret_b"].loc[ends[0]] == 0.0
+    # a threshold of 1 %: the last week's +0.5 % is a tie
+    thr = outperformance_streak(px, "A", "B", freq="W", lookback=8, threshold=0.01)
+    assert (thr.current, thr.status) == (0, "none")
+    # A and B both up 10 % on the first session of the last week: ratio 1.0 vs diff 0
+    px2 = px.copy()
+    px2.loc[px2.index >= ends[-1] - pd.Timedelta(days=4), ["A", "B"]] *= 1.10
+    px2.loc[px2.index >= ends[-1] - pd.Timedelta(days=4), "A"] *= 1.0005
+    # last week: A 1.005 * 1.10 * 1.0005 - 1 = 10.605 %, B 10 %: ratio 0.550 %, diff 0.605 pp
+    ratio = outperformance_streak(px2, "A", "B", freq="W", lookback=8, threshold=0.0058)
+    diff = outperformance_streak(px2, "A", "B", freq="W", lookback=8, how="diff", threshold=0.0058)
+    assert ratio.current == 0 and diff.current == 4
+    with pytest.raises(DataError, match="empty"):
+        outperformance_streak(px.iloc[:0], "A", "B")
+
+
+def test_outperformance_streak_skips_a_missing_week() -> None:
+    rel = [0.01, 0.02, 0.01, 0.01, 0.01, 0.01]
+    px, ends = _weekly_prices(rel)
+    px = px.loc[: ends[-1]]
+    gap = px.drop(px.loc[ends[1] + pd.Timedelta(days=1) : ends[2]].index)  # week 3 has no data
+    brk = outperformance_streak(gap, "A", "B", freq="W", lookback=8)
+    # weeks 1, 2 up; 3 missing; 4 has no base; 5, 6 up
+    assert (brk.current, brk.longest_prior) == (2, 2)
+    skip = outperformance_streak(gap, "A", "B", freq="W", lookback=8, on_missing="skip")
+    assert skip.current == 4
