@@ -26,7 +26,7 @@ universe               holdings snapshots of the universe fund (``IWM``) and the
 Speed: P&F-based panels (BPI, % positive trend, RS breadth) are computed from
 ``asof - (bpi_years + burn_in_years)`` and breadth from ``asof - (breadth_years + 1.5)`` years,
 so the warm run over the full 1,848-member universe stays within seconds; the burn-in keeps the
-P&F states independent of the chart start (METHODS.md §1.1, ≥ 3 years).
+P&F states independent of the chart start (docs/methods.md §P1, ≥ 3 years).
 """
 
 from __future__ import annotations

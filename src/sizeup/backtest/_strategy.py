@@ -248,7 +248,7 @@ def _chart_series(chart: Any, values: np.ndarray, index: pd.Index) -> pd.Series:
 
 @dataclass(frozen=True)
 class RsSignal:
-    """P&F relative-strength signal of each symbol vs ``versus``: +1 buy, -1 sell (METHODS §3).
+    """P&F relative-strength signal of each symbol vs ``versus``: +1 buy, -1 sell (methods §P8).
 
     ``versus`` itself (when in the universe) scores 0, so "top 1" holds it on a sell signal.
     """
@@ -345,7 +345,7 @@ class BpiState:
 
 @dataclass(frozen=True)
 class FundScoreSignal:
-    """OpenFundScore (0-6, METHODS §4.2) of each symbol vs ``market``, peers = the universe."""
+    """OpenFundScore (0-6, docs/methods.md §F1) of each symbol vs ``market``; peers: universe."""
 
     market: str = "RSP"
     kind: str = "fund_score"

@@ -11,7 +11,7 @@ A claim is one ``[[claim]]`` table of a TOML file::
     stat = "mean"
     stated = 0.001744
     tolerance = 0.0001
-    source = "METHODS.md §6.1"
+    source = "docs/methods.md §V1"
 
 Common fields (:data:`COMMON_FIELDS`): ``text``, ``metric`` and ``stated`` (number or bool) are
 required; ``tolerance`` (default: the stated number's own rounding, see

@@ -11,7 +11,7 @@ The metrics are one SQL query (:func:`metrics_sql`) over two relations:
 The same SQL is the first stage of every screen (:mod:`sizeup.fundamentals._screens`), so a
 number in a screen is the number :func:`compute_metrics` returns.
 
-Definitions (METHODS.md §6.4, F28–F32):
+Definitions (docs/methods.md §D2–§D5, F28–F32):
 
 * TTM of a flow = sum of the last four discrete quarters known at the date when they are
   contiguous (first to last quarter end 250–300 days apart) and at least as recent as the latest

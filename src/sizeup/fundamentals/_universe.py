@@ -1,6 +1,6 @@
 """Universe-level fundamentals reports: unprofitable share, coverage, leverage, refinancing wall.
 
-Definitions (METHODS.md §6.4, F29/F30):
+Definitions (docs/methods.md §D2–§D5, F29/F30):
 
 * unprofitable = TTM (or fiscal-year) net income < 0; the share is count-weighted over the
   members with a known net income, and cap-weighted over those with a market cap too.

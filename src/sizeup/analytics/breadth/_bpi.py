@@ -1,4 +1,4 @@
-"""Bullish Percent Index, its P&F chart and risk states; P&F-based breadth (METHODS.md §2.1, §2.2).
+"""Bullish Percent Index, its P&F chart, risk states; P&F breadth (docs/methods.md §B1–§B3).
 
 BPI
 ---
@@ -105,7 +105,7 @@ def present_mask(
 
 
 def bpi_chart(bpi: pd.Series, *, box: float = 2.0, reversal: int = 3) -> PnfChart:
-    """P&F chart of a BPI series: fixed ``box``-point boxes, close method (METHODS.md §2.1)."""
+    """P&F chart of a BPI series: fixed ``box``-point boxes, close method (docs/methods.md §B2)."""
     s = bpi.dropna()
     if s.empty:
         raise DataError("BPI series has no values; cannot chart it")
@@ -249,7 +249,7 @@ def bullish_percent(
     max_price: float = 1e6,
     threads: int | None = None,
 ) -> BullishPercent:
-    """Bullish Percent Index of a universe (METHODS.md §2.1).
+    """Bullish Percent Index of a universe (docs/methods.md §B1–§B2).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Breadth over a universe of members (METHODS.md §2.2, §7 F15–F20).
+"""Breadth over a universe of members (docs/methods.md §B3–§B5).
 
 Input is a wide close panel (dates x members; adjusted closes) and, optionally, a point-in-time
 membership mask of the same shape. A member counts on day t when it is a member on t and has a

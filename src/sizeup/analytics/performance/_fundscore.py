@@ -1,4 +1,4 @@
-"""OpenFundScore (OFS): sizeup's open 19-input fund score (METHODS.md §4.2, F10–F12).
+"""OpenFundScore (OFS): sizeup's open 19-input fund score (docs/methods.md §F1–§F3, F10–F12).
 
 This is **sizeup's open score**, built from published descriptions of what such a score
 contains (trend, market RS, peer RS; 19 inputs; 0–6). It is *not* any vendor's proprietary fund
@@ -81,7 +81,7 @@ OFS_INPUTS: Final[tuple[tuple[str, str, float], ...]] = (
     ("pct_6m", "P", 0.25),
     ("pct_12_1m", "P", 0.25),
 )
-"""(name, segment, weight) of the 19 inputs, in the order of METHODS.md §4.2."""
+"""(name, segment, weight) of the 19 inputs, in the order of docs/methods.md §F1–§F3."""
 
 
 def peer_index(prices: pd.DataFrame) -> pd.Series:
@@ -172,7 +172,7 @@ def open_fund_score(
     start: DateLike | None = None,
     asof: DateLike | None = None,
 ) -> FundScore:
-    """OpenFundScore of ``fund`` per day (METHODS.md §4.2).
+    """OpenFundScore of ``fund`` per day (docs/methods.md §F1–§F3).
 
     Parameters
     ----------

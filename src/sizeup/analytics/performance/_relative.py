@@ -1,6 +1,6 @@
 """Relative performance of symbols against a benchmark: scoreboard and calendar tables.
 
-Two measures of "A beat B" are used (METHODS.md §6.3, §7 F21):
+Two measures of "A beat B" are used (docs/methods.md §R3, §7 F21):
 
 - the **difference** ``r_A - r_B`` (shown in percentage points; the scoreboard and the
   calendar-year table of §6.3 use it),
@@ -197,7 +197,7 @@ def calendar_table(
     end: DateLike | None = None,
     complete_only: bool = True,
 ) -> pd.DataFrame:
-    """Calendar-period returns of ``a`` and ``b`` and who led (METHODS.md §6.3).
+    """Calendar-period returns of ``a`` and ``b`` and who led (docs/methods.md §R3).
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """Total returns over named windows and calendar periods.
 
-One convention everywhere (METHODS.md §7 "t = daily close"): the return of a window
+One convention everywhere (docs/methods.md §R1 "t = daily close"): the return of a window
 ``[start, end]`` is the return earned over the sessions ``start .. end`` inclusive::
 
     r = P(last observation <= end) / P(last observation < start) - 1

@@ -1,4 +1,4 @@
-"""Streaks of outperformance and "best/worst since" ranks (METHODS.md §7 F21, F22, F12).
+"""Streaks of outperformance and "best/worst since" ranks (docs/methods.md §R4–§R5 F21, F22, F12).
 
 Streaks
 -------

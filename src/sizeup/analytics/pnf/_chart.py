@@ -6,7 +6,7 @@ Front doors:
 - :func:`pnf_charts` -- many charts at once from wide (dates x symbols) frames, on threads.
 - :func:`relative_strength_chart` -- the DWA relative-strength chart of ``100 * A / B``.
 
-Rules (METHODS.md §1.3, §1.4, §1.6):
+Rules (docs/methods.md §P3, §1.4, §1.6):
 
 - Columns: high/low method (continuation has priority over reversal inside a bar; the low is
   ignored when an X column extends) or close method (high = low = close). Reversal in boxes.
@@ -436,7 +436,7 @@ def pnf_chart(
     Returns
     -------
     PnfChart
-        Columns, per-bar event log, signals and trend (METHODS.md §1.3–1.6).
+        Columns, per-bar event log, signals and trend (docs/methods.md §P3–§P5).
 
     Raises
     ------
@@ -579,7 +579,7 @@ def relative_strength_chart(
     start: DateLike | None = None,
     asof: DateLike | None = None,
 ) -> PnfChart:
-    """Point-and-figure relative-strength chart of ``100 * A / B`` (METHODS.md §3).
+    """Point-and-figure relative-strength chart of ``100 * A / B`` (docs/methods.md §P8).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Point-and-figure price objectives: vertical and horizontal counts (METHODS.md §1.7).
+"""Point-and-figure price objectives: vertical and horizontal counts (docs/methods.md §P7).
 
 Two arithmetics are offered:
 
@@ -176,7 +176,7 @@ def vertical_count(
 
     Notes
     -----
-    METHODS.md §1.7, DWA University Lesson 2: 10 X's of $1 from 21 -> 51; 10 O's of $1 from
+    docs/methods.md §P7, DWA University Lesson 2: 10 X's of $1 from 21 -> 51; 10 O's of $1 from
     31 -> 11; 4 boxes at 0.50 + 6 at 1.00 from 18.50 -> 42.50.
     """
     _check(reversal, method)
@@ -228,7 +228,7 @@ def horizontal_count(
 
     Notes
     -----
-    METHODS.md §1.7: width 7, $1, base bottom 20 -> 41; bearish width 8, top 34 -> 18.
+    docs/methods.md §P7: width 7, $1, base bottom 20 -> 41; bearish width 8, top 34 -> 18.
     """
     _check(reversal, method)
     if width < 1:

@@ -14,7 +14,7 @@ The chart kernel works in box-index space on a scale described by ``(kind, param
 covers every price the scale supports (fixed grids: the data's range) plus the reversal. A bar
 is compared with two cached thresholds (the level that extends the column and the level that
 reverses it); a price is mapped to a box index only when it fills one.
-The rules are those of METHODS.md §1.3 (columns), §1.4 (signals) and §1.6 (trend);
+The rules are those of docs/methods.md §P3 (columns), §1.4 (signals) and §1.6 (trend);
 :mod:`sizeup.analytics.pnf._reference` is an independent slow implementation of the same rules
 used by the tests.
 

@@ -1,4 +1,4 @@
-"""Point-and-figure chart patterns (METHODS.md §1.5) detected as dated events.
+"""Point-and-figure chart patterns (docs/methods.md §P6) detected as dated events.
 
 All rules work in box-index space on the column arrays of a chart, so they apply unchanged to
 every box scale (traditional, percentage, fixed). Each bullish rule is written once; its bearish
@@ -13,10 +13,10 @@ chart truncated at any date is the prefix of the full list up to that date.
 
 Notes
 -----
-Column indices follow METHODS.md §1.5: ``j`` is the current column, ``top(c)``/``bot(c)`` the
+Column indices follow docs/methods.md §P6: ``j`` is the current column, ``top(c)``/``bot(c)`` the
 highest/lowest box of column ``c`` and X columns sit at even offsets from an X column ``j``.
 The first column of a chart is used as a reference like any other (the high-pole golden test of
-METHODS.md §9 item 4 measures the pole against it).
+docs/methods.md §P6 measures the pole against it).
 
 Breakouts are classified once: a double-top buy when ``top(j-2) != top(j-4)``, a triple-top buy
 when exactly two equal prior tops are broken and a quadruple-top buy when three or more are.
@@ -376,7 +376,7 @@ def _first_bar_reaching(cols: ColumnArrays, c: int, box: int) -> int | None:
 
 
 def signal_columns(cols: ColumnArrays) -> IntArray:
-    """Per column: +1 if it gave a buy signal, -1 a sell signal, 0 neither (METHODS.md §1.4).
+    """Per column: +1 if it gave a buy signal, -1 a sell signal, 0 neither (docs/methods.md §P4).
 
     An X column gives a buy signal when its top exceeds the top of the X column two columns
     back; an O column a sell signal when its bottom falls below the prior O bottom.
@@ -496,7 +496,7 @@ def find_pattern_events(
     pole_min_boxes: int = 3,
     long_tail_boxes: int = 20,
 ) -> list[PatternEvent]:
-    """Find every METHODS.md §1.5 pattern in a chart given as column arrays.
+    """Find every docs/methods.md §P6 pattern in a chart given as column arrays.
 
     Parameters
     ----------
@@ -518,7 +518,7 @@ def find_pattern_events(
 
     Notes
     -----
-    Rules (METHODS.md §1.5, bullish form; bearish forms are mirrored):
+    Rules (docs/methods.md §P6, bullish form; bearish forms are mirrored):
 
     - breakout: X column ``j`` exceeds ``top(j-2)``; double, triple or quadruple (three or more
       equal prior tops) by the number of consecutive equal prior X tops;
@@ -594,7 +594,7 @@ def detect_patterns(
     pole_min_boxes: int = 3,
     long_tail_boxes: int = 20,
 ) -> pd.DataFrame:
-    """Detect the METHODS.md §1.5 patterns of a chart as dated events.
+    """Detect the docs/methods.md §P6 patterns of a chart as dated events.
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Slow, plain-Python reference of the point-and-figure engine (used only by the tests).
 
 Written independently of :mod:`sizeup.analytics.pnf._kernel`, straight from the text of
-METHODS.md §1.3 (columns), §1.4 (signals) and §1.6 (trend): every bar maps its high and low to
+docs/methods.md §P3 (columns), §1.4 (signals) and §1.6 (trend): every bar maps its high and low to
 box indices by the definitions ``up(P) = max{i : L[i] <= P}`` and ``dn(P) = min{i : L[i] >= P}``
 (searched with :meth:`BoxScale.level` only), then applies the rules with Python lists.
 """

@@ -1,6 +1,6 @@
 """Point-and-figure relative strength: readings of one RS chart and the pairwise RS matrix.
 
-METHODS.md §3. An RS chart is the close-method P&F chart of ``100 * A / B`` on a percentage
+docs/methods.md §P8. An RS chart is the close-method P&F chart of ``100 * A / B`` on a percentage
 grid (6.5 % boxes, 3-box reversal by default), built by
 :func:`sizeup.analytics.pnf.relative_strength_chart`. Its *signal* (double-top buy / double-bottom
 sell on the ratio) is the long-term reading, its *column* (X = outperforming lately) the
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 RsConfiguration = Literal["buy/X", "buy/O", "sell/X", "sell/O"]
 
 CONFIGURATION_RANK: dict[str, int] = {"buy/X": 1, "buy/O": 2, "sell/X": 3, "sell/O": 4}
-"""Best (1) to worst (4), METHODS.md §3 (John Lewis / DWA)."""
+"""Best (1) to worst (4), docs/methods.md §P8 (John Lewis / DWA)."""
 
 
 def _bar_at(chart: PnfChart, asof: DateLike | None) -> int | None:
@@ -258,7 +258,7 @@ def rs_matrix(
     Notes
     -----
     ``score_i = sum_j 1[RS(i/j) on buy] + 0.5 * 1[RS(i/j) on buy and in X]`` over the other
-    members ``j`` (maximum ``1.5 * (n - 1)``), METHODS.md §3. Each ordered pair gets its own
+    members ``j`` (maximum ``1.5 * (n - 1)``), docs/methods.md §P8. Each ordered pair gets its own
     chart: with the ``100 *`` factor, ``j/i`` is not exactly the mirror of ``i/j``. A pair's
     chart uses the dates on which both prices exist (dates where either is missing are bars
     without data). DWA's tie rules are not published **[GAP]**: tied scores share the best

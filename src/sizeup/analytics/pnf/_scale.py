@@ -3,7 +3,7 @@
 Every scale is a strictly increasing grid of box levels ``L[i]`` indexed by integers ``i``. The
 chart engine works only in index space; a scale maps prices to indices and indices back to prices.
 
-Box mapping (METHODS.md §1.3):
+Box mapping (docs/methods.md §P3):
 
 - upward fill ``up(P) = max{i : L[i] <= P}`` (fractions are dropped),
 - downward fill ``dn(P) = min{i : L[i] >= P}``.
@@ -14,7 +14,7 @@ This keeps prices such as ``1.01**5`` (computed by the caller) on the 1 % grid l
 two floats differ in the last bits. 1e-9 is far below any real tick (a 1-cent tick on a $10,000
 price is 1e-6) and far above double rounding error (~1e-16).
 
-Scales (METHODS.md §1.2):
+Scales (docs/methods.md §P2):
 
 - :class:`TraditionalScale` -- the ChartCraft/Dorsey table: ``"stockcharts"`` (current table
   including the 2022 1,000–2,500 → 10 row), ``"stockcharts-2009"`` (the older table, 1,000–25,000
@@ -83,9 +83,9 @@ KIND_PIECEWISE: Final = 2
 KIND_LEVELS: Final = 3
 
 RS_BOX_DEFAULT: Final = 0.065
-"""DWA default relative-strength box (6.5 %), METHODS.md §3."""
+"""DWA default relative-strength box (6.5 %), docs/methods.md §P8."""
 RS_BOX_HALF: Final = 0.0325
-"""DWA's alternative relative-strength box (3.25 %), METHODS.md §3."""
+"""DWA's alternative relative-strength box (3.25 %), docs/methods.md §P8."""
 
 TraditionalTable = Literal["stockcharts", "stockcharts-2009", "dwa"]
 
@@ -509,7 +509,7 @@ class TraditionalScale(BoxScale):
     Notes
     -----
     Index 0 is the price 0; within each range the levels are integer multiples of that range's box
-    (…, 19.5, 20, 21, …, 99, 100, 102, …). Every range boundary is a level. METHODS.md §1.2(a).
+    (…, 19.5, 20, 21, …, 99, 100, 102, …). Every range boundary is a level. docs/methods.md §P2.1.
     """
 
     table: TraditionalTable = "stockcharts"
@@ -617,7 +617,8 @@ class AtrSpec:
 
     Notes
     -----
-    Rule **[PROP]** (METHODS.md §1.2(c)): the box is the simple mean of the ``n`` true ranges that
+    Rule **[PROP]** (docs/methods.md §P2.5): the box is the simple mean of the ``n`` true ranges
+    that
     end at the chart's first bar (``TR_t = max(H_t - L_t, |H_t - C_{t-1}|, |L_t - C_{t-1}|)``;
     ``|C_t - C_{t-1}|`` for close-only data) and is then frozen for the whole chart. Without an
     explicit start date the chart starts on bar ``n`` (the first bar on which the ATR is known).

@@ -1,4 +1,4 @@
-"""Conditional history: what followed when a condition held (METHODS.md §6.3, feature F27).
+"""Conditional history: what followed when a condition held (docs/methods.md §S3, feature F27).
 
 The generic :func:`conditional_outcomes` groups an outcome series by the value of a condition series
 (boolean or categorical) and reports, per bucket, n, mean, median, hit rate, t, HAC t and a

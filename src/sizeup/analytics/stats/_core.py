@@ -5,7 +5,7 @@ returns plain floats or a frozen result object. The conventions are fixed here o
 table of :mod:`sizeup.analytics` reports the same statistics:
 
 - ``t_stat``: classical one-sample t of the mean, ``mean / (s / sqrt(n))`` with ``ddof=1``. This is
-  the statistic METHODS.md §6.1-6.2 quotes (SMB t = 1.886, January SMB t = 5.55).
+  the statistic docs/methods.md §S4 quotes (SMB t = 1.886, January SMB t = 5.55).
 - ``hac_t``: mean regressed on a constant by statsmodels OLS with Newey-West (Bartlett kernel) HAC
   covariance, statsmodels' small-sample correction on, ``maxlags`` = :func:`newey_west_lags` unless
   given: ``floor(4 * (n / 100) ** (2 / 9))`` (Newey & West 1994 rule of thumb).

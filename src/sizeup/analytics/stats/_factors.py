@@ -1,4 +1,4 @@
-"""Size premium and factor regressions (METHODS.md §6.1-6.2, features F24/F25).
+"""Size premium and factor regressions (docs/methods.md §S4, features F24/F25).
 
 Inputs are Ken French factor and portfolio returns as decimal fractions (the store's
 ``FF:{MKT-RF|SMB|HML|RMW|CMA|RF|MOM}:{D|M|A}`` and ``FF:ME_VW_M:DEC01`` series). Column names are
@@ -62,7 +62,7 @@ DEFAULT_SUBPERIODS: dict[str, tuple[str | None, str | None]] = {
     "1981-01.. (post-Banz)": ("1981-01", None),
     "1963-01..1979-12 (Keim)": ("1963-01", "1979-12"),
 }
-"""Sub-periods of METHODS.md §6.1 (end None = end of the data given)."""
+"""Sub-periods of docs/methods.md §S4 (end None = end of the data given)."""
 
 _ALIASES = {
     "MKT-RF": "MKT-RF",
@@ -182,7 +182,7 @@ def size_premium(
     reps: int = 1000,
     seed: int = 0,
 ) -> SizePremium:
-    """Statistics of a monthly long-short premium (SMB by default use), METHODS.md §6.1-6.2.
+    """Statistics of a monthly long-short premium (SMB by default use), docs/methods.md §S4.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Calendar seasonality of returns and relative returns (METHODS.md §6.2, feature F24).
+"""Calendar seasonality of returns and relative returns (docs/methods.md §S2, feature F24).
 
 Month-of-year tables, the turn of the year (last ``n_dec`` sessions of December plus the first
 ``n_jan`` sessions of January) and the first sessions of January, for any return series or the
@@ -185,7 +185,7 @@ def by_month(
 def january_share(returns: pd.Series) -> float:
     """Share of the arithmetic sum of monthly returns that falls in Januaries.
 
-    METHODS.md §6.2: Januaries supply about 93 % of the cumulative 1926-07 .. 2024-06 SMB sum.
+    docs/methods.md §S2: Januaries supply about 93 % of the cumulative 1926-07 .. 2024-06 SMB sum.
     NaN when the total is zero.
     """
     monthly = period_returns(returns, "M")

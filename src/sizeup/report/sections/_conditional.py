@@ -4,7 +4,7 @@ Two conditional tables, each with n per bucket, mean, median, hit rate, Newey-We
 stationary-bootstrap CI and the permutation-test p-value of the difference between the buckets
 (:mod:`sizeup.analytics.stats._conditional`):
 
-- **F27 construction** (METHODS.md §7): the next calendar-year return given the sign of the
+- **F27 construction** (docs/methods.md §S3): the next calendar-year return given the sign of the
   second-half (Jul 1 - Dec 31) relative return ``(1 + r_small) / (1 + r_large) - 1`` of year
   ``y``. Outcomes: the large-cap index, the small/second index and the relative return in
   ``y + 1``. F27 proper uses the Russell 2000 (``^RUT``) against the S&P 500 from 1979; on the
@@ -247,9 +247,9 @@ def _h2_part(
     n_false = len(pairs) - n_true
     f27_proper = small.symbol == "^RUT" and large.symbol == "^GSPC"
     what = (
-        "This is F27 (METHODS.md 7) on price levels (dividends excluded)."
+        "This is F27 (docs/methods.md §S3) on price levels (dividends excluded)."
         if f27_proper
-        else f"Small-sample illustration: F27 (METHODS.md 7) conditions the Russell 2000's "
+        else f"Small-sample illustration: F27 (docs/methods.md §S3) conditions the Russell 2000's "
         f"next-year total return on its H2 performance against the S&P 500 since 1979; here the "
         f"same construction is applied to {small.name} vs {large.name} price levels, "
         f"{len(pairs)} condition years ({n_true} with {small.name} ahead in H2, {n_false} "

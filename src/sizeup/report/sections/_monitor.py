@@ -138,7 +138,7 @@ def monitor_section(m: Monitor) -> ReportSection:
     notes = [
         "Returns are total returns from adjusted closes for funds and price returns for index "
         "levels; excess is in percentage points.",
-        f"{OFS_LABEL}: METHODS.md §4.2.",
+        f"{OFS_LABEL}: docs/methods.md §F1–§F3.",
         *m.notes,
     ]
     return ReportSection(

@@ -1,4 +1,4 @@
-"""Report sections on point-and-figure charts (issue 4, METHODS.md §1 and §3).
+"""Report sections on point-and-figure charts (issue 4, docs/methods.md §P1–§P8).
 
 - :func:`pnf_section`: the P&F chart of an index (traditional box table, 3-box reversal,
   high/low method when the bars have highs and lows, close method otherwise) with its current
@@ -267,7 +267,8 @@ def pnf_section(
             as_of,
             cov,
             caption="Signal: buy when an X column rises above the top of the previous X column, "
-            "sell when an O column falls below the previous O column's bottom (METHODS.md 1.4); "
+            "sell when an O column falls below the previous O column's bottom "
+            "(docs/methods.md §P4); "
             "trend: 45-degree bullish support / bearish resistance line (1.6).",
         ),
         ReportTable(
@@ -276,7 +277,7 @@ def pnf_section(
             as_of,
             cov,
             formats={"objective": "{:,.2f}", "vs last close": "{:+.1%}", "from": "{:,.2f}"},
-            caption="DWA arithmetic (METHODS.md 1.7): bullish = bottom + 3 x box sizes of the "
+            caption="DWA arithmetic (docs/methods.md §P7): bullish = bottom + 3 x box sizes of the "
             "counted column (vertical) or of the base's width (horizontal), bearish = top - 2 x "
             "the same, for the side of the signal in effect. Objectives are targets, not "
             "forecasts with a known hit rate.",
@@ -291,7 +292,8 @@ def pnf_section(
                 cov,
                 formats={"level": "{:,.2f}"},
                 caption="Newest first; each event dated by the bar that filled the box "
-                "completing the pattern (METHODS.md 1.5). Several patterns can fire on one bar.",
+                "completing the pattern (docs/methods.md §P6). Several patterns can fire on one "
+                "bar.",
             )
         )
     said = dict(zip(state["item"], state["value"], strict=True))
@@ -424,7 +426,7 @@ def rs_section(
                 formats={"ratio box": "{:,.4g}"},
                 caption="Signal (buy/sell on the ratio's P&F chart) = long-term relative "
                 "strength; column (X/O) = near-term. Configurations rank buy/X (best), buy/O, "
-                "sell/X, sell/O (METHODS.md 3). Ratio box = level of the current column's "
+                "sell/X, sell/O (docs/methods.md §P8). Ratio box = level of the current column's "
                 "extreme box.",
             ),
         ),

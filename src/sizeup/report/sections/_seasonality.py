@@ -1,4 +1,4 @@
-"""Report section on calendar seasonality (issue 6, METHODS.md §6.2, feature F24).
+"""Report section on calendar seasonality (issue 6, docs/methods.md §S2, feature F24).
 
 Shown, each with n, mean, median, hit rate, Newey-West t and a stationary-bootstrap CI
 (:mod:`sizeup.analytics.stats._seasonality`, :mod:`sizeup.analytics.stats._core`):
@@ -322,7 +322,7 @@ def seasonality_section(
             f"January effect: SMB averaged {jan.mean:.2%} in {jan.n} Januaries (HAC t "
             f"{jan.hac_t:.2f}) against {float(rest.mean()):.3%} in the other {len(rest)} months; "
             f"Januaries supply {january_share(s):.0%} of the cumulative SMB sum "
-            f"{s.index.min():%Y-%m} to {s.index.max():%Y-%m} (METHODS.md 6.2)."
+            f"{s.index.min():%Y-%m} to {s.index.max():%Y-%m} (docs/methods.md §S2)."
         )
 
     if not tables:

@@ -5,7 +5,7 @@ Sections
 - **Size premium (SMB)**: mean monthly SMB, annualised (x12, arithmetic), t-statistic
   ``mean / (sd / sqrt(n))`` with the sample standard deviation (``ddof=1``), January versus
   February-December, by decade, by calendar month. Method and published reference values:
-  METHODS.md section 6.1-6.2.
+  docs/methods.md §S4.
 - **Small vs big portfolios**: from French's size x book-to-market portfolios, *small* is the
   equal-weighted average of the smallest size quintile's portfolios ``S1V1``, ``S1V3``,
   ``S1V5`` and *big* the same for the largest quintile (``S5V1``, ``S5V3``, ``S5V5``), rebalanced
@@ -160,7 +160,7 @@ class PremiumStats:
 
     @property
     def annualised(self) -> float:
-        """Arithmetic annualisation ``12 * mean`` (METHODS.md 6.1 convention)."""
+        """Arithmetic annualisation ``12 * mean`` (docs/methods.md §S4 convention)."""
         return 12.0 * self.mean
 
     def summary(self) -> str:
@@ -350,7 +350,7 @@ def size_premium_section(smb: pd.Series, *, source: str, name: str = SMB_ID) -> 
         f"February-December: {rest.mean:.3%} per month (t = {rest.t:.2f}, n = {rest.n}). "
         f"Januaries supply {share:.0%} of the cumulative SMB sum.",
         "t = mean / (sd / sqrt(n)) with the sample standard deviation, no autocorrelation "
-        "correction. Reference (METHODS.md 6.1, French December-2024 vintage, 1926-07 to "
+        "correction. Reference (docs/methods.md §S4, French December-2024 vintage, 1926-07 to "
         "2024-06): 0.175 % per month, t = 1.89; January 1.94 % per month, t = 5.54. French "
         "revises history between vintages, so other vintages differ slightly.",
     )

@@ -1,10 +1,10 @@
-"""Report section on the size premium over time (METHODS.md §6.1-6.2, feature F25).
+"""Report section on the size premium over time (docs/methods.md §S4, feature F25).
 
 Complements the size-premium section of :mod:`sizeup.report.sections._sections` (full sample,
 January vs February-December, decades, calendar months, classical t) with what it lacks
 (:mod:`sizeup.analytics.stats._factors`):
 
-- SMB over the METHODS.md §6.1 sub-periods (pre-Banz 1926-07..1980-12, post-Banz 1981-01..,
+- SMB over the docs/methods.md §S4 sub-periods (pre-Banz 1926-07..1980-12, post-Banz 1981-01..,
   Keim's 1963-01..1979-12), the full sample and January vs February-December, each with n,
   mean, annualised mean (x12), median, hit rate, Newey-West t and a stationary-bootstrap CI;
 - the rolling 36- and 60-month mean of SMB, annualised (x12);
@@ -92,8 +92,8 @@ def size_regime_section(
         as_of,
         cov,
         formats=formats,
-        caption="Monthly SMB; annualised = 12 x monthly mean (METHODS.md 6.1 convention). "
-        "Sub-periods from METHODS.md 6.1 (Banz 1981 published the size effect; Keim 1983 "
+        caption="Monthly SMB; annualised = 12 x monthly mean (docs/methods.md §S4 convention). "
+        "Sub-periods from docs/methods.md §S4 (Banz 1981 published the size effect; Keim 1983 "
         "studied 1963-1979), clipped to the data.",
     )
 
