@@ -293,3 +293,26 @@ def test_outperformance_streak_skips_a_missing_week() -> None:
     assert (brk.current, brk.longest_prior) == (2, 2)
     skip = outperformance_streak(gap, "A", "B", freq="W", lookback=8, on_missing="skip")
     assert skip.current == 4
+
+
+@pytest.mark.parametrize(
+    ("freq", "unit"),
+    [("W", "week"), ("M", "month"), ("Q", "quarter"), ("H", "half-year"), ("Y", "year"),
+     ("D", "D")],
+)  # fmt: skip
+def test_streak_text_units(freq: str, unit: str) -> None:
+    from sizeup.analytics.performance import StreakResult
+
+    r = StreakResult("A", "B", freq, pd.Timestamp("2024-06-28"), 2, 5, 24, "below", pd.DataFrame())
+    assert r.summary() == (
+        f"A outperformed B for a 2nd straight {unit} as of 2024-06-28; longest run in 24 {unit}s: 5"
+    )
+    assert repr(r) == f"StreakResult({r.summary()})"
+
+
+def test_ordinal_hundreds() -> None:
+    from sizeup.analytics.performance._streaks import _ordinal
+
+    assert [_ordinal(n) for n in (121, 212, 213, 10, 100)] == [
+        "a 121st", "a 212th", "a 213th", "a 10th", "a 100th",
+    ]  # fmt: skip
