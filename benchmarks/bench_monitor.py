@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sizeup.data.store import Store
 from sizeup.app.monitor import build_monitor, load_monitor_inputs
+from sizeup.data.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 STORE = Path(os.environ.get("SIZEUP_BENCH_STORE", "/tmp/sizeup_bench_monitor_store"))
