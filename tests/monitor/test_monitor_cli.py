@@ -222,6 +222,12 @@ def test_store_report_leads_with_the_rotation_monitor(store):
     )
     assert plan.sections[0].title == "Rotation monitor"
     assert "Rotation monitor" not in [s.title for s in plan.skipped]
+    # then the size-rotation backtest on the same data: equity chart and metrics table
+    bt = plan.sections[1]
+    assert bt.title == "Backtest: size-rs"
+    assert bt.figures and bt.figures[0].as_of <= pd.Timestamp("2024-06-28")
+    metrics = dict(bt.tables[0].frame.itertuples(index=False, name=None))
+    assert metrics["CAGR"].endswith("%") and "alpha vs SPY" in metrics
 
 
 @pytest.mark.parametrize("width", [80, 200])

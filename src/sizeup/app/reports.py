@@ -18,6 +18,7 @@ import pandas as pd
 from sizeup.app._store import StoreRef, open_store
 
 if TYPE_CHECKING:
+    from sizeup.app.backtest import BacktestResult
     from sizeup.app.monitor import Monitor
     from sizeup.data.store import Store
 
@@ -157,6 +158,16 @@ class ReportData:
             return {}
         chosen = chosen[chosen["preferred"]]
         return {str(r.symbol): f"store: {r.source}" for r in chosen.itertuples()}
+
+    def backtest(self, strategy: str = "size-rs") -> BacktestResult | None:
+        """Return a built-in backtest at the as-of date, or ``None`` without its inputs."""
+        from sizeup.app.backtest import BacktestRequest, run_backtest
+        from sizeup.errors import SizeupError
+
+        try:
+            return run_backtest(BacktestRequest(strategy, asof=self.asof), self.store)
+        except SizeupError:
+            return None
 
     def monitor(self) -> Monitor | None:
         """Return the rotation monitor at the as-of date, or ``None`` without its inputs."""

@@ -41,6 +41,7 @@ from sizeup.report.sections import (
     SectionPlan,
     SkippedSection,
     StatsOptions,
+    backtest_section,
     conditional_section,
     monitor_section,
     pnf_section,
@@ -286,15 +287,17 @@ def full_store_plan(store: ReportData, *, options: StatsOptions | None = None) -
     plan = _merge(base, extra, skipped, ())
     monitor = store.monitor()
     if monitor is None or monitor.streak_week is None:
-        lead = SkippedSection(
+        skip = SkippedSection(
             TITLE_MONITOR, ("IWM and SPY prices", "or ^RUT and ^GSPC levels"), "needs"
         )
         return SectionPlan(
             plan.sections,
-            (lead, *plan.skipped),
-            (*plan.intro, f"Skipped: {lead.text()}."),
+            (skip, *plan.skipped),
+            (*plan.intro, f"Skipped: {skip.text()}."),
             plan.title,
         )
-    return SectionPlan(
-        (monitor_section(monitor), *plan.sections), plan.skipped, plan.intro, plan.title
-    )
+    lead = [monitor_section(monitor)]
+    bt = store.backtest("size-rs")  # small caps vs large caps by their RS signal
+    if bt is not None:
+        lead.append(backtest_section(bt))
+    return SectionPlan((*lead, *plan.sections), plan.skipped, plan.intro, plan.title)

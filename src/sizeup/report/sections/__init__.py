@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sizeup.report.sections._backtest import backtest_section
 from sizeup.report.sections._common import (
     IndexBars,
     StatsOptions,
@@ -59,6 +60,7 @@ __all__ = [
     "SectionPlan",
     "SkippedSection",
     "StatsOptions",
+    "backtest_section",
     "conditional_section",
     "index_summary",
     "monitor_section",
