@@ -239,3 +239,10 @@ def test_monitor_fits_the_terminal_without_cutting_numbers(store, width):
     assert "…" not in out  # Rich's ellipsis: a cell was cut
     assert max(len(line) for line in out.splitlines()) <= width
     assert "Relative performance vs SPY" in out and "%" in out
+
+
+def test_monitor_before_any_member_signal_drops_the_bpi_with_a_note(store):
+    m = run_monitor(MonitorRequest(asof=pd.Timestamp("2016-01-06")), store)
+    assert m.asof == pd.Timestamp("2016-01-06")
+    assert m.bpi is None
+    assert any(n.startswith("bullish percent not shown: ") for n in m.notes)

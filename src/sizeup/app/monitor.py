@@ -570,20 +570,26 @@ def build_monitor(
         pstart = at - pd.DateOffset(years=bpi_years + burn_in_years)
         prow = members.index >= pstart
         if "bpi" in want:
-            bp = bullish_percent(
-                members.loc[prow],
-                members=None if mask is None else mask[prow],
-                note=inputs.membership_note,
-                universe=inputs.universe,
-            )
+            try:
+                bp = bullish_percent(
+                    members.loc[prow],
+                    members=None if mask is None else mask[prow],
+                    note=inputs.membership_note,
+                    universe=inputs.universe,
+                )
+            except DataError as exc:  # e.g. no member has a P&F signal yet
+                notes.append(f"bullish percent not shown: {exc}")
             t0 = _timed(timings, "bpi", t0)
         if "rs" in want:
             if MARKET in inputs.tr.columns:
-                rs = rs_breadth(
-                    members.loc[prow],
-                    inputs.tr[MARKET],
-                    members=None if mask is None else mask[prow],
-                )
+                try:
+                    rs = rs_breadth(
+                        members.loc[prow],
+                        inputs.tr[MARKET],
+                        members=None if mask is None else mask[prow],
+                    )
+                except DataError as exc:
+                    notes.append(f"RS breadth not shown: {exc}")
             else:
                 notes.append(f"RS breadth needs {MARKET} (S&P 500 equal weight) prices")
             t0 = _timed(timings, "rs", t0)
