@@ -153,7 +153,7 @@ def _toy() -> _Toy:
         notes=("survivorship-biased",),
         warnings=("IWM ends 2024-06-26",),
     )
-    return _Toy(value=np.float64(1.25), provenance=prov)  # type: ignore[arg-type]
+    return _Toy(value=1.25, provenance=prov)
 
 
 def test_result_to_dict_is_json_with_provenance() -> None:

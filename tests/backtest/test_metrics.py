@@ -117,7 +117,7 @@ def test_turnover_and_exposure():
 
 def test_bad_inputs():
     with pytest.raises(BacktestError, match="mode"):
-        return_metrics([0.1, 0.2], mode="pyfolio")  # type: ignore[arg-type]
+        return_metrics([0.1, 0.2], mode="pyfolio")
     with pytest.raises(BacktestError, match="periods"):
         return_metrics([0.1, 0.2], [0.1])
     with pytest.raises(BacktestError, match="NaN"):

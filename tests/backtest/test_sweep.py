@@ -114,7 +114,7 @@ def test_threaded_sweep_records_failures_and_matches_direct_runs(task, shared_da
 
 @pytest.mark.shared_data
 def test_walk_forward_summary_picks_best_train(task):
-    data = CsvLoader(task.loader.folder)(strategy_from_dict(SPEC))  # type: ignore[attr-defined]
+    data = CsvLoader(task.loader.folder)(strategy_from_dict(SPEC))
     idx = data.prices.loc["2004":"2010"].index
     splits = walk_forward(idx, train=504, test=252, step=252)
     runs = walk_forward_grid(param_grid({"signal.fast": [10, 30]}), splits)
@@ -160,7 +160,7 @@ def test_killed_sweep_resumes_with_same_results(task, tmp_path):
     code = _CHILD.format(
         helpers=str(Path(__file__).parent),
         spec=json.dumps(SPEC),
-        folder=task.loader.folder,  # type: ignore[attr-defined]
+        folder=task.loader.folder,
         grid=json.dumps(grid),
         out=str(out),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -16,7 +17,7 @@ def _commands() -> list[list[str]]:
 
     group = typer.main.get_command(app)
     out: list[list[str]] = []
-    for name, cmd in group.commands.items():  # type: ignore[attr-defined]
+    for name, cmd in group.commands.items():
         subs = getattr(cmd, "commands", None)
         if subs:
             out += [[name, sub] for sub in subs]
@@ -54,7 +55,7 @@ def test_unknown_option_exits_2_without_traceback() -> None:
     assert "Traceback" not in res.output
 
 
-def test_user_text_is_not_read_as_markup(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_user_text_is_not_read_as_markup(tmp_path: Path) -> None:
     res = CliRunner().invoke(
         app, ["pnf", "[bold red]X[/]"], env={"SIZEUP_DATA_DIR": str(tmp_path / "empty")}
     )

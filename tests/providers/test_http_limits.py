@@ -20,7 +20,7 @@ _URL = "https://query1.finance.yahoo.com/v8/finance/chart/IWM"
 
 
 def _client(tmp_path: Path, handler: httpx.MockTransport, **kw: object) -> HttpClient:
-    return HttpClient(make_settings(tmp_path), transport=handler, backoff=0.001, **kw)  # type: ignore[arg-type]
+    return HttpClient(make_settings(tmp_path), transport=handler, backoff=0.001, **kw)
 
 
 def test_body_larger_than_the_cap_is_refused(tmp_path: Path) -> None:

@@ -252,7 +252,7 @@ def test_signed_streak_and_longest_prior_details() -> None:
     assert skip.iloc[[0, 2, 3, 4, 5]].tolist() == [1, 2, 3, -1, 0] and np.isnan(skip.iloc[1])
     assert signed_streak(rel, threshold=0.01).tolist() == [0, 0, 1, 0, 0, 0]
     with pytest.raises(DataError, match="on_missing='stop'"):
-        signed_streak(rel, on_missing="stop")  # type: ignore[arg-type]
+        signed_streak(rel, on_missing="stop")
     lp = longest_prior_run(pd.Series([1, 0, 1, 2, 0], index=idx[:5]), lookback=1)
     assert lp.name == "longest_prior" and lp.dtype == np.int64 and lp.index.equals(idx[:5])
     assert lp.tolist() == [0, 1, 0, 0, 2]  # lookback 1: only the period just before
