@@ -35,19 +35,23 @@ class StoreRef:
     timestamp: str | None = None
 
 
-def open_store(ref: StoreRef | None = None) -> Store:
+def open_store(ref: StoreRef | Store | None = None) -> Store:
     """Open the store a reference points at (the settings' store when ``ref`` is ``None``).
+
+    An already open :class:`Store` (tests, a caller holding one) is returned as it is.
 
     Parameters
     ----------
     ref
-        The store reference.
+        The store reference, or an open store.
 
     Returns
     -------
     Store
         The opened store, reading the requested version.
     """
+    if isinstance(ref, Store):
+        return ref
     ref = ref or StoreRef()
     root = ref.root if ref.root is not None else load_settings().data_dir
     travel: dict[str, Any] = {}

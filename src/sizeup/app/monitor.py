@@ -651,20 +651,17 @@ def build_monitor(
 
 
 # ------------------------------------------------------------------ JSON
-_json = to_jsonable
-
-
 def _frame_records(frame: pd.DataFrame | None, index_name: str) -> list[dict[str, Any]] | None:
     if frame is None:
         return None
     out = frame.reset_index().rename(columns={frame.index.name or "index": index_name})
-    return [_json(r) for r in out.to_dict(orient="records")]
+    return [to_jsonable(r) for r in out.to_dict(orient="records")]
 
 
 def _best(b: BestSince | None) -> Any:
     if b is None:
         return None
-    return _json(
+    return to_jsonable(
         {
             "at": b.at,
             "value": b.value,
@@ -687,14 +684,14 @@ def _payload(m: Monitor) -> dict[str, Any]:
             if sb is None
             else {
                 "benchmark": sb.benchmark,
-                "rows": [_json(r) for r in sb.table().to_dict(orient="records")],
+                "rows": [to_jsonable(r) for r in sb.table().to_dict(orient="records")],
             }
         )
     for key, st in (("streak_week", m.streak_week), ("streak_month", m.streak_month)):
         out[key] = (
             None
             if st is None
-            else _json(
+            else to_jsonable(
                 {
                     "current": st.current,
                     "longest_prior": st.longest_prior,
@@ -705,17 +702,19 @@ def _payload(m: Monitor) -> dict[str, Any]:
                 }
             )
         )
-    out["records"] = [_json({k: getattr(r, k) for k in r.__dataclass_fields__}) for r in m.records]
+    out["records"] = [
+        to_jsonable({k: getattr(r, k) for k in r.__dataclass_fields__}) for r in m.records
+    ]
     out["race_to_record"] = _frame_records(m.race, "symbol")
     out["calendar_years"] = _frame_records(m.years, "period_end")
-    out["calendar_years_history"] = _json(m.years_history)
+    out["calendar_years_history"] = to_jsonable(m.years_history)
     out["half_years"] = _frame_records(m.halves, "period_end")
-    out["half_years_history"] = _json(m.halves_history)
+    out["half_years_history"] = to_jsonable(m.halves_history)
     out["start_of_year_rank"] = _best(m.start_rank)
     out["monthly_gap_rank"] = _best(m.month_gap_rank)
     if m.breadth is not None:
         last = m.breadth.latest()
-        out["breadth"] = _json(
+        out["breadth"] = to_jsonable(
             {
                 "date": last.name,
                 **last.to_dict(),
@@ -727,27 +726,29 @@ def _payload(m: Monitor) -> dict[str, Any]:
         out["breadth"] = None
     if m.bpi is not None:
         last = m.bpi.latest()
-        out["bpi"] = _json({"date": last.name, **last.to_dict(), "method": m.bpi.method})
+        out["bpi"] = to_jsonable({"date": last.name, **last.to_dict(), "method": m.bpi.method})
     else:
         out["bpi"] = None
     out["rs_breadth"] = (
         None
         if m.rs is None
-        else _json(
+        else to_jsonable(
             {"date": m.rs.frame.index[-1], **m.rs.frame.iloc[-1].to_dict(), "box_pct": m.rs.box_pct}
         )
     )
     out["fund_scores"] = [
-        _json({"fund": s.fund, "label": s.label, "peers": list(s.peers), **s.latest().to_dict()})
+        to_jsonable(
+            {"fund": s.fund, "label": s.label, "peers": list(s.peers), **s.latest().to_dict()}
+        )
         for s in m.scores
     ]
     out["fund_score_gap"] = (
         None
         if m.score_gap is None
-        else _json({"text": m.score_gap.summary(), **m.score_gap.frame.iloc[-1].to_dict()})
+        else to_jsonable({"text": m.score_gap.summary(), **m.score_gap.frame.iloc[-1].to_dict()})
     )
     out["notes"] = list(m.notes)
-    out["timings"] = _json(m.timings)
+    out["timings"] = to_jsonable(m.timings)
     return out
 
 
@@ -802,6 +803,6 @@ def run_monitor(request: MonitorRequest, store: StoreRef | Store | None = None) 
     -------
     Monitor
     """
-    st = store if store is not None and not isinstance(store, StoreRef) else open_store(store)
+    st = open_store(store)
     inputs = load_monitor_inputs(st, asof=request.asof, universe=request.universe)
     return build_monitor(inputs, sections=request.sections, windows=request.windows)

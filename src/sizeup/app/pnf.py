@@ -323,7 +323,7 @@ def run_pnf(request: PnfRequest, store: StoreRef | Store | None = None) -> PnfRe
     ConfigError
         A bad box spec or option.
     """
-    st = store if store is not None and not isinstance(store, StoreRef) else open_store(store)
+    st = open_store(store)
     req = request
     if req.basis is PriceBasis.AS_TRADED:
         rows, notes = as_traded_bars(st, req.symbol)

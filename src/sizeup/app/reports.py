@@ -196,5 +196,5 @@ def open_report_data(
     """
     if request.sample:
         return load_sample()
-    st = store if store is not None and not isinstance(store, StoreRef) else open_store(store)
+    st = open_store(store)
     return ReportData(st, request.asof)
