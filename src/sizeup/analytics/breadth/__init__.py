@@ -24,16 +24,19 @@ from sizeup.analytics.breadth._breadth import (
     rolling_mean_last_n,
     trailing_rank,
 )
+from sizeup.analytics.breadth._membership import Membership, membership_intervals
 
 __all__ = [
     "Breadth",
     "BullishPercent",
+    "Membership",
     "RsBreadth",
     "bpi_chart",
     "bpi_states",
     "breadth",
     "bullish_percent",
     "field_position",
+    "membership_intervals",
     "membership_mask",
     "present_mask",
     "rolling_extreme_last_n",
