@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
@@ -46,7 +46,6 @@ from sizeup.analytics.breadth import (
     RsBreadth,
     breadth,
     bullish_percent,
-    membership_mask,
     rs_breadth,
     trailing_rank,
 )
@@ -71,6 +70,7 @@ from sizeup.analytics.performance import (
     start_of_year_rank,
 )
 from sizeup.app._json import to_jsonable
+from sizeup.app._membership import load_membership
 from sizeup.app._policy import PriceBasis, coverage_of, period_in_progress, resolve_asof
 from sizeup.app._prices import as_traded_closes
 from sizeup.app._result import ChartResult, InputCoverage, Provenance
@@ -148,17 +148,6 @@ class MonitorInputs:
     warnings: tuple[str, ...] = ()
     store_version: int | None = None
     traded: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-
-
-def _holdings_snapshots(store: Store, fund: str) -> dict[DateLike, Collection[str]]:
-    frame = store.read("holdings", where="fund = ?", params=[fund])
-    if frame.empty:
-        return {}
-    frame = frame[frame["asset_class"].fillna("Equity").str.lower().isin(["equity", ""])]
-    return {
-        pd.Timestamp(str(k)): sorted(set(g["symbol"].astype(str)))
-        for k, g in frame.groupby("as_of", sort=True)
-    }
 
 
 def _preferred_sources(
@@ -278,18 +267,19 @@ def load_monitor_inputs(
     mask = None
     note = ""
     if universe:
-        snaps = _holdings_snapshots(store, universe)
-        if not snaps:
+        uni = load_membership(store, universe, as_of=at)
+        if uni.empty:
             missing.append(f"holdings of {universe} (breadth, bullish percent, RS breadth)")
         else:
-            names = sorted({s for v in snaps.values() for s in v})
+            coverage.append(uni.coverage())
+            names = list(uni.symbols)
             mstart = at - pd.DateOffset(years=member_years)
             panel = store.panel(names, field="adj_close", start=mstart, end=at)
             if panel.empty:
                 missing.append(f"prices of the {len(names)} {universe} members")
             else:
                 absent = len(names) - panel.shape[1]
-                mask, note = membership_mask(pd.DatetimeIndex(panel.index), panel.columns, snaps)
+                mask, note = uni.mask(pd.DatetimeIndex(panel.index), panel.columns)
                 if absent:
                     note += f"; {absent} of {len(names)} holdings have no prices in the store"
                 members = panel

@@ -44,6 +44,12 @@ from sizeup.types import DateLike
 __all__ = ["INTERVAL_COLUMNS", "Membership", "membership_intervals"]
 
 BoolArray = npt.NDArray[np.bool_]
+Snapshots = (
+    Mapping[str, Collection[str]]
+    | Mapping[pd.Timestamp, Collection[str]]
+    | Mapping[DateLike, Collection[str]]
+)
+"""``{as_of: symbols}`` keyed by dates or ISO strings."""
 
 INTERVAL_COLUMNS: tuple[str, ...] = (
     "symbol",
@@ -218,9 +224,7 @@ class Membership:
         }
 
 
-def membership_intervals(
-    snapshots: Mapping[DateLike, Collection[str]] | None, *, universe: str = ""
-) -> Membership:
+def membership_intervals(snapshots: Snapshots | None, *, universe: str = "") -> Membership:
     """Build membership intervals from holdings snapshots.
 
     Parameters
