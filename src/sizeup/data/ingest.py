@@ -78,6 +78,7 @@ _ENTITY: Final = {
 }
 _VINTAGE_IN_NAME: Final = re.compile(r"(?<!\d)((?:19|20)\d{2}(?:0[1-9]|1[0-2]))(?!\d)")
 _FUND_IN_NAME: Final = re.compile(r"^([A-Za-z]{2,5})_holdings", re.IGNORECASE)
+_FUND_IN_STEM: Final = re.compile(r"^([A-Za-z]{2,5})(?=[_\-.])")
 _FRED_IN_NAME: Final = re.compile(r"^([A-Za-z0-9_]{2,40})$")
 # files above this size are parsed one at a time (bounds peak memory; small ones overlap them)
 _BIG_FILE_BYTES: Final = 4 * 1024 * 1024
@@ -346,16 +347,23 @@ def _parse(
                 data, name=name, source=label, vintage=found[-1] if found else None
             )
         }
-    if fmt == "ishares_csv":
+    if fmt == "ishares_csv":  # holdings, plus the preamble's shares outstanding as a series
         match = _FUND_IN_NAME.match(path.name)
+        return ishares.parse_holdings_file(
+            data,
+            name=name,
+            fund=fund,
+            as_of=as_of,
+            source=label,
+            fallback_fund=match.group(1).upper() if match else None,
+        )
+    if fmt in ("ishares_fund_xml", "ishares_history_csv"):  # daily NAV and shares outstanding
+        from sizeup.data.formats.ishares_history import parse_fund_history
+
+        match = _FUND_IN_STEM.match(path.name)
         return {
-            "holdings": ishares.parse_holdings_csv(
-                data,
-                name=name,
-                fund=fund,
-                as_of=as_of,
-                source=label,
-                fallback_fund=match.group(1).upper() if match else None,
+            "series": parse_fund_history(
+                data, name=name, fund=fund, fallback_fund=match.group(1).upper() if match else None
             )
         }
     if fmt == "constituents_csv":

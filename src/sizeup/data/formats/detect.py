@@ -12,6 +12,7 @@ import re
 from typing import Final, Literal
 
 from sizeup.data.formats._common import gunzip
+from sizeup.data.formats.ishares_history import is_fund_history_csv, is_spreadsheet_xml
 from sizeup.data.formats.prices import split_lines, stooq_error_kind
 
 __all__ = [
@@ -34,6 +35,8 @@ FormatName = Literal[
     "french_csv",
     "french5_csv",
     "ishares_csv",
+    "ishares_fund_xml",
+    "ishares_history_csv",
     "constituents_csv",
     "sec_companyfacts_json",
     "sec_company_tickers_json",
@@ -99,6 +102,8 @@ def detect_format(head: bytes) -> FormatName:
     stripped = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if not stripped:
         return "unknown"
+    if is_spreadsheet_xml(head):  # the iShares fund download (Excel 2003 XML)
+        return "ishares_fund_xml"
     if stooq_error_kind(head) is not None:
         return "stooq_error"
     if stripped[:1] in (b"{", b"["):
@@ -115,6 +120,8 @@ def detect_format(head: bytes) -> FormatName:
         return _french_kind(lines)
     if _is_ishares(lines):
         return "ishares_csv"
+    if is_fund_history_csv(lines):
+        return "ishares_history_csv"
     cells = [_norm(c) for c in first.split(",")]
     if not cells:
         return "unknown"

@@ -26,23 +26,38 @@ Rules (documented choices):
 * ``weight`` is a decimal fraction (the file's percent / 100);
 * the fund id is the ``fund`` argument, else the fund named on line 1 (known iShares names
   map to their tickers, e.g. "iShares Russell 2000 ETF" -> ``IWM``), else ``fallback_fund``;
-  ``as_of`` is the ``as_of`` argument, else the preamble date, else an error.
+  ``as_of`` is the ``as_of`` argument, else the preamble date, else an error;
+* the preamble's ``Shares Outstanding`` (fund shares, not a holding) is read by
+  :func:`parse_holdings_preamble`; :func:`parse_holdings_file` returns it as one row of the
+  ``series`` table (``<FUND>.shares_outstanding``, source ``ishares``, dated like the holdings
+  rows), next to the holdings. The older layout has no preamble and so no such row.
 """
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
 from sizeup.data.formats.prices import canonical_symbol, guard, split_lines
-from sizeup.data.schema import HOLDINGS, validate
+from sizeup.data.schema import HOLDINGS, SERIES, validate
 from sizeup.errors import ImportFormatError
 from sizeup.types import DateLike
 
-__all__ = ["FUND_NAMES", "parse_holdings_csv"]
+__all__ = [
+    "FUND_NAMES",
+    "SERIES_SOURCE",
+    "HoldingsPreamble",
+    "nav_series_id",
+    "parse_holdings_csv",
+    "parse_holdings_file",
+    "parse_holdings_preamble",
+    "parse_ishares_date",
+    "shares_series_id",
+]
 
 FUND_NAMES: Final[dict[str, str]] = {
     "ishares russell 2000 etf": "IWM",
@@ -61,6 +76,13 @@ FUND_NAMES: Final[dict[str, str]] = {
     "ishares core s&p total u.s. stock market etf": "ITOT",
 }
 """Fund names on line 1 of iShares files -> fund ticker (lower-case keys)."""
+
+SERIES_SOURCE: Final = "ishares"
+"""Source of the fund-level series (shares outstanding, NAV) from any iShares file or fetch.
+
+One fixed label, whatever file or folder they came from, so holdings snapshots and fund
+histories form one series per fund (the publisher's numbers for a date do not depend on the
+file they were read from)."""
 
 _NBSP: Final = "\u00a0"
 _REQUIRED: Final = ("ticker", "name", "asset class", "market value", "weight (%)", "price")
@@ -239,3 +261,143 @@ def parse_holdings_csv(
     frame.insert(1, "as_of", when.normalize())
     frame["source"] = source
     return validate(frame, HOLDINGS)
+
+
+def parse_ishares_date(text: str, *, name: str, line: int | None = None) -> pd.Timestamp:
+    """Parse an iShares date cell (``"May 05, 2026"``; also ``05/05/2026``, ISO, ``05-May-2026``).
+
+    Raises
+    ------
+    ImportFormatError
+        The text is not such a date.
+    """
+    return _as_of(text, name=name, line=line or 0)
+
+
+def shares_series_id(fund: str) -> str:
+    """Series id of a fund's shares outstanding (``IWM`` -> ``IWM.shares_outstanding``)."""
+    return f"{canonical_symbol(fund)}.shares_outstanding"
+
+
+def nav_series_id(fund: str) -> str:
+    """Series id of a fund's end-of-day NAV per share (``IWM`` -> ``IWM.nav``)."""
+    return f"{canonical_symbol(fund)}.nav"
+
+
+@dataclass(frozen=True)
+class HoldingsPreamble:
+    """The fund-level lines above the holdings header.
+
+    Attributes
+    ----------
+    fund_name
+        Line 1 (``"iShares Russell 2000 ETF"``), empty in the older layout.
+    as_of
+        The ``Fund Holdings as of`` date, ``None`` when absent.
+    shares_outstanding
+        The fund's ``Shares Outstanding``, ``None`` when absent or ``"-"``.
+    """
+
+    fund_name: str
+    as_of: pd.Timestamp | None
+    shares_outstanding: float | None
+
+
+@guard("iShares holdings CSV")
+def parse_holdings_preamble(data: bytes, *, name: str) -> HoldingsPreamble:
+    """Read the preamble of an iShares holdings CSV (the lines before ``Ticker,Name,...``).
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    name
+        Path or URL, used in messages.
+
+    Returns
+    -------
+    HoldingsPreamble
+
+    Raises
+    ------
+    ImportFormatError
+        A ``Fund Holdings as of`` line without a date, or a ``Shares Outstanding`` value that is
+        not a positive number.
+    """
+    lines = split_lines(data)
+    fund_name = ""
+    stated: pd.Timestamp | None = None
+    shares: float | None = None
+    for i, line in enumerate(lines[:40]):
+        clean = _clean(line)
+        low = clean.lower()
+        if low.startswith("ticker,"):
+            break
+        if i == 0 and clean:
+            fund_name = clean.strip('"').strip(",")
+        parts = next(csv.reader([clean])) if clean else []
+        if low.startswith("fund holdings as of"):
+            if len(parts) < 2:
+                raise ImportFormatError(
+                    "'Fund Holdings as of' line has no date", path=name, line=i + 1
+                )
+            stated = _as_of(parts[1], name=name, line=i + 1)
+        elif low.startswith("shares outstanding"):
+            raw = _clean(parts[1]) if len(parts) > 1 else ""
+            if raw in ("", "-", "--"):
+                continue
+            try:
+                value = float(raw.replace(",", ""))
+            except ValueError:
+                value = float("nan")
+            if not np.isfinite(value) or value <= 0:
+                raise ImportFormatError(
+                    f"'Shares Outstanding' {raw!r} is not a positive number like '278,750,000.00'",
+                    path=name,
+                    line=i + 1,
+                )
+            shares = value
+    return HoldingsPreamble(fund_name=fund_name, as_of=stated, shares_outstanding=shares)
+
+
+@guard("iShares holdings CSV")
+def parse_holdings_file(
+    data: bytes,
+    *,
+    name: str,
+    fund: str | None = None,
+    as_of: DateLike | None = None,
+    source: str = "ishares",
+    fallback_fund: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Parse an iShares holdings CSV into ``holdings`` rows and the fund's shares outstanding.
+
+    Parameters are those of :func:`parse_holdings_csv`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``{"holdings": ...}`` plus ``{"series": ...}`` (one row ``<FUND>.shares_outstanding``
+        on the holdings date, source :data:`SERIES_SOURCE`) when the preamble states the fund's
+        shares outstanding.
+    """
+    holdings = parse_holdings_csv(
+        data, name=name, fund=fund, as_of=as_of, source=source, fallback_fund=fallback_fund
+    )
+    out = {"holdings": holdings}
+    pre = parse_holdings_preamble(data, name=name)
+    if pre.shares_outstanding is not None:
+        fund_id = str(holdings["fund"].iloc[0])
+        out["series"] = validate(
+            pd.DataFrame(
+                {
+                    "series_id": [shares_series_id(fund_id)],
+                    "date": [pd.Timestamp(holdings["as_of"].iloc[0])],
+                    "value": [pre.shares_outstanding],
+                    "source": [SERIES_SOURCE],
+                    "vintage": [""],
+                }
+            ),
+            SERIES,
+        )
+    return out
