@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sizeup.app._membership import load_membership
 from sizeup.app._policy import PriceBasis, coverage_of
 from sizeup.app._result import InputCoverage, Provenance, Result
 from sizeup.app._store import StoreRef, open_store
@@ -53,6 +54,7 @@ class StoreClaimData:
         self._fundamentals: ScreenData | None = None
         self._fundamentals_read = False
         self.read: dict[str, tuple[pd.DatetimeIndex, str]] = {}
+        self.notes: dict[str, str] = {}
 
     def _note(self, name: str, frame: pd.DataFrame, basis: str) -> None:
         idx = frame.dropna(how="all").index
@@ -91,17 +93,17 @@ class StoreClaimData:
         return frame
 
     def snapshots(self, universe: str) -> Mapping[pd.Timestamp, Sequence[str]]:
-        """Every holdings snapshot of the fund (equity rows); empty when none."""
-        frame = self.store.read("holdings", where="fund = ?", params=[universe])
-        if frame.empty:
+        """Every holdings snapshot of the fund (equity rows); empty when none.
+
+        Read through :func:`sizeup.app._membership.load_membership` (the claim kinds apply the
+        same policy per claim date); its note goes into the provenance.
+        """
+        uni = load_membership(self.store, universe)
+        if uni.empty:
             return {}
-        if "asset_class" in frame.columns:
-            frame = frame[frame["asset_class"].fillna("Equity").str.lower().isin(["equity", ""])]
-        out = {
-            pd.Timestamp(str(k)): sorted(set(g["symbol"].dropna().astype(str)))
-            for k, g in frame.groupby("as_of", sort=True)
-        }
+        out = {k: list(v) for k, v in uni.snapshots.items()}
         self.read[f"holdings {universe}"] = (pd.DatetimeIndex(sorted(out)), "snapshots")
+        self.notes[f"holdings {universe}"] = uni.note
         return out
 
     def fundamentals(self) -> ScreenData | None:
@@ -231,6 +233,7 @@ def _provenance(data: StoreClaimData, asof: pd.Timestamp | None) -> Provenance:
     notes = (
         "tolerance: the stated number's own rounding unless the claim states one; bounds "
         "(at_least/at_most) are exact",
+        *getattr(data, "notes", {}).values(),
     )
     return Provenance(as_of=asof, inputs=tuple(inputs), notes=notes, warnings=tuple(warnings))
 

@@ -16,11 +16,12 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sizeup.app._membership import UniverseMembership, load_membership
 from sizeup.app._result import InputCoverage, Provenance, Result
 from sizeup.app._store import StoreRef, open_store
 from sizeup.errors import ConfigError, DataError
@@ -86,9 +87,14 @@ def load_screen_data(store: Store, *, source: str | None = None) -> ScreenData:
     return ScreenData.from_frames(items, prices=prices, holdings=holdings, notes=notes)
 
 
-def _provenance(data: ScreenData, as_of: pd.Timestamp | None, notes: tuple[str, ...]) -> Provenance:
+def _provenance(
+    data: ScreenData,
+    as_of: pd.Timestamp | None,
+    notes: tuple[str, ...],
+    membership: UniverseMembership | None = None,
+) -> Provenance:
     items = data.items
-    inputs = (
+    inputs: tuple[InputCoverage, ...] = (
         InputCoverage(
             "fundamentals",
             ",".join(sorted(items["source"].astype(str).unique()))
@@ -99,6 +105,8 @@ def _provenance(data: ScreenData, as_of: pd.Timestamp | None, notes: tuple[str, 
             "USD as filed (point in time by filing date)",
         ),
     )
+    if membership is not None:
+        inputs = (*inputs, membership.coverage())
     return Provenance(as_of=as_of, inputs=inputs, notes=notes)
 
 
@@ -199,17 +207,48 @@ def run_screen_request(
             valid=">= 1",
         )
     screen = load_screen(request.screen)
+    store: Store | None = None
     if data is None:
-        data = load_screen_data(open_store(request.store))
+        store = open_store(request.store)
+        data = load_screen_data(store)
+    spec = request.universe if request.universe is not None else screen.universe
+    uni = None
+    members: str | tuple[str, ...] | None = request.universe
+    label = ""
+    if store is not None and isinstance(spec, str) and spec.lower() != "all":
+        # a fund's members on the date, through the one membership helper
+        when = request.as_of if request.as_of is not None else screen.as_of
+        if when is None and not data.items.empty:
+            when = pd.Timestamp(data.items["filed"].max())
+        if when is not None:
+            uni = _fund_membership(store, spec, when)
+            names, label = uni.members_on(when)
+            members = names
     res = run_screen(
         screen,
         data,
         as_of=request.as_of,
         top=request.top,
-        universe=request.universe,
+        universe=members,
         include_flagged=request.include_flagged,
     )
-    return ScreenRunResult(res, _provenance(data, res.as_of, res.notes))
+    if uni is None:
+        return ScreenRunResult(res, _provenance(data, res.as_of, res.notes))
+    res = replace(res, universe=label, notes=(*res.notes, uni.note))
+    return ScreenRunResult(res, _provenance(data, res.as_of, res.notes, uni))
+
+
+def _fund_membership(store: Store, fund: str, when: pd.Timestamp | str) -> UniverseMembership:
+    uni = load_membership(store, fund, as_of=when)
+    if uni.empty:
+        raise DataError(
+            f"no holdings of fund {fund!r} in {store.root}; import or fetch them first "
+            f"(sizeup fetch holdings {fund.upper()})",
+            input="--fund",
+            value=fund,
+            valid="a fund whose holdings are in the store",
+        )
+    return uni
 
 
 @dataclass(frozen=True)
@@ -260,7 +299,7 @@ class UniverseResult(Result):
 def run_universe_report(
     request: UniverseRequest, *, data: ScreenData | None = None, store: Store | None = None
 ) -> UniverseResult:
-    """Universe report of a fund's members (snapshot on or before the date, else the first).
+    """Universe report of a fund's members on the date (:func:`load_membership` policy).
 
     Raises
     ------
@@ -275,25 +314,14 @@ def run_universe_report(
         if request.as_of is not None
         else pd.Timestamp(data.items["filed"].max())
     )
-    holdings = store.holdings(request.fund, as_of=when)
-    if holdings.empty:
-        holdings = store.holdings(request.fund)
-    if holdings.empty:
-        raise DataError(
-            f"no holdings of fund {request.fund!r} in {store.root}; import them first",
-            input="--fund",
-            value=request.fund,
-            valid="a fund whose holdings are in the store",
-        )
-    snap = pd.Timestamp(holdings["as_of"].iloc[0])
-    notes = list(data.notes)
-    if snap > when:
-        notes.append(f"survivorship: members from the {snap.date()} snapshot, after {when.date()}")
-    members = sorted(set(holdings["symbol"].astype(str)))
+    uni = _fund_membership(store, request.fund, when)
+    names, label = uni.members_on(when)
+    notes = [*data.notes, label, uni.note]
+    members = list(names)
     excluded = {} if request.include_flagged else data.quality.excluded_at(when, members)
     kept = [m for m in members if m not in excluded]
     report = universe_report(data.items, kept, as_of=when, prices=data.prices, notes=notes)
-    return UniverseResult(report, excluded, _provenance(data, when, tuple(notes)))
+    return UniverseResult(report, excluded, _provenance(data, when, tuple(notes), uni))
 
 
 @dataclass(frozen=True)
