@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sizeup.analytics.breadth import bullish_percent, membership_mask
+from sizeup.analytics.breadth import bullish_percent
+from sizeup.app._membership import load_membership
 from sizeup.app._policy import PriceBasis, coverage_of, resolve_asof
 from sizeup.app._result import ChartResult, InputCoverage, Provenance, Result
 from sizeup.app._store import StoreRef, open_store
@@ -96,18 +97,6 @@ def resolve_strategy(name_or_path: str, params: Mapping[str, object] | None = No
 # --------------------------------------------------------------------------- loading data
 
 
-def _snapshots(store: Store, fund: str) -> dict[str | pd.Timestamp, Collection[str]]:
-    frame = store.read("holdings", where="fund = ?", params=[fund])
-    if frame.empty:
-        return {}
-    if "asset_class" in frame:
-        frame = frame[frame["asset_class"].fillna("Equity").str.lower().isin(["equity", ""])]
-    return {
-        pd.Timestamp(str(k)): sorted(set(g["symbol"].astype(str)))
-        for k, g in frame.groupby("as_of", sort=True)
-    }
-
-
 _STORES: dict[StoreRef, Store] = {}
 _STORES_LOCK = threading.Lock()
 
@@ -156,9 +145,11 @@ def load_market_data(
     membership = None
     survivorship = "fixed list of symbols chosen today (survivorship not applicable)"
     fund = strategy.universe.fund
+    end = None if asof is None else pd.Timestamp(asof)
+    uni = None
     if fund is not None:
-        snaps = _snapshots(store, fund)
-        if not snaps:
+        uni = load_membership(store, fund, as_of=end)
+        if uni.empty:
             raise BacktestError(
                 f"universe.fund = {fund!r} has no holdings in the store; import or fetch them "
                 f"(sizeup fetch universe --fund {fund})",
@@ -166,11 +157,9 @@ def load_market_data(
                 value=fund,
                 valid="a fund with holdings snapshots in the store",
             )
-        members = sorted({s for v in snaps.values() for s in v})
-        strategy = strategy.with_universe(tuple(members))
+        strategy = strategy.with_universe(uni.symbols)
     screen_data = _screen_data(store, strategy) if "screen" in strategy.signal.requires else None
     symbols = list(strategy.symbols())
-    end = None if asof is None else pd.Timestamp(asof)
     prices = store.panel(symbols, field="adj_close", end=end)
     prices = prices.reindex(columns=symbols)
     if prices.dropna(how="all").empty:
@@ -182,9 +171,8 @@ def load_market_data(
         )
     prices = prices.set_axis(pd.DatetimeIndex(prices.index), axis=0).sort_index()
     dates = pd.DatetimeIndex(prices.index)
-    if fund is not None:
-        snaps = _snapshots(store, fund)
-        mask, survivorship = membership_mask(dates, prices.columns, snaps)
+    if uni is not None:
+        mask, survivorship = uni.mask(dates, prices.columns)
         membership = pd.DataFrame(mask, index=prices.index, columns=prices.columns)
     series: dict[str, pd.Series | pd.DataFrame] = {}
     if "bpi_state" in strategy.signal.requires:
@@ -203,8 +191,8 @@ def load_market_data(
 def _bpi_state(
     store: Store, index: pd.DatetimeIndex, end: pd.Timestamp | None
 ) -> tuple[pd.Series, str]:
-    snaps = _snapshots(store, BPI_FUND)
-    if not snaps:
+    uni = load_membership(store, BPI_FUND, as_of=end)
+    if uni.empty:
         raise BacktestError(
             f"signal.kind = 'bpi_state' needs the {BPI_FUND} holdings and their members' "
             "prices in the store",
@@ -212,10 +200,9 @@ def _bpi_state(
             value="bpi_state",
             valid=f"a store with {BPI_FUND} holdings (sizeup fetch universe --fund {BPI_FUND})",
         )
-    members = sorted({s for v in snaps.values() for s in v})
-    closes = store.panel(members, field="adj_close", end=end)
+    closes = store.panel(list(uni.symbols), field="adj_close", end=end)
     closes = closes.set_axis(pd.DatetimeIndex(closes.index), axis=0).sort_index()
-    mask, note = membership_mask(pd.DatetimeIndex(closes.index), closes.columns, snaps)
+    mask, note = uni.mask(pd.DatetimeIndex(closes.index), closes.columns)
     bp = bullish_percent(closes, members=mask, note=note, universe=BPI_FUND)
     state = bp.frame["state"].reindex(index, method="ffill")
     return state, f"bullish percent of {BPI_FUND} members: {note}"
