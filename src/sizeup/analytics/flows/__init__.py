@@ -1,0 +1,22 @@
+"""ETF flows from shares outstanding: interval flows, split handling, weekly/monthly sums.
+
+See :mod:`sizeup.analytics.flows._flows` for the definitions (docs/methods.md, "Fund flows").
+"""
+
+from __future__ import annotations
+
+from sizeup.analytics.flows._flows import (
+    SPLIT_RATIOS,
+    FlowFrequency,
+    aggregate_flows,
+    interval_flows,
+    window_flow,
+)
+
+__all__ = [
+    "SPLIT_RATIOS",
+    "FlowFrequency",
+    "aggregate_flows",
+    "interval_flows",
+    "window_flow",
+]
