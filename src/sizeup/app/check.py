@@ -424,13 +424,15 @@ def load_input(request: CheckRequest, *, transport: httpx.BaseTransport | None =
 
 
 # ------------------------------------------------------------------ data
-def _price_field(name: str) -> Literal["close", "adj_close"]:
-    if name == "adj_close":
-        return "adj_close"
-    if name == "close":
-        return "close"
+def _price_field(name: str) -> Literal["close", "adj_close", "high", "low"]:
+    for known in ("close", "adj_close", "high", "low"):
+        if name == known:
+            return known
     raise DataError(
-        f"price field {name!r} is not valid", input="field", value=name, valid="close, adj_close"
+        f"price field {name!r} is not valid",
+        input="field",
+        value=name,
+        valid="close, adj_close, high, low",
     )
 
 

@@ -39,6 +39,8 @@ EVALUATORS: dict[str, Callable[[Claim, ClaimData], tuple[float, str]]] = {
     "hit_rate": _metrics.hit_rate,
     "correlation": _metrics.correlation,
     "screen_share": _kinds.screen_share,
+    "since_when": _kinds.since_when,
+    "session": _kinds.session,
 }
 """Metric name -> evaluator ``(claim, data) -> (measured, detail)``."""
 

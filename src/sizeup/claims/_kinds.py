@@ -18,6 +18,11 @@
                    ``sessions_since`` / ``days_since`` the last record at the window's end
 ``breadth_level``  breadth of a fund's members on a date with the monitor's membership policy
 ``breadth_rank``   ... and whether that value is the best (worst) since a date / in a look-back
+``since_when``     date (decimal year) of the last earlier level, change or record close at least
+                   as extreme as the one at ``asof`` ("highest since August 7", "worst day
+                   since 2022", "the previous record, set in November 2021")
+``session``        one session's range from daily highs and lows: high, low, intraday record,
+                   return to the high, and values reachable during the session
 ``screen_share``   share of a fund's members meeting a condition (``unprofitable`` = TTM net
                    income < 0, or any built-in screen), flagged company-years excluded
 =================  ==========================================================================
@@ -25,6 +30,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 
 import numpy as np
@@ -55,6 +61,8 @@ __all__ = [
     "period_rank",
     "records",
     "screen_share",
+    "session",
+    "since_when",
     "streak",
     "window_extreme",
 ]
@@ -441,3 +449,117 @@ def screen_share(claim: Claim, data: ClaimData) -> tuple[float, str]:
         f"screen {screen.name!r}: {n_pass} of {with_f} names with fundamentals pass as of "
         f"{date:%Y-%m-%d}; {label}{dropped}"
     )
+
+
+# ------------------------------------------------------------------ since when / intraday
+def decimal_year(day: pd.Timestamp) -> float:
+    """Return ``day`` as a decimal year at the middle of the day (2024-07-02 -> 2024.5)."""
+    days = 366 if day.is_leap_year else 365
+    return float(day.year + (day.day_of_year - 0.5) / days)
+
+
+def _since_values(claim: Claim, data: ClaimData) -> tuple[pd.Series, str]:
+    """Return the values ``since_when`` compares: levels, per-period changes or the closes."""
+    p = claim.params
+    if p["series"]:
+        s = series(claim, data, [p["series"]])[p["series"]].dropna()
+        name = str(p["series"])
+    else:
+        s = prices(data, [p["symbol"]], p["field"])[p["symbol"]].dropna()
+        name = str(p["symbol"])
+    assert claim.asof is not None  # enforced by the loader
+    s = s.loc[: claim.asof]
+    cover(s, claim.asof, name)
+    if p["measure"] != "change":
+        return s, f"{name} {'value' if p['series'] else p['field']}"
+    if p["freq"] == "M":
+        ends = s.groupby(s.index.to_period("M")).tail(1)
+        base = ends.shift(1)
+        # the running month is compared with complete months (return to date)
+        chg = ends - base if p["series"] else ends / base - 1.0
+        return chg.dropna(), f"{name} monthly change"
+    chg = s.diff() if p["series"] else s.pct_change()
+    return chg.dropna(), f"{name} daily change"
+
+
+def since_when(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Date (as a decimal year) of the last earlier value at least as extreme as the one at asof.
+
+    ``measure``: ``level`` ("highest level since August 7"), ``change`` ("the worst day since
+    2022", "the biggest one-day decline since August 2", with ``freq`` ``D`` or ``M``) or
+    ``record`` (the last record close before the as-of session: "its previous record, set in
+    November 2021"). ``mode`` ``best`` looks for values at least as high, ``worst`` at least
+    as low.
+    """
+    p = claim.params
+    vals, what = _since_values(claim, data)
+    if vals.empty:
+        raise MissingDataError(what)
+    if p["measure"] == "record":
+        before = vals.iloc[:-1]
+        if before.empty:
+            raise MissingDataError(f"{what} before {vals.index[-1]:%Y-%m-%d}")
+        rec = before > before.cummax().shift(1).fillna(-np.inf)
+        when = pd.Timestamp(before.index[rec.to_numpy()][-1])
+        return decimal_year(when), (
+            f"{what}: last record close before {vals.index[-1]:%Y-%m-%d} was "
+            f"{before.loc[when]:.6g} on {when:%Y-%m-%d} (data from {vals.index[0]:%Y-%m-%d})"
+        )
+    now, day = float(vals.iloc[-1]), pd.Timestamp(vals.index[-1])
+    earlier = vals.iloc[:-1]
+    hit = earlier >= now if p["mode"] == "best" else earlier <= now
+    word = "high" if p["mode"] == "best" else "low"
+    if not hit.any():
+        raise MissingDataError(
+            f"{what} before {vals.index[0]:%Y-%m-%d} (no earlier value as {word} as "
+            f"{now:.6g} on {day:%Y-%m-%d})"
+        )
+    when = pd.Timestamp(earlier.index[hit.to_numpy()][-1])
+    return decimal_year(when), (
+        f"{what} {now:.6g} on {day:%Y-%m-%d}; last earlier value at least as {word}: "
+        f"{float(earlier.loc[when]):.6g} on {when:%Y-%m-%d}"
+    )
+
+
+def session(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Statistics of one session's range (daily highs and lows).
+
+    ``stat``: ``high`` / ``low`` (the session's extreme), ``record_high`` (1 when the session
+    high is above every earlier session high), ``high_return`` / ``low_return`` (the extreme
+    over the close before ``start``), and ``within_level`` / ``within_return`` for statements
+    made during the session: the value reachable during the session closest to the stated one
+    (a level between the low and the high, or a return from the close before ``start`` to a
+    price in that range), so the stated value is supported when it was reached at some moment.
+    """
+    p = claim.params
+    sym = p["symbol"]
+    day = pd.Timestamp(p["date"])
+    hi = prices(data, [sym], "high")[sym].dropna().loc[:day]
+    lo = prices(data, [sym], "low")[sym].dropna().loc[:day]
+    if hi.empty or pd.Timestamp(hi.index[-1]) != day or lo.empty:
+        raise MissingDataError(f"session high/low of {sym} on {day:%Y-%m-%d}")
+    h, low_ = float(hi.iloc[-1]), float(lo.loc[day])
+    head = f"{sym} session {day:%Y-%m-%d}: low {low_:.6g}, high {h:.6g}"
+    stat = p["stat"]
+    if stat == "high":
+        return h, head
+    if stat == "low":
+        return low_, head
+    if stat == "record_high":
+        prior = float(hi.iloc[:-1].max()) if len(hi) > 1 else math.inf
+        return float(h > prior), f"{head}; highest earlier session high {prior:.6g}"
+    if stat == "within_level":
+        v = min(max(claim.stated, low_), h)
+        return v, f"{head}; stated level reachable: {low_ <= claim.stated <= h}"
+    base_day = pd.Timestamp(p["start"]) - pd.Timedelta(days=1)
+    closes = prices(data, [sym], "close")[sym].dropna().loc[:base_day]
+    cover(closes, base_day, f"prices {sym}")
+    base = float(closes.iloc[-1])
+    head += f"; base close {base:.6g} on {closes.index[-1]:%Y-%m-%d}"
+    if stat == "high_return":
+        return h / base - 1.0, head
+    if stat == "low_return":
+        return low_ / base - 1.0, head
+    r_lo, r_hi = low_ / base - 1.0, h / base - 1.0
+    v = min(max(claim.stated, r_lo), r_hi)
+    return v, f"{head}; returns reachable in the session {100 * r_lo:+.2f}%..{100 * r_hi:+.2f}%"

@@ -226,6 +226,33 @@ METRICS: dict[str, dict[str, _Field]] = {
         "stat": _Field("str", False, "correlation", ("correlation", "beta")),
         "field": _PRICE_FIELD,
     },
+    "since_when": {
+        "symbol": _Field("str", False),
+        "series": _Field("str", False),
+        "measure": _Field("str", False, "level", ("level", "change", "record")),
+        "freq": _Field("str", False, "D", ("D", "M")),
+        "mode": _MODE,
+        "field": _PRICE_FIELD,
+    },
+    "session": {
+        "symbol": _Field("str"),
+        "date": _Field("date"),
+        "start": _Field("date", False),
+        "stat": _Field(
+            "str",
+            False,
+            "high",
+            (
+                "high",
+                "low",
+                "record_high",
+                "high_return",
+                "low_return",
+                "within_level",
+                "within_return",
+            ),
+        ),
+    },
     "screen_share": {
         "universe": _Field("str"),
         "screen": _Field("str"),
@@ -239,7 +266,7 @@ METRICS: dict[str, dict[str, _Field]] = {
 # metrics whose window needs an end: ``end`` or the claim's ``asof``
 _NEEDS_END = ("window_return", "relative_return", "rate_change", "records", "correlation")
 # metrics that are about one date and need it stated
-_NEEDS_ASOF = ("breadth_level", "breadth_rank", "period_rank")
+_NEEDS_ASOF = ("breadth_level", "breadth_rank", "period_rank", "since_when")
 
 
 def _describe(kind: _Kind) -> str:
@@ -545,6 +572,14 @@ def _check_combinations(
                     f"{asof:%Y-%m-%d}",
                     ">= start",
                 )
+    if metric == "since_when" and (p["series"] is None) == (p["symbol"] is None):
+        raise _error(
+            where,
+            "symbol",
+            "metric 'since_when' needs exactly one of 'symbol' or 'series'",
+            None,
+            "one of 'symbol', 'series'",
+        )
     if metric == "records" and p["stat"] in ("count", "first") and p["start"] is None:
         raise _error(
             where,

@@ -109,6 +109,8 @@ class Claim:
         p = self.params
         if self.metric == "screen_share":
             return "fundamentals (point in time, by filing date)"
+        if self.metric == "session":
+            return "price (session highs and lows, closes)"
         if p.get("series"):
             vintage = f", vintage {self.vintage}" if self.vintage else ""
             return f"series {p['series']} as published{vintage}"

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from sizeup import calendar as cal
+from sizeup.claims._kinds import decimal_year
 from sizeup.claims._load import METRICS
 from sizeup.claims.extract._entities import Entity, entity_pattern, lookup_entity
 from sizeup.claims.extract._grammar import (
@@ -29,7 +30,14 @@ from sizeup.claims.extract._grammar import (
     parse_quantity,
     parse_streak,
 )
-from sizeup.claims.extract._periods import Period, PeriodMention, find_periods, previous_close
+from sizeup.claims.extract._periods import (
+    WHEN_RX,
+    Period,
+    PeriodMention,
+    find_periods,
+    previous_close,
+    when_range,
+)
 
 __all__ = [
     "ExtractedClaim",
@@ -581,6 +589,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     _longest_since(bld, sent, s, off, ents=ents, periods=periods)
     _records(bld, sent, s, off, ents=ents, periods=periods)
     _rank_forms(bld, sent, s, off, ents=ents, periods=periods)
+    _since_when(bld, sent, s, off, ents=ents, periods=periods)
     _directions(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
     _rate_held(bld, sent, s, off, ents=ents)
     _beats(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
@@ -1730,3 +1739,148 @@ def _leftovers(bld: _Builder, sentences: list[Sentence]) -> list[NotUnderstood]:
                 why = "a number that matches no claim form"
             out.append(NotUnderstood(sent.index, (a, b), tok, why))
     return out
+
+
+# ------------------------------------------------------------------ since when
+_DIR_DOWN = r"declines?|drops?|falls?|loss(?:es)?|slides?|selloffs?|sell-offs?"
+_DIR_UP = r"gains?|jumps?|rises?|increases?|advances?|rall(?:y|ies)|surges?"
+_SINCE_WHEN = re.compile(
+    r"(?i)\b(?P<what>(?P<level>highest|lowest)(?: (?:level|close|closing level|finish|"
+    r"reading|point))?"
+    r"|(?P<day>worst|best|strongest|weakest) (?:single |trading |one-day )?(?:day|session)"
+    r"|(?:biggest|largest|sharpest|steepest|best|worst) (?P<span>one-day|single-day|daily|"
+    r"one-session|monthly|one-month) (?:percentage )?"
+    rf"(?P<dir>{_DIR_DOWN}|{_DIR_UP}|performance|move)"
+    r"|(?P<month>best|worst|strongest|weakest) month)"
+    r"(?P<mid>(?: (?:for|of) (?:the |both )?[\w&'\u2019 .-]{1,80}?)?(?: (?:indexes|indices))?)"
+    rf" since (?P<when>{WHEN_RX})"
+)
+
+
+_HYPOTHETICAL = re.compile(
+    r"(?i)\b(?:(?:expected|likely|set|poised|on (?:track|pace)) to be|would be|could be|"
+    r"may be|might be|will be)\s+(?:the\s+|its\s+)?$"
+)
+
+
+def _when_spec(lo: pd.Timestamp, hi: pd.Timestamp) -> tuple[float, float]:
+    """Stated point in time as a decimal year (middle of the range) and its half-width."""
+    a = decimal_year(lo) - 0.5 / 365
+    b = decimal_year(hi) + 0.5 / 365
+    return (a + b) / 2, (b - a) / 2
+
+
+def _day_before(periods: list[PeriodMention], a: int, pub: pd.Timestamp) -> pd.Timestamp:
+    """Return the day of the nearest day phrase before ``a`` (else the sentence's day)."""
+    days = [p for p in periods if p.readings and p.readings[0].kind == "day" and p.span[1] <= a]
+    if days:
+        return days[-1].readings[0].end
+    return _day_of(periods, pub)[0]
+
+
+def _since_when(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    """Read "its highest level since August 7", "the worst day for X and Y since 2022"."""
+    for m in _SINCE_WHEN.finditer(s):
+        a, b = m.span()
+        if any(c.sentence == sent.index and off + b == c.span[1] for c in bld.claims):
+            continue  # read by an earlier form ("best month since 2019")
+        rng = when_range(m.group("when"), bld.pub)
+        if rng is None or _HYPOTHETICAL.search(s[max(0, a - 40) : a]):
+            continue
+        kinds = ("index", "etf", "yield")
+        inner = [
+            e for e in ents if m.start("mid") <= e.span[0] < m.end("mid") and e.entity.kind in kinds
+        ]
+        left = [e for e in ents if e.span[1] <= a and e.entity.kind in kinds]
+        if inner:
+            subjects = inner
+        elif left:
+            subjects = [left[-1]]
+        elif bld.last_subject:
+            subjects = [bld.last_subject[-1]]
+        else:
+            continue
+        if m.group("level"):
+            measure, freq = "level", "D"
+            mode = "best" if m.group("level").lower() == "highest" else "worst"
+            what = f"{m.group('level').lower()} level"
+        elif m.group("day") or m.group("month"):
+            word = (m.group("day") or m.group("month")).lower()
+            measure, freq = "change", "M" if m.group("month") else "D"
+            mode = "best" if word in ("best", "strongest") else "worst"
+            what = f"{word} {'month' if freq == 'M' else 'day'}"
+        else:
+            measure = "change"
+            freq = "M" if "month" in m.group("span").lower() else "D"
+            lead = m.group(0).split()[0].lower()
+            direction = m.group("dir").lower()
+            if re.fullmatch(_DIR_DOWN, direction):
+                mode = "worst"
+            elif re.fullmatch(_DIR_UP, direction):
+                mode = "best"
+            else:
+                mode = "worst" if lead == "worst" else "best"
+            what = (
+                f"{'largest' if lead != 'worst' else 'worst'} {m.group('span').lower()} {direction}"
+            )
+        asof = _day_before(periods, a, bld.pub)
+        stated, tol = _when_spec(*rng)
+        bld.used.append((sent.index, off + a, off + b))
+        for e in dict.fromkeys(subjects):
+            ent = e.entity
+            spec: dict[str, Any] | None = None
+            sym, proxy, why_not = bld._resolve_symbol(ent, None)
+            if proxy is not None and measure == "level" and why_not is None:
+                why_not = f"a level of {ent.key} cannot be read from its proxy {proxy}"
+            if why_not is None and sym:
+                where: dict[str, Any] = (
+                    {"series": sym}
+                    if ent.kind == "yield"
+                    else {
+                        "symbol": sym,
+                        "field": "close" if ent.kind == "index" and not proxy else "adj_close",
+                    }
+                )
+                spec = {
+                    "text": s[min(e.span[0], a) : b],
+                    "metric": "since_when",
+                    **where,
+                    "measure": measure,
+                    "freq": freq,
+                    "mode": mode,
+                    "asof": asof.date(),
+                    "stated": round(stated, 6),
+                    "tolerance": round(tol, 6),
+                }
+            lo, hi = rng
+            when_text = f"{lo:%Y-%m-%d}" if lo == hi else f"{lo:%Y-%m-%d}..{hi:%Y-%m-%d}"
+            bld.add(
+                id=bld._next_id(),
+                sentence=sent.index,
+                span=(off + min(e.span[0], a), off + b),
+                quote=s,
+                reading=(
+                    f"{ent.key}{f' (proxy {proxy})' if proxy else ''}: the {what} on "
+                    f"{asof:%Y-%m-%d} since {when_text} (the last earlier one at least as "
+                    "extreme falls then)"
+                ),
+                kind="since",
+                names=(ent.key,),
+                subjects=(sym,) if sym else (),
+                window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
+                stated=float(lo.year),
+                unit="year",
+                comparator="approx",
+                tolerance=0.0,
+                proxy=proxy,
+                spec=spec,
+                not_checkable=why_not if spec is None else None,
+            )

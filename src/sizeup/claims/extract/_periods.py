@@ -419,3 +419,55 @@ def find_periods(sentence: str, pub: pd.Timestamp) -> list[PeriodMention]:
             )
     out.sort(key=lambda p: p.span)
     return out
+
+
+WHEN_RX = (
+    rf"(?:(?:early|mid|late)[- ])?(?:{_MON_RX}\s\d{{1,2}}(?!\d)(?:st|nd|rd|th)?(?:,?\s\d{{4}})?"
+    rf"|{_MON_RX}(?:,?\s(?:of\s)?\d{{4}})?(?![\w])|\d{{4}}(?!\d)|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    r"|last (?:week|month|year))"
+)
+"""A written point in the past: a day, a month, a year, or last week / month / year."""
+
+
+def when_range(text: str, pub: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last day of a written point in the past (a match of :data:`WHEN_RX`).
+
+    "August 7" is that day (in the last year before ``pub``), "November 2021" and "December"
+    (the last December before the publication month) the month, "2022" the year, "early 2024"
+    its first four months; None when the text is no such point.
+
+    Examples
+    --------
+    >>> when_range("November 2021", pd.Timestamp("2025-09-18"))[0]
+    Timestamp('2021-11-01 00:00:00')
+    """
+    t = " ".join(text.lower().split())
+    part = re.match(r"(early|mid|late)[- ](.*)", t)
+    if part:
+        inner = when_range(part.group(2), pub)
+        if inner is None or inner[0].month != 1 or inner[1].month != 12:
+            return None
+        y = inner[0].year
+        lo, hi = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[part.group(1)]
+        return pd.Timestamp(y, lo, 1), _month_end(y, hi)
+    if t == "last week":
+        monday = pub - pd.Timedelta(days=pub.day_of_week + 7)
+        return monday, monday + pd.Timedelta(days=6)
+    if t == "last month":
+        start = (pub.replace(day=1) - pd.Timedelta(days=1)).replace(day=1)
+        return start, _month_end(start.year, start.month)
+    if t == "last year":
+        return pd.Timestamp(pub.year - 1, 1, 1), pd.Timestamp(pub.year - 1, 12, 31)
+    if re.fullmatch(r"\d{4}", t):
+        y = int(t)
+        return (pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31)) if 1900 <= y <= pub.year else None
+    m = re.fullmatch(rf"({_MON_RX})(?:,?\s(?:of\s)?(\d{{4}}))?", t)
+    if m:
+        month = _month_no(m.group(1))
+        default = pub.year if month < pub.month else pub.year - 1
+        y = int(m.group(2)) if m.group(2) else default
+        return pd.Timestamp(y, month, 1), _month_end(y, month)
+    day = _explicit_date(text, pub)
+    if day is None or day > pub:
+        return None
+    return day, day

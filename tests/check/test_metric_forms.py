@@ -1,0 +1,200 @@
+"""The claim metrics the article checker added (``since_when``, ``session``) on hand-built frames.
+
+Every expected value is worked out in the comments from the small frames below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from sizeup.claims import ClaimResult, evaluate_claim, make_claim
+from sizeup.claims._kinds import decimal_year
+
+DAYS = pd.bdate_range("2024-03-04", periods=6)  # Mon 03-04 .. Mon 03-11
+
+
+class FieldData:
+    """In-memory ClaimData whose prices depend on the field asked for."""
+
+    def __init__(self, fields: dict[str, pd.DataFrame], ser: pd.DataFrame | None = None) -> None:
+        self.fields = fields
+        self.ser = ser if ser is not None else pd.DataFrame()
+
+    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
+        frame = self.fields.get(field, pd.DataFrame())
+        return frame[[s for s in symbols if s in frame.columns]]
+
+    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
+        return self.ser[[i for i in ids if i in self.ser.columns]]
+
+    def snapshots(self, universe: str) -> dict[pd.Timestamp, list[str]]:
+        return {}
+
+    def fundamentals(self) -> None:
+        return None
+
+
+def _check(data: FieldData, **fields: Any) -> ClaimResult:
+    raw: dict[str, Any] = {"text": "t"}
+    raw.update(fields)
+    return evaluate_claim(make_claim(raw), data)
+
+
+def test_decimal_year_is_the_middle_of_the_day() -> None:
+    # 2023-01-01 is day 1 of 365: 2023 + 0.5/365; 2024-12-31 is day 366 of 366
+    assert decimal_year(pd.Timestamp("2023-01-01")) == pytest.approx(2023 + 0.5 / 365)
+    assert decimal_year(pd.Timestamp("2024-12-31")) == pytest.approx(2024 + 365.5 / 366)
+
+
+def test_since_when_level_change_and_record() -> None:
+    # closes 10, 12, 11, 9, 11.5, 12.6 on 03-04..03-11
+    px = pd.DataFrame({"A": [10, 12, 11, 9, 11.5, 12.6]}, index=DAYS, dtype=float)
+    data = FieldData({"close": px})
+    # as of 03-08 (11.5): the last earlier close >= 11.5 is 12 on 03-05
+    res = _check(
+        data, metric="since_when", symbol="A", asof="2024-03-08", stated=2024.0, tolerance=1
+    )
+    assert res.measured == pytest.approx(decimal_year(pd.Timestamp("2024-03-05")))
+    # lowest since: as of 03-07 (9) no earlier close is as low -> not checkable (history)
+    low = _check(
+        data,
+        metric="since_when",
+        symbol="A",
+        mode="worst",
+        asof="2024-03-07",
+        stated=2024.0,
+        tolerance=1,
+    )
+    assert low.verdict == "NOT_CHECKABLE"
+    # daily changes: +20%, -8.33%, -18.18%, +27.78%, +9.57%; as of 03-11 (+9.57%) the last
+    # earlier change at least as high is +27.78% on 03-08
+    chg = _check(
+        data,
+        metric="since_when",
+        symbol="A",
+        measure="change",
+        asof="2024-03-11",
+        stated=2024.0,
+        tolerance=1,
+    )
+    assert chg.measured == pytest.approx(decimal_year(pd.Timestamp("2024-03-08")))
+    # worst day as of 03-06 (-8.33%): no earlier day as bad (only +20%)
+    worst = _check(
+        data,
+        metric="since_when",
+        symbol="A",
+        measure="change",
+        mode="worst",
+        asof="2024-03-06",
+        stated=2024.0,
+        tolerance=1,
+    )
+    assert worst.verdict == "NOT_CHECKABLE"
+    # records: 03-04 (first close), 03-05 (12), 03-11 (12.6); before 03-11 the last is 03-05
+    rec = _check(
+        data,
+        metric="since_when",
+        symbol="A",
+        measure="record",
+        asof="2024-03-11",
+        stated=decimal_year(pd.Timestamp("2024-03-05")),
+        tolerance=0.5 / 366,
+    )
+    assert rec.verdict == "SUPPORTED"
+
+
+def test_since_when_series_changes_and_months() -> None:
+    # a yield: changes -0.10, +0.05, -0.20, +0.02, -0.12 (03-05..03-11)
+    y = pd.DataFrame({"Y": [4.0, 3.9, 3.95, 3.75, 3.77, 3.65]}, index=DAYS)
+    data = FieldData({}, ser=y)
+    # as of 03-11 (-0.12): the last earlier change <= -0.12 is -0.20 on 03-07
+    res = _check(
+        data,
+        metric="since_when",
+        series="Y",
+        measure="change",
+        mode="worst",
+        asof="2024-03-11",
+        stated=2024.0,
+        tolerance=1,
+    )
+    assert res.measured == pytest.approx(decimal_year(pd.Timestamp("2024-03-07")))
+    # monthly: month-end closes Jan 100, Feb 110 (+10%), Mar 104.5 (-5%), Apr 113.9 (+9%)
+    idx = pd.DatetimeIndex(["2024-01-31", "2024-02-29", "2024-03-28", "2024-04-30"])
+    m = FieldData({"close": pd.DataFrame({"A": [100, 110, 104.5, 113.905]}, index=idx)})
+    best = _check(
+        m,
+        metric="since_when",
+        symbol="A",
+        measure="change",
+        freq="M",
+        asof="2024-04-30",
+        stated=2024.0,
+        tolerance=1,
+    )
+    # April's +9% is beaten last by February's +10%
+    assert best.measured == pytest.approx(decimal_year(pd.Timestamp("2024-02-29")))
+
+
+def test_session_high_record_and_ranges() -> None:
+    close = pd.DataFrame({"A": [100, 101, 102, 101, 103, 104]}, index=DAYS, dtype=float)
+    high = pd.DataFrame({"A": [101, 102, 105, 102, 104, 106]}, index=DAYS, dtype=float)
+    low = pd.DataFrame({"A": [99, 100, 101, 99, 100, 102]}, index=DAYS, dtype=float)
+    data = FieldData({"close": close, "high": high, "low": low})
+    day = "2024-03-08"  # high 104, low 100, previous close (03-07) 101
+    assert _check(data, metric="session", symbol="A", date=day, stated=104).measured == 104
+    # 104 is below the 03-06 high of 105: no intraday record; 03-11's 106 is one
+    rec = _check(data, metric="session", symbol="A", date=day, stat="record_high", stated=1)
+    assert rec.verdict == "CONTRADICTED"
+    rec2 = _check(
+        data, metric="session", symbol="A", date="2024-03-11", stat="record_high", stated=1
+    )
+    assert rec2.verdict == "SUPPORTED"
+    # high over the previous close: 104 / 101 - 1 = 2.97%
+    up = _check(
+        data,
+        metric="session",
+        symbol="A",
+        date=day,
+        start=day,
+        stat="high_return",
+        stated=0.03,
+        tolerance=0.0005,
+    )
+    assert up.measured == pytest.approx(104 / 101 - 1) and up.verdict == "SUPPORTED"
+    # returns reachable on 03-08 from 101: -0.99%..+2.97%; -0.5% is inside, +3.5% is not
+    inside = _check(
+        data,
+        metric="session",
+        symbol="A",
+        date=day,
+        start=day,
+        stat="within_return",
+        stated=-0.005,
+        tolerance=0.0003,
+    )
+    assert inside.verdict == "SUPPORTED" and inside.measured == pytest.approx(-0.005)
+    outside = _check(
+        data,
+        metric="session",
+        symbol="A",
+        date=day,
+        start=day,
+        stat="within_return",
+        stated=0.035,
+        tolerance=0.0003,
+    )
+    assert outside.verdict == "CONTRADICTED"
+    assert outside.measured == pytest.approx(104 / 101 - 1)
+    # levels reachable: 100..104
+    lvl = _check(
+        data, metric="session", symbol="A", date=day, stat="within_level", stated=99, tolerance=0.5
+    )
+    assert lvl.verdict == "CONTRADICTED" and lvl.measured == 100
+    # no session on the day asked for -> not checkable
+    gone = _check(data, metric="session", symbol="A", date="2024-03-09", stated=1)
+    assert gone.verdict == "NOT_CHECKABLE"
