@@ -425,19 +425,18 @@ def _check_dup_dates(dates: np.ndarray, *, name: str, first_line: int) -> None:
 
 
 def _bars(
-    symbol: str | np.ndarray,
+    symbol: str | pd.Categorical,
     dates: np.ndarray,
     cols: dict[str, np.ndarray],
     *,
     source: str,
     adjusted_only: bool,
 ) -> pd.DataFrame:
+    """Assemble bars; ``symbol`` and ``source`` are categoricals (no Python object per row)."""
     n = len(dates)
     nan = np.full(n, np.nan)
     out: dict[str, object] = {
-        "symbol": pd.Series(
-            np.full(n, symbol, dtype=object) if isinstance(symbol, str) else symbol, dtype=object
-        ),
+        "symbol": symbol if isinstance(symbol, pd.Categorical) else _constant(symbol, n),
         "date": dates,
     }
     for c in ("open", "high", "low", "close", "volume"):
@@ -448,8 +447,16 @@ def _bars(
         out["adj_close"] = close
     else:
         out["adj_close"] = cols.get("adj_close", nan)
-    out["source"] = pd.Series(np.full(n, source, dtype=object), dtype=object)
+    out["source"] = _constant(source, n)
     return pd.DataFrame(out, columns=BARS.column_names)
+
+
+def _constant(text: str, n: int) -> pd.Categorical:
+    """Return ``n`` copies of one string as a categorical (one code array, one string)."""
+    out: pd.Categorical = pd.Categorical.from_codes(
+        np.zeros(n, dtype=np.int8), categories=pd.Index([text], dtype=object)
+    )
+    return out
 
 
 # ---------------------------------------------------------------------------- public parsers
@@ -715,10 +722,10 @@ def _parse_matrix(data: bytes, header: list[str], *, name: str, source: str) -> 
     block = values[np.ix_(date_order, order)].T
     mask = ~np.isnan(block)
     sym_idx, date_idx = np.nonzero(mask)
-    sym_names = np.asarray(tickers, dtype=object)[order]
+    sym_names = pd.Index(np.asarray(tickers, dtype=object)[order])
     close = block[mask]
     bars = _bars(
-        sym_names[sym_idx],
+        pd.Categorical.from_codes(sym_idx, categories=sym_names),
         dates[date_order][date_idx],
         {"close": close},
         source=source,
@@ -792,7 +799,7 @@ def _parse_alphavantage(
         values = {k: v[keep] for k, v in values.items()}
     symbols = canon[codes]
     bars = _bars(
-        symbols,
+        pd.Categorical.from_codes(codes, categories=pd.Index(canon)),
         dates,
         {
             "open": values["open"],

@@ -28,6 +28,7 @@ stored value would turn into NULL, or a stored price would move by more than
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date as date_type
 from typing import Any, Final
 
 import numpy as np
@@ -44,6 +45,7 @@ __all__ = [
     "ChangesRefusedError",
     "InvalidRowsError",
     "check_rows",
+    "check_table",
     "compare",
 ]
 
@@ -279,6 +281,160 @@ def check_rows(frame: pd.DataFrame, schema: TableSchema) -> tuple[pd.DataFrame, 
     if not keep.all():
         frame = frame[keep].reset_index(drop=True)
     return frame, note
+
+
+def _fail_table(  # noqa: PLR0917 - internal helper, every argument names part of the message
+    table: pa.Table,
+    schema: TableSchema,
+    mask: np.ndarray,
+    column: str,
+    rule: str,
+    valid: str,
+) -> None:
+    """Raise :class:`InvalidRowsError` for the first row of ``mask`` (Arrow rows)."""
+    first = int(np.flatnonzero(mask)[0])
+    picked = table.slice(first, 1).to_pylist()[0]
+    row = {k: _stamp(picked[k]) for k in schema.key}
+    value = _plain(_stamp(picked[column]))
+    where = ", ".join(
+        f"{k}={v.date() if isinstance(v, pd.Timestamp) else v}" for k, v in row.items()
+    )
+    raise InvalidRowsError(
+        f"table {schema.name!r}: {int(mask.sum()):,} rows with {rule}, e.g. row {first + 1} "
+        f"({where}) {column}={value!r}; valid: {valid}; nothing was written",
+        table=schema.name,
+        column=column,
+        row=row,
+        value=value,
+        count=int(mask.sum()),
+        valid=valid,
+    )
+
+
+def _stamp(value: Any) -> Any:
+    """Return a ``datetime.date`` from Arrow as the ``pd.Timestamp`` the pandas path reports."""
+    if isinstance(value, date_type):
+        return pd.Timestamp(value)
+    return value
+
+
+def _floats(table: pa.Table, name: str) -> np.ndarray:
+    """Return a float column as float64 numpy (NULL -> NaN); no copy without NULLs."""
+    col = table.column(name)
+    if col.num_chunks == 1 and col.null_count == 0:
+        return np.asarray(col.chunk(0).to_numpy(zero_copy_only=False), dtype="float64")
+    return np.asarray(col.to_numpy(), dtype="float64")
+
+
+_FIRST_DAY: Final = int((FIRST_DATE - pd.Timestamp("1970-01-01")).days)
+
+
+def check_table(table: pa.Table, schema: TableSchema) -> tuple[pa.Table, str]:
+    """Apply the row rules of :func:`check_rows` to an Arrow table with the contract's schema.
+
+    The same rules, messages and removed rows as :func:`check_rows`, in numpy over Arrow
+    buffers (the store's write path; no pandas copy of the rows).
+
+    Returns
+    -------
+    tuple
+        The rows to write (bars with a price ``<= 0`` removed) and a note on removed rows.
+
+    Raises
+    ------
+    InvalidRowsError
+        A row breaks a rule; nothing may be written.
+    """
+    if table.num_rows == 0:
+        return table, ""
+    last_day = int((CALENDAR_END - pd.Timestamp("1970-01-01")).days)
+    for name, kind in schema.columns.items():
+        if kind == "float":
+            values = _floats(table, name)
+            with np.errstate(invalid="ignore"):
+                inf = np.isinf(values)
+                if inf.any():
+                    _fail_table(
+                        table, schema, inf, name, "non-finite values", "finite numbers or empty"
+                    )
+                limit = MAX_VOLUME if name == "volume" else MAX_ABS_VALUE
+                ranged = name == "volume" or (schema.name, name) == ("series", "value")
+                if ranged:
+                    big = np.abs(values) > limit  # NaN compares False
+                    if big.any():
+                        _fail_table(
+                            table, schema, big, name, "values out of range", f"|x| <= {limit:g}"
+                        )
+                if name == "volume":
+                    neg = values < 0
+                    if neg.any():
+                        _fail_table(table, schema, neg, name, "negative volumes", "volume >= 0")
+        elif kind == "date":
+            col = table.column(name)
+            days = np.asarray(col.cast(pa.int32()).to_numpy(zero_copy_only=False))
+            if col.null_count:
+                days = np.where(np.isnan(days.astype("float64")), _FIRST_DAY, days)
+            out = (days < _FIRST_DAY) | (days > last_day)
+            if out.any():
+                _fail_table(
+                    table,
+                    schema,
+                    out,
+                    name,
+                    "dates outside the calendar",
+                    f"{FIRST_DATE.date()} .. {CALENDAR_END.date()}",
+                )
+    if schema.name != "bars":
+        return table, ""
+    px = {c: _floats(table, c) for c in PRICES}
+    n = table.num_rows
+    nonpos = np.zeros(n, dtype=bool)
+    empty = np.ones(n, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for c in PRICES:
+            value = px[c]
+            nonpos |= (value <= 0) | (value > MAX_ABS_VALUE)  # NaN compares False
+            empty &= np.isnan(value)
+    has_range = ~(np.isnan(px["open"]) & np.isnan(px["high"]) & np.isnan(px["low"]))
+    no_close = has_range & np.isnan(px["close"]) & np.isnan(px["adj_close"])
+    if no_close.any():
+        _fail_table(table, schema, no_close, "close", "no close but other prices", "a close price")
+    keep = ~(nonpos | empty)
+    notes = []
+    if nonpos.any():
+        first = int(np.flatnonzero(nonpos)[0])
+        bad_col = next(
+            c for c in PRICES if not 0 < np.nan_to_num(px[c][first], nan=1.0) <= MAX_ABS_VALUE
+        )
+        picked = table.select(["symbol", "date"]).slice(first, 1).to_pylist()[0]
+        notes.append(
+            f"{int(nonpos.sum()):,} rows with a price <= 0 or > {MAX_ABS_VALUE:g} not written, "
+            f"e.g. {picked['symbol']} {picked['date']} {bad_col}={float(px[bad_col][first])!r}"
+        )
+    if empty.any():
+        notes.append(f"{int(empty.sum()):,} rows without any price not written")
+    note = "; ".join(notes)
+    o, h, low, cl = px["open"], px["high"], px["low"], px["close"]
+    with np.errstate(invalid="ignore"):
+        top = np.fmax(o, cl)
+        bottom = np.fmin(o, cl)
+        tol_h = np.abs(h) * OHLC_RTOL
+        tol_l = np.abs(low) * OHLC_RTOL
+        bad_high = keep & (top - h > tol_h)
+        bad_low = keep & (low - bottom > tol_l)
+        bad_range = keep & (low - h > tol_h)
+    for mask, col, rule in (
+        (bad_high, "high", "high below open or close"),
+        (bad_low, "low", "low above open or close"),
+        (bad_range, "low", "low above high"),
+    ):
+        if mask.any():
+            _fail_table(
+                table, schema, mask, col, rule, "high >= max(open, close) >= min(...) >= low"
+            )
+    if not keep.all():
+        table = table.filter(pa.array(keep))
+    return table, note
 
 
 def compare(

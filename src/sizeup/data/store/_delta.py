@@ -136,6 +136,75 @@ def to_arrow(frame: pd.DataFrame, schema: TableSchema) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=arrow_schema(schema))
 
 
+def frame_to_arrow(frame: pd.DataFrame, schema: TableSchema) -> pa.Table | None:
+    """Convert a frame whose columns already have contract dtypes straight to Arrow.
+
+    The fast path of a write: no pandas copy per column. String columns may be ``object``,
+    pandas ``str`` or ``category``; dates ``datetime64`` without a time zone; floats any numpy
+    float or integer dtype; integers ``int64``/``Int64``. Missing optional columns become
+    NULL. NaN in a float column becomes NULL, as in :func:`to_arrow`.
+
+    Returns
+    -------
+    pyarrow.Table or None
+        ``None`` when a column needs coercion, a column is unknown, or a required column holds
+        NULLs: the caller then takes the slow path (:func:`sizeup.data.schema.validate` and
+        :func:`to_arrow`), which coerces or raises the contract's error.
+    """
+    if any(c not in schema.columns for c in frame.columns):
+        return None
+    n = len(frame)
+    arrays: list[pa.Array] = []
+    try:
+        for name, kind in schema.columns.items():
+            if name not in frame.columns:
+                if name in schema.required:
+                    return None
+                arrays.append(pa.nulls(n, _ARROW[kind]))
+                continue
+            arr = _column_to_arrow(frame[name], kind)
+            if arr is None or (name in schema.required and arr.null_count):
+                return None
+            arrays.append(arr)
+    except (pa.ArrowException, ValueError, TypeError, OverflowError):
+        return None
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(schema))
+
+
+def _column_to_arrow(col: pd.Series, kind: ColumnKind) -> pa.Array | None:
+    """One column with a contract dtype as an Arrow array, or ``None`` when it needs coercion."""
+    dtype = col.dtype
+    if kind == "str":
+        if isinstance(dtype, pd.CategoricalDtype):
+            cats = dtype.categories
+            if len(cats) and pd.api.types.infer_dtype(cats, skipna=False) != "string":
+                return None
+            arr = pa.array(col, from_pandas=True)
+            return arr.cast(pa.string()) if len(col) else pa.array([], pa.string())
+        if pd.api.types.is_string_dtype(dtype):  # object columns included
+            # raises ArrowTypeError on a non-string value (the slow path turns it into text)
+            return pa.array(col, type=pa.string(), from_pandas=True)
+        return None
+    if kind in ("date", "timestamp"):
+        if not (isinstance(dtype, np.dtype) and dtype.kind == "M"):
+            return None  # strings, objects, tz-aware: let validate() coerce
+        values = col.to_numpy()
+        if kind == "date":
+            days = values.astype("datetime64[D]")  # floors a time of day, like normalize()
+            return pa.array(days, type=pa.date32(), mask=np.isnat(days))
+        micros = values.astype("datetime64[us]")
+        return pa.array(micros, mask=np.isnat(micros)).cast(_ARROW[kind])
+    if kind == "float":
+        if not (isinstance(dtype, np.dtype) and dtype.kind in "fiu"):
+            return None
+        return pa.array(col.to_numpy(dtype="float64"), type=pa.float64(), from_pandas=True)
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return pa.array(col.to_numpy(), type=pa.int64())
+    if isinstance(dtype, pd.Int64Dtype):
+        return pa.array(col, type=pa.int64(), from_pandas=True)
+    return None
+
+
 def known_tables() -> Iterable[str]:
     """Return the data tables, then the catalog (the journal is always written last)."""
     return [*TABLES, CATALOG]
