@@ -30,6 +30,13 @@ fundamentals
     SEC company tickers, then XBRL companyfacts of every member (or ``symbols``).
 symbols
     Nasdaq Trader directories and the SEC ticker map.
+holdings
+    A fund's holdings snapshots for the dates asked (``FetchOptions.dates``; iShares
+    ``asOfDate``, best effort), or the current snapshot when no date is asked. Each date is
+    one item: a date whose answer is an HTTP error, an empty body, an HTML page, a truncated or
+    malformed file fails with the reason and writes nothing; a file whose ``Fund Holdings as
+    of`` is another date fails for the date asked, names the real date and is stored under it.
+    Bodies are archived only once they parse, so a failed date leaves the store unchanged.
 """
 
 from __future__ import annotations
@@ -76,12 +83,16 @@ __all__ = [
     "ItemResult",
     "Ledger",
     "run_fetch",
+    "snapshot_dates",
 ]
 
 log = logging.getLogger(__name__)
 
-Bundle = Literal["core", "universe", "fundamentals", "symbols"]
-BUNDLES: Final[tuple[Bundle, ...]] = ("core", "universe", "fundamentals", "symbols")
+Bundle = Literal["core", "universe", "fundamentals", "symbols", "holdings"]
+BUNDLES: Final[tuple[Bundle, ...]] = ("core", "universe", "fundamentals", "symbols", "holdings")
+Every = Literal["week", "month", "quarter", "year"]
+EVERY: Final[dict[str, str]] = {"week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+MAX_SNAPSHOT_DATES: Final = 600
 PriceSource = Literal["yahoo", "stooq"]
 
 CORE_SYMBOLS: Final = (
@@ -238,6 +249,8 @@ class FetchOptions:
         :mod:`sizeup.data.providers.ishares`).
     prices
         Price source: ``yahoo`` (default) or ``stooq`` (needs ``stooq_api_key``).
+    dates
+        Holdings snapshot dates asked by the ``holdings`` bundle (empty: the current one).
     """
 
     symbols: tuple[str, ...] | None = None
@@ -246,6 +259,7 @@ class FetchOptions:
     offline: bool = False
     fund: str = "IWM"
     prices: PriceSource = "yahoo"
+    dates: tuple[dt.date, ...] = ()
 
 
 class FetchObserver(Protocol):
@@ -631,6 +645,159 @@ class _HoldingsItem(_Item):
 
 
 @dataclass
+class _SnapshotItem(_Item):
+    """The holdings of one fund on one date asked (``asOfDate``), best effort."""
+
+    fund: str
+    date: dt.date
+
+    def __post_init__(self) -> None:
+        self.key = f"ishares:{self.fund}@{self.date.isoformat()}"
+        self.source = ishares.SOURCE
+        self.site = "ishares"
+
+    def request(self, ctx: _Context, start: dt.date | None) -> Request:
+        return ishares.build_request(self.fund, as_of=self.date, base_url=ctx.base("ishares"))
+
+    def check(self, response: Response) -> None:
+        ishares.check(response, fund=self.fund)
+
+    def run(self, ctx: _Context) -> tuple[int, str]:
+        stored = _snapshot_dates(ctx.store, self.fund)
+        if pd.Timestamp(self.date) in stored:
+            raise _Skip(f"snapshot {self.date} already stored")
+        if ctx.client is None:  # pragma: no cover - offline runs rebuild instead
+            raise ConfigError("offline run tried to send a request")
+        request = self.request(ctx, None)
+        ctx.requests += 1
+        response = ctx.client.send(request)
+        self.check(response)
+        snap = ishares.parse_snapshot(
+            response.body, fund=self.fund, asked=self.date, name=response.url
+        )
+        real = pd.Timestamp(snap.as_of)
+        if not snap.matches and real in stored:
+            raise ProviderError(
+                f"asked for {self.date}, iShares answered with the holdings as of {snap.as_of} "
+                "(already stored under that date)"
+            )
+        ctx.store.archive_payload(
+            response.body, url=response.url, source=self.source, status=response.status
+        )
+        rows = _commit(ctx.store, snap.tables)
+        if not snap.matches:
+            raise _SubstitutedError(
+                f"asked for {self.date}, iShares answered with the holdings as of {snap.as_of} "
+                f"({snap.members} equity rows, stored under {snap.as_of})",
+                rows,
+            )
+        return rows, f"{snap.members} equity rows"
+
+    def rebuild(self, ctx: _Context) -> tuple[int, str]:  # pragma: no cover - see bundle
+        raise _Skip("offline: the fund's archived snapshots are rebuilt by one item")
+
+
+class _SubstitutedError(ProviderError):
+    """A date asked was answered with another date's file (stored under its own date)."""
+
+    def __init__(self, message: str, rows: int) -> None:
+        super().__init__(message)
+        self.rows = rows
+
+
+def _snapshot_dates(store: Store, fund: str) -> set[pd.Timestamp]:
+    frame = store.read("holdings", where="fund = ?", params=[fund])
+    if frame.empty:
+        return set()
+    return {pd.Timestamp(d).normalize() for d in frame["as_of"].unique()}
+
+
+def snapshot_dates(
+    *,
+    asof: dt.date | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    every: str = "month",
+) -> tuple[dt.date, ...]:
+    """Return the holdings dates to ask for: one date, or the period ends of a range.
+
+    Parameters
+    ----------
+    asof
+        One date (exclusive with ``start``/``end``).
+    start, end
+        Range (inclusive); the last XNYS session of every complete period in it.
+    every
+        ``week``, ``month`` (default), ``quarter`` or ``year``.
+
+    Raises
+    ------
+    ConfigError
+        Both a date and a range, half a range, ``start`` after ``end``, an unknown ``every``,
+        a range without any period end, or more than :data:`MAX_SNAPSHOT_DATES` dates.
+    """
+    if asof is not None:
+        if start is not None or end is not None:
+            raise ConfigError(
+                "give either --asof DATE or --from/--to, not both",
+                input="--asof",
+                value=asof.isoformat(),
+                valid="--asof alone, or --from and --to",
+            )
+        return (asof,)
+    if start is None and end is None:
+        return ()
+    if start is None or end is None:
+        missing = "--from" if start is None else "--to"
+        raise ConfigError(
+            f"a range of holdings dates needs both --from and --to ({missing} is missing)",
+            input=missing,
+            value=None,
+            valid="YYYY-MM-DD",
+        )
+    if start > end:
+        raise ConfigError(
+            f"--from {start} is after --to {end}",
+            input="--from",
+            value=start.isoformat(),
+            valid=f"a date on or before {end}",
+        )
+    freq = EVERY.get(every)
+    if freq is None:
+        raise ConfigError(
+            f"--every {every!r} is not a period; valid: {', '.join(EVERY)}",
+            input="--every",
+            value=every,
+            valid=", ".join(EVERY),
+        )
+    try:
+        ends = calendar.period_ends(start, end, freq, complete_only=True)  # type: ignore[arg-type]
+    except DataError as exc:
+        raise ConfigError(
+            f"--from/--to {start} .. {end}: {exc}",
+            input="--from",
+            value=start.isoformat(),
+            valid="dates inside the exchange calendar",
+        ) from exc
+    dates = tuple(d.date() for d in ends if d.date() >= start)
+    if not dates:
+        raise ConfigError(
+            f"no {every} ends on the exchange calendar in {start} .. {end}",
+            input="--from",
+            value=f"{start} .. {end}",
+            valid=f"a range holding at least one complete {every}",
+        )
+    if len(dates) > MAX_SNAPSHOT_DATES:
+        raise ConfigError(
+            f"{len(dates)} holdings dates asked; at most {MAX_SNAPSHOT_DATES} per run",
+            input="--every",
+            value=every,
+            valid=f"a range with at most {MAX_SNAPSHOT_DATES} period ends",
+        )
+    return dates
+
+
+@dataclass
 class _SecTickersItem(_Item):
     refresh_days: int = 7
 
@@ -792,6 +959,14 @@ def _bundle_stages(bundle: Bundle, options: FetchOptions, store: Store) -> list[
             ]
 
         return [directories]
+    if bundle == "holdings":
+
+        def snapshots(ctx: _Context) -> list[_Item]:
+            if options.offline or not options.dates:
+                return [_HoldingsItem(options.fund)]
+            return [_SnapshotItem(options.fund, d) for d in options.dates]
+
+        return [snapshots]
     raise ConfigError(f"unknown fetch bundle {bundle!r}; valid bundles are {list(BUNDLES)}")
 
 
@@ -913,6 +1088,8 @@ def _run_one(item: _Item, ctx: _Context, blocked: dict[str, str]) -> ItemResult:
     except RateLimitError as exc:
         blocked[bucket] = f"{item.site} refused with a rate limit earlier in this run"
         return ItemResult(item.key, "failed", str(exc), 0, ctx.requests - before)
+    except _SubstitutedError as exc:
+        return ItemResult(item.key, "failed", str(exc), exc.rows, ctx.requests - before)
     except SizeupError as exc:
         if isinstance(exc, ProviderError) and "refused" in str(exc) and bucket == "sec":
             blocked[bucket] = "SEC refused the User-Agent earlier in this run"
@@ -964,4 +1141,6 @@ def describe_bundle(bundle: Bundle) -> str:
         "universe": "fund holdings (iShares IWM or IJR), then every member's daily bars",
         "fundamentals": "SEC company tickers, then XBRL companyfacts of every member",
         "symbols": "Nasdaq Trader symbol directories and the SEC ticker map",
+        "holdings": "a fund's holdings snapshots (current, --asof DATE, or --from/--to "
+        "--every month; iShares, best effort)",
     }[bundle]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
@@ -29,7 +30,7 @@ from sizeup.data.providers.http import (
 )
 from sizeup.errors import ConfigError, ProviderResponseError
 
-__all__ = ["FUNDS", "SOURCE", "build_request", "check", "parse"]
+__all__ = ["FUNDS", "SOURCE", "Snapshot", "build_request", "check", "parse", "parse_snapshot"]
 
 SOURCE: Final = "ishares"
 FUNDS: Final[dict[str, tuple[str, str]]] = {
@@ -152,3 +153,77 @@ def parse(
             body, name=name or f"{fund}_holdings.csv", fund=fund.upper(), source=SOURCE
         )
     return {"holdings": frame}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One holdings snapshot received for a date that was asked.
+
+    Attributes
+    ----------
+    fund
+        Fund ticker.
+    asked
+        The ``asOfDate`` sent.
+    as_of
+        The date the file says it is (``Fund Holdings as of``).
+    tables
+        ``{"holdings": rows}`` (every row, dated ``as_of``).
+    members
+        Equity rows in the file.
+    """
+
+    fund: str
+    asked: dt.date
+    as_of: dt.date
+    tables: dict[str, pd.DataFrame]
+    members: int
+
+    @property
+    def matches(self) -> bool:
+        """Whether the file is the snapshot of the date asked."""
+        return self.as_of == self.asked
+
+
+def parse_snapshot(body: bytes, *, fund: str, asked: dt.date, name: str | None = None) -> Snapshot:
+    """Parse the answer to a request for the holdings of ``fund`` on ``asked``.
+
+    The answer is accepted as a snapshot only when it is a complete holdings file with at
+    least one equity row; its real date is the one in the preamble (which may differ from the
+    date asked: the caller decides what to do with it, see :attr:`Snapshot.matches`).
+
+    Parameters
+    ----------
+    body
+        The response body (already through :func:`check`).
+    fund
+        Fund ticker.
+    asked
+        The date asked for.
+    name
+        URL or file name, used in messages.
+
+    Raises
+    ------
+    ProviderResponseError
+        An empty body, an HTML page, a truncated or malformed file, a file without a
+        ``Fund Holdings as of`` line, or one without any equity row.
+    """
+    what = f"iShares holdings of {fund} for {asked.isoformat()}"
+    if not body.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise ProviderResponseError(f"{what}: the body is empty (no file for that date)")
+    if looks_like_html(body):
+        raise ProviderResponseError(f"{what}: got an HTML page instead of the CSV")
+    if not re.search(rb"(?im)^\s*(\xef\xbb\xbf)?fund holdings as of", body[:4096]):
+        raise ProviderResponseError(
+            f"{what}: the file has no 'Fund Holdings as of' line, so its date cannot be checked"
+        )
+    try:
+        frame = parse(body, fund=fund, name=name)["holdings"]
+    except ProviderResponseError as exc:
+        raise ProviderResponseError(f"{what}: {exc}") from exc
+    equity = frame["asset_class"].fillna("").astype(str).str.strip().str.lower() == "equity"
+    if not bool(equity.any()):
+        raise ProviderResponseError(f"{what}: the file has no equity rows")
+    real = pd.Timestamp(frame["as_of"].iloc[0]).date()
+    return Snapshot(fund.upper(), asked, real, {"holdings": frame}, int(equity.sum()))
