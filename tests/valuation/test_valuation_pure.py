@@ -219,3 +219,26 @@ def test_relative_ratio_mean_and_percentile_by_hand() -> None:
     assert st3["n"] == 0 and math.isnan(st3["mean"]) and math.isnan(st3["percentile"])
     with pytest.raises(DataError, match="min_coverage"):
         relative_valuation(hist, "small", "large", min_coverage=2.0)
+
+
+def test_implausible_names_are_left_out_and_counted() -> None:
+    fy = dict(_FY2020)
+    fy["SLIP"] = (5000.0, 10.0, 9000.0, 1.0)  # cap 10: E/P 500, revenue 900 x cap
+    fy["BIGREV"] = (1.0, 10.0, 2000.0, 1.0)  # cap 10: P/E 10 but P/S 0.005
+    closes = {**_CLOSE, "SLIP": 10.0, "BIGREV": 10.0}
+    members = ["AAA", "BBB", "CCC", "DDD", "SLIP", "BIGREV"]
+    c = company_valuations(
+        _items(fy),
+        members,
+        as_of="2021-03-31",
+        prices=_prices(closes=closes),
+        excluded={"DDD": "shares_jump: hand-made flag"},
+    ).set_index("symbol")
+    assert "P/E < 1" in c.loc["SLIP", "implausible"]
+    assert "P/S < 0.01" in c.loc["BIGREV", "implausible"]
+    assert c.loc["DDD", "implausible"] == "shares_jump: hand-made flag"
+    assert c.loc["AAA", "implausible"] == ""
+    a = aggregate_valuation(c.reset_index(), len(members))
+    # left: AAA, BBB, CCC -> ex-loss (120 + 20) / (10 + 5); 3 of 6 with data
+    assert a["implausible"] == 3 and a["with_data"] == 3 and a["coverage"] == 0.5
+    assert a["pe_agg_ex"] == pytest.approx(140 / 15)

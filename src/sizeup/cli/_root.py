@@ -62,6 +62,10 @@ def _register_commands() -> dict[str, tuple[str, str]]:
             "_pnf",
             "Point-and-figure chart with signal, status, trend, patterns and price objectives.",
         ),
+        "flows": (
+            "_flows",
+            "Net creations/redemptions of a fund: change in shares outstanding x NAV.",
+        ),
         "report": (
             "_report",
             "Write the HTML report (rotation, size effect, seasonality, conditional, P&F).",
@@ -86,6 +90,10 @@ def _register_commands() -> dict[str, tuple[str, str]]:
             "_screen",
             "List company-years whose fundamentals are implausible (excluded from screens).",
         ),
+        "valuation": (
+            "_valuation",
+            "Trailing P/E, P/B, P/S of two universes over time and the small/large ratio.",
+        ),
         "backtest": ("_backtest", "Backtest a strategy on the store's total-return closes."),
         "sweep": (
             "_backtest",
@@ -95,6 +103,7 @@ def _register_commands() -> dict[str, tuple[str, str]]:
             "_store",
             "Inspect the data store, list its versions, undo an import, compact, vacuum.",
         ),
+        "serve": ("_serve", "Serve the local web dashboard and its JSON API on 127.0.0.1."),
     }
 
 

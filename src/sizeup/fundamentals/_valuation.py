@@ -23,7 +23,9 @@ Loss-makers are stated both ways: ``pe_agg_ex`` / ``pe_median_ex`` exclude names
 income <= 0; ``pe_agg_incl`` adds their (negative) earnings to the denominator (undefined when
 the sum is <= 0) and ``pe_median_incl`` = 1 / median earnings yield over all names with data
 (a loss-maker has a negative yield, so it counts as "most expensive" without a meaningless
-negative P/E). P/B and P/S use names with positive book / revenue only. Every point carries
+negative P/E). P/B and P/S use names with positive book / revenue only. Names with implausible
+data (a data-quality flag, P/E < 1 or P/S < 0.01: the marks of a scale slip) are left out of
+every aggregate and counted in ``implausible``. Every point carries
 ``members``, ``with_data`` (names with a market cap and a TTM net income), ``coverage`` =
 with_data / members, and the counts behind each aggregate.
 
@@ -48,6 +50,7 @@ import pandas as pd
 
 from sizeup.errors import DataError
 from sizeup.fundamentals._metrics import compute_metrics, tidy_prices
+from sizeup.fundamentals._quality import quality_report
 from sizeup.types import DateLike
 
 __all__ = [
@@ -104,7 +107,11 @@ _COMPANY_COLUMNS: Final = (
     "eps_estimate",
     "estimate_period_end",
     "fwd_pe",
+    "implausible",
 )
+
+MIN_PS: Final = 0.01
+"""A price/sales below this (revenue over 100 x market cap) is taken as a scale slip."""
 
 
 def parse_estimates(text: str, *, name: str) -> pd.DataFrame:
@@ -237,6 +244,7 @@ def company_valuations(
     as_of: DateLike,
     prices: pd.DataFrame | None,
     estimates: pd.DataFrame | None = None,
+    excluded: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Per-company valuation of ``members`` at a date, point in time.
 
@@ -252,6 +260,9 @@ def company_valuations(
         Closes, tidy (symbol, date, close) or wide.
     estimates
         Parsed estimates (:func:`parse_estimates`) or None.
+    excluded
+        Symbol -> reason for names to mark implausible (e.g.
+        :meth:`sizeup.fundamentals.QualityReport.excluded_at`).
 
     Returns
     -------
@@ -259,7 +270,11 @@ def company_valuations(
         One row per member that has any fundamentals or a close (columns listed in
         ``_COMPANY_COLUMNS``): ``pe`` is NaN for loss-makers (``loss_maker`` True),
         ``pb``/``ps`` NaN for non-positive book/revenue, ``fwd_pe`` NaN without a positive
-        estimate.
+        estimate. ``implausible`` holds the reason a name is left out of the aggregates
+        (empty when it is kept): a flag from ``excluded``, positive TTM earnings above the
+        market cap (P/E < 1), or revenue above 100 x the market cap (P/S < 0.01); both are
+        the marks of a scale slip in the statements (SimFin IIIN FY2021 reports revenue and
+        net income 1,000 times their 10-K values).
     """
     when = pd.Timestamp(as_of)
     wanted = sorted({str(s) for s in members})
@@ -289,6 +304,15 @@ def company_valuations(
     out["eps_estimate"] = out["eps_estimate"].astype("float64")
     out["estimate_period_end"] = pd.to_datetime(out["estimate_period_end"])
     out["fwd_pe"] = _ratio(out["price"], out["eps_estimate"])
+    why = pd.Series("", index=out.index, dtype=object)
+    why[out["pe"] < 1] = "TTM net income above the market cap (P/E < 1)"
+    slip = out["ps"] < MIN_PS
+    ps_text = f"revenue above {1 / MIN_PS:.0f} x the market cap (P/S < {MIN_PS})"
+    why[slip] = (why[slip] + "; " + ps_text).str.lstrip("; ")
+    if excluded:
+        flagged = out["symbol"].map(dict(excluded))
+        why = why.where(flagged.isna(), flagged.fillna(""))
+    out["implausible"] = why.astype(str)
     return out[list(_COMPANY_COLUMNS)].sort_values("symbol").reset_index(drop=True)
 
 
@@ -318,10 +342,12 @@ def aggregate_valuation(companies: pd.DataFrame, members: int) -> dict[str, floa
     -------
     dict
         ``members``, ``priced`` (names with a market cap), ``with_data`` (market cap and TTM
-        net income), ``coverage``, ``profitable``, ``loss_makers``, ``pb_n``, ``ps_n``,
+        net income, implausible names left out), ``coverage``, ``implausible`` (names left
+        out), ``profitable``, ``loss_makers``, ``pb_n``, ``ps_n``,
         ``with_estimate``, ``fwd_n`` and every key of :data:`MEASURES`.
     """
-    c = companies
+    bad = companies["implausible"].astype(str) != ""
+    c = companies[~bad]
     cap = c["market_cap"]
     ni = c["net_income_ttm"]
     has = cap.notna() & ni.notna()
@@ -337,6 +363,7 @@ def aggregate_valuation(companies: pd.DataFrame, members: int) -> dict[str, floa
         "priced": float(cap.notna().sum()),
         "with_data": float(has.sum()),
         "coverage": float(has.sum()) / members if members else math.nan,
+        "implausible": float(bad.sum()),
         "profitable": float(prof.sum()),
         "loss_makers": float((has & ~prof).sum()),
         "loss_share": float((has & ~prof).sum()) / float(has.sum()) if has.any() else math.nan,
@@ -393,6 +420,7 @@ def valuation_history(
     *,
     prices: pd.DataFrame | None,
     estimates: pd.DataFrame | None = None,
+    check_quality: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Aggregate valuation of each universe at each date.
 
@@ -408,6 +436,9 @@ def valuation_history(
         Closes, tidy or wide.
     estimates
         Parsed estimates or None.
+    check_quality
+        Leave out names whose current fiscal year is flagged by
+        :func:`sizeup.fundamentals.quality_report` at each date (as screens do).
 
     Returns
     -------
@@ -418,11 +449,15 @@ def valuation_history(
     """
     px = tidy_prices(prices)
     everyone = sorted({str(s) for ms in universes.values() for s in ms})
+    quality = quality_report(items) if check_quality else None
     rows: list[dict[str, object]] = []
     last = pd.DataFrame()
     for i, d in enumerate(dates):
         when = pd.Timestamp(d)
-        comp = company_valuations(items, everyone, as_of=when, prices=px, estimates=estimates)
+        flagged = quality.excluded_at(when, everyone) if quality is not None else None
+        comp = company_valuations(
+            items, everyone, as_of=when, prices=px, estimates=estimates, excluded=flagged
+        )
         for label, ms in universes.items():
             wanted = {str(s) for s in ms}
             sub = comp[comp["symbol"].isin(wanted)]

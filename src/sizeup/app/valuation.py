@@ -1,0 +1,625 @@
+"""Use case: relative valuation of a small-cap universe against a large-cap one.
+
+:class:`ValuationRequest` names the two universes (a fund whose holdings are in the store, or a
+member list such as the S&P 500 constituents file: ``SPY``, ``IVV``, ``VOO`` and ``SP500`` use
+the store's ``sp500`` member list when the store has no holdings of that fund), the as-of date,
+the history (``yearly``, ``monthly``, ``none``) and an optional estimates file for forward P/E.
+:func:`run_valuation` reads the members' fundamentals and closes, computes
+:mod:`sizeup.fundamentals._valuation` at each history point from what was known on it, and
+returns a :class:`ValuationResult` (table, ratio statistics, per-company table, chart,
+provenance with coverage and the survivorship note).
+
+Examples
+--------
+>>> from sizeup.app.valuation import ValuationRequest, run_valuation   # doctest: +SKIP
+>>> res = run_valuation(ValuationRequest(small="IWM", large="SPY", history="yearly"))
+>>> print(res.summary())                                               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import pandas as pd
+
+from sizeup.app._result import ChartResult, InputCoverage, Provenance
+from sizeup.app._store import StoreRef, open_store
+from sizeup.errors import ConfigError, DataError
+from sizeup.fundamentals import normalize
+from sizeup.fundamentals._valuation import (
+    ESTIMATE_COLUMNS,
+    MEASURES,
+    History,
+    history_dates,
+    parse_estimates,
+    relative_valuation,
+    valuation_history,
+)
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from sizeup.data.store import Store
+
+__all__ = [
+    "ValuationRequest",
+    "ValuationResult",
+    "load_estimates",
+    "resolve_universe",
+    "run_valuation",
+]
+
+_SP500_ALIASES: Final = frozenset({"SPY", "IVV", "VOO", "SP500", "S&P500", "^GSPC", "^SPX"})
+_HISTORIES: Final = ("yearly", "monthly", "none")
+_SHOWN: Final = ("pe_agg_ex", "pe_agg_incl", "pe_median_ex", "pe_median_incl", "pb_agg", "ps_agg")
+_STALE_DAYS: Final = 470
+NO_ESTIMATES: Final = (
+    "forward P/E needs analyst EPS estimates, which no free source publishes: pass an estimates "
+    f"file (--estimates, CSV with columns {', '.join(ESTIMATE_COLUMNS)})"
+)
+
+
+@dataclass(frozen=True)
+class ValuationRequest:
+    """Relative valuation of two universes.
+
+    Attributes
+    ----------
+    small, large
+        A fund whose holdings are in the store (``IWM``), or a member list (``SPY``/``SP500``:
+        the store's S&P 500 constituents when no holdings of that fund are stored).
+    asof
+        As-of date (default: the latest filing date of the members' fundamentals).
+    history
+        ``yearly`` (year ends), ``monthly`` (month ends) or ``none`` (the as-of date only).
+    estimates
+        CSV of EPS estimates for forward P/E (columns :data:`ESTIMATE_COLUMNS`), or None.
+    min_coverage
+        History points where either universe has data for fewer than this share of its members
+        are shown but left out of the long-run mean and percentile.
+    store
+        Which store.
+    """
+
+    small: str = "IWM"
+    large: str = "SPY"
+    asof: pd.Timestamp | str | None = None
+    history: str = "yearly"
+    estimates: Path | str | None = None
+    min_coverage: float = 0.2
+    store: StoreRef = field(default_factory=StoreRef)
+
+    def __post_init__(self) -> None:
+        """Validate the options (ConfigError naming the option, value and valid ones)."""
+        if self.history not in _HISTORIES:
+            raise ConfigError(
+                f"--history {self.history!r} is not valid; use one of {', '.join(_HISTORIES)}",
+                input="--history",
+                value=self.history,
+                valid=", ".join(_HISTORIES),
+            )
+        if not (isinstance(self.min_coverage, int | float) and 0 <= self.min_coverage <= 1):
+            raise ConfigError(
+                f"--min-coverage {self.min_coverage!r} must be between 0 and 1",
+                input="--min-coverage",
+                value=self.min_coverage,
+                valid="0..1",
+            )
+        for opt, val in (("--small", self.small), ("--large", self.large)):
+            if not isinstance(val, str) or not val.strip():
+                raise ConfigError(
+                    f"{opt} must name a fund or member list, got {val!r}",
+                    input=opt,
+                    value=val,
+                    valid="a fund in the holdings (IWM) or SPY/SP500",
+                )
+        if self.small.strip().upper() == self.large.strip().upper():
+            raise ConfigError(
+                f"--small and --large are both {self.small!r}; compare two universes",
+                input="--large",
+                value=self.large,
+                valid=f"a universe other than {self.small!r}",
+            )
+
+
+def resolve_universe(
+    store: Store,
+    spec: str,
+    when: pd.Timestamp,
+    *,
+    option: str = "--small",
+    used_from: pd.Timestamp | None = None,
+) -> tuple[list[str], str, list[str]]:
+    """Members of a universe at a date: holdings snapshot, else a stored member list.
+
+    Parameters
+    ----------
+    store
+        The opened store.
+    spec
+        Fund ticker (holdings) or member list (``SPY``/``SP500`` -> the ``sp500`` list).
+    when
+        The date (the last snapshot on or before it, else the first after it).
+    option
+        Option name for errors.
+    used_from
+        First date the members are used for (a history); a snapshot after it gets the
+        survivorship note too.
+
+    Returns
+    -------
+    (members, label, notes)
+        Sorted symbols, a label with the snapshot date and size, and survivorship notes.
+
+    Raises
+    ------
+    DataError
+        The store has neither holdings nor a member list of that name.
+    """
+    name = spec.strip().upper()
+    frame = store.read("holdings", where="fund = ?", params=[name])
+    notes: list[str] = []
+    if not frame.empty:
+        if "asset_class" in frame.columns:
+            ac = frame["asset_class"].fillna("Equity").astype(str).str.lower()
+            frame = frame[ac.isin(["equity", ""])]
+        dates = pd.to_datetime(frame["as_of"])
+        before = dates[dates <= when]
+        snap = pd.Timestamp(before.max() if not before.empty else dates.min())
+        members = sorted(set(frame.loc[dates == snap, "symbol"].dropna().astype(str)))
+        label = f"{name} members ({snap.date()} holdings snapshot, {len(members)} names)"
+        first = min(when, used_from) if used_from is not None else when
+        if snap > first:
+            notes.append(
+                f"survivorship: {name} membership is the {snap.date()} snapshot, after "
+                f"{first.date()}; names that left the index before then are missing and every "
+                "point before the snapshot uses its members"
+            )
+        return members, label, notes
+    syms = store.read("symbols")
+    want = "sp500" if name in _SP500_ALIASES else name.lower()
+    if not syms.empty:
+        src = syms["source"].astype(str)
+        pick = syms[src.str.lower().str.rsplit("/", n=1).str[-1] == want]
+        if not pick.empty:
+            sources = sorted(pick["source"].astype(str).unique())
+            members = sorted(set(pick["symbol"].astype(str)))
+            label = f"{name}: member list {'+'.join(sources)} ({len(members)} names)"
+            if name != want.upper():
+                label += f", standing in for {name}'s holdings"
+            notes.append(
+                f"survivorship: {name} membership is one member list ({'+'.join(sources)}) "
+                "without dates; names removed before the list was made are missing and every "
+                "point uses the same members"
+            )
+            return members, label, notes
+    funds = (
+        sorted(store.read("holdings")["fund"].astype(str).unique())
+        if not store.read("holdings").empty
+        else []
+    )
+    lists = (
+        sorted({s.rsplit("/", 1)[-1] for s in syms["source"].astype(str)}) if not syms.empty else []
+    )
+    raise DataError(
+        f"{option} {spec!r}: no holdings of that fund and no member list of that name in "
+        f"{store.root}; funds with holdings: {funds or 'none'}; member lists: {lists or 'none'}",
+        input=option,
+        value=spec,
+        valid=f"a fund with holdings ({', '.join(funds) or 'none'}) or a member list "
+        f"({', '.join(lists) or 'none'}; SPY/IVV/VOO use sp500)",
+    )
+
+
+def load_estimates(path: Path | str) -> pd.DataFrame:
+    """Read and parse an estimates CSV (see :func:`sizeup.fundamentals.parse_estimates`).
+
+    Raises
+    ------
+    DataError
+        The file cannot be read, is not UTF-8, or has a bad header or value (named).
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(
+            f"estimates file {p}: cannot read it: {exc}",
+            input="--estimates",
+            value=str(p),
+            valid="a readable UTF-8 CSV file",
+        ) from exc
+    return parse_estimates(text, name=str(p))
+
+
+def _closes(
+    store: Store, symbols: list[str], dates: list[pd.Timestamp]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Preferred closes of ``symbols`` within 10 days before each date, and source stats."""
+    pref = store.sources(symbols, field="close")
+    empty = pd.DataFrame({"symbol": [], "date": pd.Series(dtype="datetime64[ns]"), "close": []})
+    if pref.empty:
+        return empty, pd.DataFrame(columns=["source", "names", "adjusted_only"])
+    chosen = pref.loc[pref["preferred"], ["symbol", "source"]]
+    win = pd.DataFrame(
+        {
+            "lo": [d - pd.Timedelta(days=10) for d in dates],
+            "hi": list(dates),
+        }
+    )
+    with store.connect() as con:
+        con.register("_pref", chosen)
+        con.register("_win", win)
+        px = con.execute(
+            "SELECT DISTINCT b.symbol, b.date, b.close, b.adj_close, b.source FROM bars b "
+            "JOIN _pref p ON b.symbol = p.symbol AND b.source = p.source "
+            "JOIN _win w ON b.date > w.lo AND b.date <= w.hi "
+            "WHERE b.close IS NOT NULL AND b.close > 0"
+        ).df()
+    if px.empty:
+        return empty, pd.DataFrame(columns=["source", "names", "adjusted_only"])
+    same = px["adj_close"].isna() | (px["adj_close"] == px["close"])
+    stats = (
+        px.assign(same=same)
+        .groupby("source")
+        .agg(
+            names=("symbol", "nunique"),
+            adjusted_only=("same", "all"),
+            first=("date", "min"),
+            last=("date", "max"),
+        )
+        .reset_index()
+    )
+    px["date"] = pd.to_datetime(px["date"]).astype("datetime64[ns]")
+    return px[["symbol", "date", "close"]], stats
+
+
+@dataclass(frozen=True)
+class ValuationResult(ChartResult):
+    """Relative valuation of two universes over a history.
+
+    Attributes
+    ----------
+    small, large
+        The universes as requested.
+    small_label, large_label
+        Their membership (snapshot date, size).
+    history
+        One row per date and universe (``universe`` = ``small``/``large``): counts, coverage
+        and every measure of :data:`sizeup.fundamentals.MEASURES`.
+    ratios
+        Small/large ratio of each measure by date, with both coverages and ``usable``.
+    stats
+        Per measure: latest ratio, long-run mean, percentile, number of usable points.
+    companies
+        Per-company values at the as-of date (``universe`` column).
+    forward
+        True when an estimates file was given.
+    provenance
+        As-of, inputs, notes (survivorship, price basis, coverage) and warnings.
+    """
+
+    small: str
+    large: str
+    small_label: str
+    large_label: str
+    history: pd.DataFrame = field(repr=False)
+    ratios: pd.DataFrame = field(repr=False)
+    stats: pd.DataFrame = field(repr=False)
+    companies: pd.DataFrame = field(repr=False)
+    forward: bool
+    provenance: Provenance
+
+    def _side(self, side: str) -> pd.DataFrame:
+        return self.history[self.history["universe"] == side].set_index("date")
+
+    def summary(self) -> str:
+        """Return the P/E table by date with coverage, the ratio statistics and the notes."""
+        s, g = self._side("small"), self._side("large")
+        lines = [
+            f"relative valuation: {self.small} vs {self.large} as of {_day(self.provenance.as_of)}",
+            f"  small: {self.small_label}",
+            f"  large: {self.large_label}",
+            "trailing P/E, index-style (sum of caps / sum of earnings), loss-makers excluded;",
+            "coverage = names with a market cap and TTM net income / members",
+            f"{'date':<10}  {'small P/E':>9}  {'large P/E':>9}  {'ratio':>6}  "
+            f"{'small coverage':<22}  {'large coverage':<22}  losses s/l",
+        ]
+        for d in self.ratios["date"]:
+            a, b = s.loc[d], g.loc[d]
+            r = self.ratios.set_index("date").loc[d]
+            flag = "" if bool(r["usable"]) else "  (below coverage floor)"
+            lines.append(
+                f"{_day(d):<10}  {_num(a['pe_agg_ex']):>9}  {_num(b['pe_agg_ex']):>9}  "
+                f"{_num(r['pe_agg_ex'], 3):>6}  {_cov(a):<22}  {_cov(b):<22}  "
+                f"{int(a['loss_makers'])}/{int(b['loss_makers'])}{flag}"
+            )
+        lines.append("small/large ratio (latest, long-run mean over usable points, percentile):")
+        for rec in self.stats.to_dict("records"):
+            m = str(rec["measure"])
+            if m.startswith("fwd_") and not self.forward:
+                continue
+            lines.append(
+                f"  {m:<20} {_num(rec['latest'], 3):>6}  mean {_num(rec['mean'], 3):>6}  "
+                f"percentile {_num(rec['percentile'], 0):>4}  (n={int(rec['n'])})  "
+                f"{MEASURES[m]}"
+            )
+        if not self.forward:
+            lines.append(NO_ESTIMATES)
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per date: both universes' counts and measures, and the ratios."""
+        s = self._side("small").drop(columns="universe").add_prefix("small_")
+        g = self._side("large").drop(columns="universe").add_prefix("large_")
+        r = self.ratios.set_index("date")
+        r = r[[c for c in r.columns if c in MEASURES or c == "usable"]].add_prefix("ratio_")
+        out = s.join(g).join(r)
+        out.index.name = "date"
+        return out.reset_index()
+
+    def payload(self) -> dict[str, Any]:
+        """Return the universes, the table by date, the ratio statistics and the companies."""
+        return {
+            "small": self.small,
+            "large": self.large,
+            "small_members": self.small_label,
+            "large_members": self.large_label,
+            "measures": dict(MEASURES),
+            "history": self.to_frame(),
+            "ratio_stats": self.stats,
+            "forward": self.forward
+            if self.forward
+            else {"available": False, "reason": NO_ESTIMATES},
+            "companies": self.companies,
+        }
+
+    def figure(self) -> go.Figure:
+        """Return P/E of both universes and their ratio with its long-run mean (Plotly)."""
+        import plotly.graph_objects as go
+        from plotly.subplots import make_subplots
+
+        s, g = self._side("small"), self._side("large")
+        fig = make_subplots(
+            rows=2,
+            cols=1,
+            shared_xaxes=True,
+            subplot_titles=(
+                "trailing P/E, index-style, loss-makers excluded",
+                f"{self.small} / {self.large} ratio",
+            ),
+        )
+        for side, frame, name in (("small", s, self.small), ("large", g, self.large)):
+            fig.add_trace(
+                go.Scatter(
+                    x=frame.index,
+                    y=frame["pe_agg_ex"],
+                    mode="lines+markers",
+                    name=f"{name} P/E",
+                    customdata=frame[["with_data", "members"]].to_numpy(),
+                    hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} (%{customdata[0]:.0f} of "
+                    "%{customdata[1]:.0f} names)<extra>" + side + "</extra>",
+                ),
+                row=1,
+                col=1,
+            )
+        r = self.ratios
+        fig.add_trace(
+            go.Scatter(x=r["date"], y=r["pe_agg_ex"], mode="lines+markers", name="ratio"),
+            row=2,
+            col=1,
+        )
+        st = self.stats.set_index("measure")
+        mean = float(st["mean"].get("pe_agg_ex", math.nan))
+        if math.isfinite(mean):
+            fig.add_hline(y=mean, line_dash="dash", annotation_text=f"mean {mean:.2f}", row=2)
+        p = self.provenance
+        cov = (
+            f"coverage at {_day(p.as_of)}: {self.small} {_cov(s.iloc[-1])}, "
+            f"{self.large} {_cov(g.iloc[-1])}"
+            if not s.empty and not g.empty
+            else ""
+        )
+        fig.update_layout(
+            title=f"Relative valuation {self.small} vs {self.large}, as of {_day(p.as_of)}<br>"
+            f"<sup>{cov}; sources: {', '.join(p.sources)}; prices: {_basis_note(p)}</sup>",
+            height=620,
+        )
+        return fig
+
+
+def _day(value: object) -> str:
+    if value is None:
+        return "-"
+    ts = pd.Timestamp(str(value)) if not isinstance(value, pd.Timestamp) else value
+    return "-" if pd.isna(ts) else str(ts.date())
+
+
+def _num(value: object, digits: int = 1) -> str:
+    try:
+        x = float(str(value))
+    except ValueError:
+        return "-"
+    return f"{x:.{digits}f}" if math.isfinite(x) else "-"
+
+
+def _cov(row: pd.Series) -> str:
+    return f"{int(row['with_data'])}/{int(row['members'])} ({float(row['coverage']):.0%})"
+
+
+def _basis_note(p: Provenance) -> str:
+    bases = {c.basis for c in p.inputs if c.name.startswith("closes")}
+    return ", ".join(sorted(bases)) or "-"
+
+
+def run_valuation(request: ValuationRequest, *, store: Store | None = None) -> ValuationResult:
+    """Relative valuation of the request's universes on the store.
+
+    Parameters
+    ----------
+    request
+        Universes, as-of date, history, estimates file.
+    store
+        An open store to use instead of ``request.store``.
+
+    Raises
+    ------
+    DataError
+        An unknown universe, no fundamentals for the members, an as-of date before the first
+        filing, or a bad estimates file (read before the store, so nothing else runs).
+    """
+    estimates = load_estimates(request.estimates) if request.estimates is not None else None
+    st = store or open_store(request.store)
+    # members at the requested date (else the latest snapshot) tell which fundamentals to read
+    probe = pd.Timestamp(request.asof) if request.asof is not None else pd.Timestamp.max
+    small, small_label, notes_s = resolve_universe(st, request.small, probe, option="--small")
+    large, large_label, notes_l = resolve_universe(st, request.large, probe, option="--large")
+    everyone = sorted(set(small) | set(large))
+    facts = st.fundamentals(everyone)
+    if facts.empty:
+        raise DataError(
+            f"no fundamentals of the {request.small} or {request.large} members in {st.root}; "
+            "import SimFin files or run `sizeup fetch fundamentals`",
+            input="fundamentals",
+            value=st.root,
+            valid="a store with fundamentals of the members",
+        )
+    items = normalize(facts)
+    first_filed = pd.Timestamp(items["filed"].min())
+    last_filed = pd.Timestamp(items["filed"].max())
+    when = pd.Timestamp(request.asof) if request.asof is not None else last_filed
+    if when < first_filed:
+        raise DataError(
+            f"--asof {when.date()} is before the first filing of the members' fundamentals "
+            f"({first_filed.date()})",
+            input="--asof",
+            value=str(when.date()),
+            valid=f"on or after {first_filed.date()}",
+        )
+    dates = history_dates(first_filed, when, _history(request.history))
+    # membership at the as-of date, with the survivorship note for the history's first point
+    small, small_label, notes_s = resolve_universe(
+        st, request.small, when, option="--small", used_from=dates[0]
+    )
+    large, large_label, notes_l = resolve_universe(
+        st, request.large, when, option="--large", used_from=dates[0]
+    )
+    if set(small) | set(large) != set(everyone):  # other snapshot at the as-of date
+        everyone = sorted(set(small) | set(large))
+        facts = st.fundamentals(everyone)
+        items = normalize(facts) if not facts.empty else items.iloc[:0]
+    prices, px_stats = _closes(st, everyone, dates)
+    hist, companies = valuation_history(
+        items, {"small": small, "large": large}, dates, prices=prices, estimates=estimates
+    )
+    ratios, stats = relative_valuation(hist, "small", "large", min_coverage=request.min_coverage)
+    inputs = [
+        InputCoverage(
+            "fundamentals",
+            ",".join(sorted(facts["source"].astype(str).unique())),
+            first_filed,
+            min(last_filed, when),
+            "USD as filed (point in time by filing date)",
+        )
+    ]
+    for rec in px_stats.to_dict("records"):
+        basis = (
+            "adjusted closes (splits and dividends; the source has no separate raw close)"
+            if bool(rec["adjusted_only"])
+            else "closes as traded"
+        )
+        inputs.append(
+            InputCoverage(
+                f"closes of {int(rec['names'])} members",
+                str(rec["source"]),
+                pd.Timestamp(rec["first"]),
+                pd.Timestamp(rec["last"]),
+                basis,
+            )
+        )
+    if estimates is not None:
+        inputs.append(
+            InputCoverage(
+                f"EPS estimates ({Path(str(request.estimates)).name})",
+                "user file",
+                pd.Timestamp(estimates["as_of"].min()) if not estimates.empty else None,
+                pd.Timestamp(estimates["as_of"].max()) if not estimates.empty else None,
+                "EPS per share as estimated",
+            )
+        )
+    notes = [*notes_s, *notes_l]
+    notes.append(
+        "market cap = close x shares (latest known count; SimFin: diluted weighted average); "
+        "P/E = market cap / TTM net income (= price / TTM EPS on that share count)"
+    )
+    if any(bool(r["adjusted_only"]) for r in px_stats.to_dict("records")):
+        notes.append(
+            "price basis: adjusted closes understate past prices by the dividends paid since "
+            "(more for higher-yielding large caps) and by splits after the share counts were "
+            "restated (SimFin restates in place), so past P/E levels read low"
+        )
+    if "simfin" in set(facts["source"].astype(str)):
+        notes.append(
+            "SimFin values are the latest restated ones, shown from their first publish date "
+            "(approximate point in time)"
+        )
+    last = hist[hist["date"] == dates[-1]]
+    for rec in last.to_dict("records"):
+        name = request.small if rec["universe"] == "small" else request.large
+        notes.append(
+            f"coverage {name} at {when.date()}: {int(rec['with_data'])} of "
+            f"{int(rec['members'])} members have a market cap and TTM net income; "
+            f"{int(rec['loss_makers'])} loss-makers (excluded from the ex-loss P/E, included "
+            f"in the incl-loss P/E); {int(rec['implausible'])} left out for implausible data"
+        )
+    warnings: list[str] = []
+    below = ratios.loc[~ratios["usable"], "date"]
+    if len(below):
+        warnings.append(
+            f"{len(below)} of {len(ratios)} points have coverage below "
+            f"{request.min_coverage:.0%} and are left out of the mean and percentile: "
+            + ", ".join(_day(d) for d in below)
+        )
+    if when > last_filed + pd.Timedelta(days=_STALE_DAYS):
+        warnings.append(
+            f"the members' fundamentals end with filings of {last_filed.date()}; statements "
+            f"older than {_STALE_DAYS} days count as missing, so {when.date()} has little or "
+            "no coverage"
+        )
+    prov = Provenance(
+        as_of=when,
+        inputs=tuple(inputs),
+        store_version=_version(st),
+        notes=tuple(notes),
+        warnings=tuple(warnings),
+    )
+    return ValuationResult(
+        request.small.upper(),
+        request.large.upper(),
+        small_label,
+        large_label,
+        hist,
+        ratios,
+        stats,
+        companies,
+        estimates is not None,
+        prov,
+    )
+
+
+def _history(value: str) -> History:
+    if value == "yearly":
+        return "yearly"
+    if value == "monthly":
+        return "monthly"
+    return "none"
+
+
+def _version(store: Store) -> int | None:
+    try:
+        return int(store.version)
+    except (AttributeError, TypeError, ValueError):
+        return None
