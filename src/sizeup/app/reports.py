@@ -9,20 +9,37 @@ wheels (``sizeup report --sample``, no store, no network).
 
 from __future__ import annotations
 
+import html
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sizeup.app._store import StoreRef, open_store
+from sizeup.errors import SizeupError
 
 if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from sizeup.app._result import Provenance
     from sizeup.app.backtest import BacktestResult
     from sizeup.app.monitor import Monitor
     from sizeup.data.store import Store
 
-__all__ = ["ReportData", "ReportRequest", "SampleData", "load_sample", "open_report_data"]
+__all__ = [
+    "ReportData",
+    "ReportRequest",
+    "SampleData",
+    "footnote",
+    "load_sample",
+    "open_report_data",
+    "save_chart",
+    "write_bytes_atomic",
+]
 
 
 @dataclass(frozen=True)
@@ -198,3 +215,107 @@ def open_report_data(
         return load_sample()
     st = open_store(store)
     return ReportData(st, request.asof)
+
+
+def footnote(provenance: Provenance, *, max_inputs: int = 4) -> str:
+    """Text written under an exported chart: as-of date, inputs with source, basis and dates.
+
+    Parameters
+    ----------
+    provenance
+        The result's provenance.
+    max_inputs
+        At most this many inputs are listed (the rest are counted).
+
+    Returns
+    -------
+    str
+        Lines joined with ``<br>``, user text HTML-escaped (Plotly reads a subset of HTML).
+    """
+    lines = provenance.lines()
+    head = [lines[0]]
+    inputs = [c.describe() for c in provenance.inputs]
+    shown = inputs[:max_inputs]
+    if len(inputs) > max_inputs:
+        shown.append(f"... and {len(inputs) - max_inputs} more inputs")
+    text = [*head, *(f"data: {t}" for t in shown), *(f"warning: {w}" for w in provenance.warnings)]
+    return "<br>".join(html.escape(t) for t in text)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> Path:
+    """Write bytes to ``path`` through a temporary file in the same folder.
+
+    Raises
+    ------
+    SizeupError
+        The file cannot be written (the message names it).
+    """
+    target = Path(path).expanduser().resolve()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise SizeupError(f"cannot write {target}: {exc}", input="path", value=str(path)) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise SizeupError(f"cannot write {target}: {exc}", input="path", value=str(path)) from exc
+    return target
+
+
+def save_chart(
+    figure: go.Figure,
+    provenance: Provenance | None = None,
+    *,
+    png: Path | None = None,
+    svg: Path | None = None,
+    scale: float = 2.0,
+) -> list[Path]:
+    """Export a result's chart to PNG and/or SVG files (``--png`` / ``--svg`` of the CLI).
+
+    The image carries the result's as-of date, inputs, sources and price basis under the plot
+    (:func:`footnote`). Rendering needs a Chromium browser already installed
+    (:func:`sizeup.charts.browser_path`); none is downloaded.
+
+    Parameters
+    ----------
+    figure
+        The chart (``result.figure()``).
+    provenance
+        The result's provenance (``None``: no footnote).
+    png, svg
+        Files to write; ``None`` skips that format.
+    scale
+        Pixel ratio of the PNG.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Files written.
+
+    Raises
+    ------
+    ConfigError
+        No browser installed (the message names ``apt-get install chromium``).
+    SizeupError
+        Rendering or writing failed.
+    """
+    from sizeup.charts import export_figures
+
+    note = footnote(provenance) if provenance is not None else None
+    written: list[Path] = []
+    for fmt, path in (("png", png), ("svg", svg)):
+        if path is None:
+            continue
+        (data,) = export_figures(
+            [figure],
+            "png" if fmt == "png" else "svg",
+            scale=scale if fmt == "png" else 1.0,
+            footnotes=[note],
+        )
+        written.append(write_bytes_atomic(path, data))
+    return written

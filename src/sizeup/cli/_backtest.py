@@ -135,6 +135,14 @@ def backtest(  # noqa: PLR0917 - Typer maps parameters to options
     html: Annotated[bool, typer.Option("--html", help="Write the figure as HTML.")] = False,
     list_: Annotated[bool, typer.Option("--list", help="List the built-in strategies.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    png: Annotated[
+        Path | None,
+        typer.Option("--png", help="Also write the chart as a PNG image.", dir_okay=False),
+    ] = None,
+    svg: Annotated[
+        Path | None,
+        typer.Option("--svg", help="Also write the chart as an SVG image.", dir_okay=False),
+    ] = None,
 ) -> None:
     """Backtest a strategy on the store's total-return closes.
 
@@ -174,6 +182,10 @@ def backtest(  # noqa: PLR0917 - Typer maps parameters to options
     with err_console.status(Text(f"backtesting {strategy}")):
         result = run_backtest(request)
     written: list[Path] = []
+    if png or svg:  # needs a Chromium browser (apt-get install chromium)
+        from sizeup.app.reports import save_chart
+
+        written += save_chart(result.figure(), result.provenance, png=png, svg=svg)
     if export is not None or html:
         out.mkdir(parents=True, exist_ok=True)
         stem = result.strategy.name

@@ -9,6 +9,7 @@ OpenFundScore (sizeup's open score, never a vendor's). Missing inputs are listed
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -228,7 +229,7 @@ def render_monitor(m: Monitor, console: Console) -> None:
 
 
 @handle_errors
-def monitor(
+def monitor(  # noqa: PLR0917 - Typer maps parameters to options
     asof: Annotated[
         str | None,
         typer.Option("--asof", help="As-of date YYYY-MM-DD (default: latest covered session)."),
@@ -241,6 +242,14 @@ def monitor(
     no_universe: Annotated[
         bool, typer.Option("--no-universe", help="Skip breadth / bullish percent panels.")
     ] = False,
+    png: Annotated[
+        Path | None,
+        typer.Option("--png", help="Also write the chart as a PNG image.", dir_okay=False),
+    ] = None,
+    svg: Annotated[
+        Path | None,
+        typer.Option("--svg", help="Also write the chart as an SVG image.", dir_okay=False),
+    ] = None,
 ) -> None:
     """Small caps vs large caps: relative performance, streaks, records, breadth, BPI, scores.
 
@@ -251,6 +260,11 @@ def monitor(
     request = MonitorRequest(asof=parse_asof(asof), universe=None if no_universe else fund)
     with err_console.status("computing the monitor...", spinner="dots"):
         m = run_monitor(request, store_ref())
+    if png or svg:  # needs a Chromium browser (apt-get install chromium)
+        from sizeup.app.reports import save_chart
+
+        for path in save_chart(m.figure(), m.provenance, png=png, svg=svg):
+            err_console.print(Text(f"wrote {path}", style="dim"))
     if as_json:
         emit_json(m)
     else:

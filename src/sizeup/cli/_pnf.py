@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,6 +13,7 @@ from rich.text import Text
 from sizeup.cli._common import (
     console,
     emit_json,
+    err_console,
     handle_errors,
     parse_asof,
     print_provenance,
@@ -87,6 +89,14 @@ def pnf(  # noqa: PLR0917 - Typer maps parameters to options
     ] = None,
     columns: Annotated[int, typer.Option(help="Columns to draw (the newest).")] = 40,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    png: Annotated[
+        Path | None,
+        typer.Option("--png", help="Also write the chart as a PNG image.", dir_okay=False),
+    ] = None,
+    svg: Annotated[
+        Path | None,
+        typer.Option("--svg", help="Also write the chart as an SVG image.", dir_okay=False),
+    ] = None,
 ) -> None:
     """Point-and-figure chart with signal, status, trend, patterns and price objectives.
 
@@ -121,6 +131,15 @@ def pnf(  # noqa: PLR0917 - Typer maps parameters to options
         columns=columns,
     )
     result = run_pnf(request, store_ref())
+    if png or svg:  # needs a Chromium browser (apt-get install chromium)
+        from sizeup.app.reports import save_chart
+        from sizeup.charts import pnf_figure
+
+        fig = pnf_figure(
+            result.chart, columns=columns, title=result.title(), patterns=result.patterns
+        )
+        for path in save_chart(fig, result.provenance, png=png, svg=svg):
+            err_console.print(Text(f"wrote {path}", style="dim"))
     if json_out:
         emit_json(result)
     else:
