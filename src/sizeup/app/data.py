@@ -41,9 +41,10 @@ from sizeup.data.providers.fetch import (
     describe_bundle,
     parse_base_urls,
     run_fetch,
+    snapshot_dates,
 )
 from sizeup.data.providers.http import HttpClient
-from sizeup.data.store import StoreInfo
+from sizeup.data.store import Store, StoreInfo
 from sizeup.errors import ConfigError
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "restore_store",
     "run_fetch_request",
     "run_import",
+    "snapshot_line",
     "store_history",
     "store_info",
     "vacuum_store",
@@ -189,9 +191,14 @@ class FetchRequest:
     since, until
         Date range (ISO dates).
     fund
-        Universe fund.
+        Universe fund (the ``holdings`` bundle: the fund whose snapshots are fetched).
     prices
         ``yahoo`` or ``stooq``.
+    asof
+        ``holdings`` only: one snapshot date (ISO).
+    start, end, every
+        ``holdings`` only: the snapshots at the end of every ``week``, ``month``, ``quarter``
+        or ``year`` (last exchange session) from ``start`` to ``end``.
     """
 
     bundle: str
@@ -203,6 +210,10 @@ class FetchRequest:
     until: str | None = None
     fund: str = "IWM"
     prices: str = "yahoo"
+    asof: str | None = None
+    start: str | None = None
+    end: str | None = None
+    every: str = "month"
 
 
 @dataclass(frozen=True)
@@ -280,6 +291,25 @@ def run_fetch_request(
             value=request.prices,
             valid="yahoo, stooq",
         )
+    asked = {"--asof": request.asof, "--from": request.start, "--to": request.end}
+    dates: tuple[dt.date, ...] = ()
+    if request.bundle == "holdings":
+        dates = snapshot_dates(
+            asof=_date(request.asof, "--asof"),
+            start=_date(request.start, "--from"),
+            end=_date(request.end, "--to"),
+            every=request.every,
+        )
+    else:
+        given = [k for k, v in asked.items() if v is not None]
+        if given:
+            raise ConfigError(
+                f"{given[0]} is for the holdings bundle only (sizeup fetch holdings IWM "
+                f"{given[0]} ...), not {request.bundle!r}",
+                input=given[0],
+                value=asked[given[0]],
+                valid="the holdings bundle",
+            )
     settings = load_settings()
     options = FetchOptions(
         symbols=tuple(request.symbols) or None,
@@ -288,6 +318,7 @@ def run_fetch_request(
         offline=request.offline,
         fund=request.fund.upper(),
         prices=source,
+        dates=dates,
     )
     bases = parse_base_urls(list(request.base_urls))
     store = open_store(request.store)
@@ -336,10 +367,14 @@ class StoreInfoResult(Result):
     disagreements: pd.DataFrame
     tolerance: float
     provenance: Provenance
+    snapshots: dict[str, tuple[pd.Timestamp, ...]] = field(default_factory=dict)
 
     def summary(self) -> str:
-        """Return the plain-text catalog."""
-        return self.info.summary()
+        """Return the plain-text catalog, then the holdings snapshot dates per fund."""
+        lines = [self.info.summary()]
+        for fund, dates in self.snapshots.items():
+            lines.append(snapshot_line(fund, dates))
+        return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per table."""
@@ -367,11 +402,37 @@ class StoreInfoResult(Result):
             "tables": self.to_frame().to_dict("records"),
             "by_source": self.info.by_source.to_dict("records"),
             "disagreements": self.disagreements.to_dict("records"),
+            "holdings_snapshots": {
+                fund: [d.date().isoformat() for d in dates]
+                for fund, dates in self.snapshots.items()
+            },
         }
 
 
+def snapshot_line(fund: str, dates: Sequence[pd.Timestamp]) -> str:
+    """Return ``holdings IWM: 3 snapshots: 2024-10-31, 2024-11-29, 2024-12-31``."""
+    days = ", ".join(d.date().isoformat() for d in dates)
+    return f"holdings {fund}: {len(dates)} snapshot{'s' if len(dates) != 1 else ''}: {days}"
+
+
+def _holdings_snapshots(store: Store) -> dict[str, tuple[pd.Timestamp, ...]]:
+    """Every fund's holdings snapshot dates, ascending (empty without holdings)."""
+    frame = store.read("holdings")
+    if frame.empty:
+        return {}
+    pairs = frame[["fund", "as_of"]].drop_duplicates()
+    return {
+        str(fund): tuple(sorted(pd.Timestamp(d) for d in group["as_of"]))
+        for fund, group in pairs.groupby("fund", sort=True)
+    }
+
+
 def store_info(request: StoreInfoRequest) -> StoreInfoResult:
-    """Describe the store from its Delta logs and catalog (and compare overlapping sources)."""
+    """Describe the store from its Delta logs and catalog (and compare overlapping sources).
+
+    The holdings snapshot dates of every fund are listed too (they say where point-in-time
+    membership is known; see :func:`sizeup.app._membership.load_membership`).
+    """
     store = open_store(request.store)
     info = store.info()
     diff = (
@@ -379,7 +440,9 @@ def store_info(request: StoreInfoRequest) -> StoreInfoResult:
         if request.disagreements
         else pd.DataFrame()
     )
-    return StoreInfoResult(info, diff, request.tolerance, _provenance(store.version))
+    return StoreInfoResult(
+        info, diff, request.tolerance, _provenance(store.version), _holdings_snapshots(store)
+    )
 
 
 @dataclass(frozen=True)

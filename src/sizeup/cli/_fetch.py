@@ -93,8 +93,16 @@ def _render(console: Console, report: FetchReport) -> None:
 def fetch(
     bundle: Annotated[
         str,
-        typer.Argument(help="core | universe | fundamentals | symbols", show_default=False),
+        typer.Argument(
+            help="core | universe | fundamentals | symbols | holdings", show_default=False
+        ),
     ],
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            help="holdings: the fund (IWM, IJR...); same as --fund.", show_default=False
+        ),
+    ] = None,
     *,
     symbols: Annotated[
         list[str] | None,
@@ -128,13 +136,31 @@ def fetch(
     prices: Annotated[
         str, typer.Option("--prices", help="Price source: yahoo or stooq (needs an API key).")
     ] = "yahoo",
+    asof: Annotated[
+        str | None,
+        typer.Option("--asof", help="holdings: the snapshot of one date (YYYY-MM-DD)."),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="holdings: first date of a range of snapshots."),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="holdings: last date of a range of snapshots.")
+    ] = None,
+    every: Annotated[
+        str,
+        typer.Option(
+            "--every", help="holdings: one snapshot per week, month, quarter or year of the range."
+        ),
+    ] = "month",
 ) -> None:
     """Fetch a bundle of data from the free public sources (incremental and resumable).
 
     When the network is down (every host fails to resolve or connect) the run stops after the
-    first items with one message instead of trying each item.
+    first items with one message instead of trying each item. ``holdings`` fetches a fund's
+    holdings snapshots (best effort: the dates that failed are listed with the reason).
 
-    Example: sizeup fetch core
+    Example: sizeup fetch core; sizeup fetch holdings IWM --from 2024-01-01 --to 2024-12-31
     """
     from sizeup.app.data import BUNDLES, FetchReport, FetchRequest, describe_bundle
     from sizeup.app.data import run_fetch_request as run
@@ -148,6 +174,11 @@ def fetch(
         )
     if prices not in ("yahoo", "stooq"):
         raise typer.BadParameter(f"{prices!r}: use yahoo or stooq", param_hint="--prices")
+    if target is not None and bundle != "holdings":
+        raise typer.BadParameter(
+            f"{target!r}: only the holdings bundle takes a fund argument (use --symbols)",
+            param_hint="TARGET",
+        )
     wanted = [s.strip().upper() for v in symbols or [] for s in v.split(",") if s.strip()]
     request = FetchRequest(
         bundle=bundle,
@@ -157,8 +188,12 @@ def fetch(
         base_urls=tuple(base_url or []),
         since=since,
         until=until,
-        fund=fund,
+        fund=target or fund,
         prices=prices,
+        asof=asof,
+        start=start,
+        end=end,
+        every=every,
     )
     columns = (
         SpinnerColumn(),

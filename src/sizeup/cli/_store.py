@@ -90,6 +90,11 @@ def store_info(
                 _day(rec["last"]),
             )
         console.print(src)
+    if result.snapshots:
+        from sizeup.app.data import snapshot_line
+
+        for fund, dates in result.snapshots.items():
+            console.print(escape(snapshot_line(fund, dates)), soft_wrap=False)
     if disagreements:
         diff = result.disagreements
         bad = diff[diff["days_beyond"] > 0] if not diff.empty else diff
