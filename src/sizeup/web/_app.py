@@ -1,0 +1,229 @@
+"""The FastAPI application: JSON API, dashboard pages, static files, error handling, caps.
+
+Security stance: the app serves only what the application core computes from the store's
+data directory. Names in paths and queries are validated (no separators, no ``..``) and looked
+up in the store or the built-ins, never used as file paths; bodies and uploads are capped at
+:data:`~sizeup.web._inputs.MAX_BODY` bytes (413); every page and script is served from the
+package (Plotly from the installed ``plotly`` package), so nothing is fetched from elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sizeup import __version__
+from sizeup.app import StoreRef
+from sizeup.app.serving import StorePool
+from sizeup.errors import ClaimSpecError, SizeupError, StoreError
+from sizeup.web._inputs import MAX_BODY, error_body
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def _plotly_js() -> Path:
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+class BodyLimit:
+    """ASGI middleware refusing request bodies over ``limit`` bytes with a JSON 413.
+
+    The declared ``Content-Length`` is checked first; a body sent without one (chunked) is
+    counted as it arrives and refused as soon as it passes the limit.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    def _too_large(self, size: str) -> Response:
+        return JSONResponse(
+            {
+                "error": "TooLargeError",
+                "message": f"request body of {size} bytes is larger than the limit of "
+                f"{self.limit} bytes",
+                "input": "body",
+                "value": size,
+                "valid": f"at most {self.limit} bytes",
+            },
+            status_code=413,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for key, value in scope.get("headers", []):
+            if key == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = -1
+                if declared > self.limit:
+                    await self._too_large(str(declared))(scope, receive, send)
+                    return
+        seen = 0
+        refused = False
+
+        async def counted() -> Message:
+            nonlocal seen, refused
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    refused = True
+                    raise _BodyTooLargeError(seen)
+            return message
+
+        started = False
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, tracked_send)
+        except _BodyTooLargeError as exc:
+            if not started:
+                await self._too_large(f"more than {exc.seen}")(scope, receive, send)
+        except Exception:
+            if refused and not started:
+                await self._too_large(f"more than {seen}")(scope, receive, send)
+            else:
+                raise
+
+
+class _BodyTooLargeError(Exception):
+    def __init__(self, seen: int) -> None:
+        super().__init__(seen)
+        self.seen = seen
+
+
+class SecurityHeaders:
+    """ASGI middleware adding a strict content security policy and no-sniff headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"referrer-policy", b"no-referrer"))
+                headers.append((b"content-security-policy", _CSP.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def _status(exc: SizeupError) -> int:
+    status = getattr(exc, "status", None)
+    if isinstance(status, int):
+        return status
+    if isinstance(exc, StoreError):
+        return 409
+    if isinstance(exc, ClaimSpecError):
+        return 422
+    return 422
+
+
+def create_app(store_ref: StoreRef | None = None) -> FastAPI:
+    """Build the dashboard and API application.
+
+    Parameters
+    ----------
+    store_ref
+        Which store to serve (default: the settings' data directory). Each request reads the
+        latest committed store version at the time it arrives (pinned for the whole request);
+        a ``version`` in the reference serves that version only.
+
+    Returns
+    -------
+    FastAPI
+        The ASGI application (run it with uvicorn, or test it with ``TestClient``).
+    """
+    from sizeup.web._api import router as api_router
+    from sizeup.web._pages import router as page_router
+
+    app = FastAPI(
+        title="sizeup",
+        version=__version__,
+        description="Small-cap vs large-cap rotation research: the JSON API of `sizeup serve`."
+        " Every result carries its provenance (as-of date, inputs with source and coverage,"
+        " price basis, warnings).",
+    )
+    app.state.pool = StorePool(store_ref)
+    app.state.cache = {}
+
+    @app.exception_handler(SizeupError)
+    async def _sizeup_error(request: Request, exc: SizeupError) -> JSONResponse:
+        return JSONResponse(error_body(exc), status_code=_status(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        first: dict[str, Any] = dict(errors[0]) if errors else {}
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body")]
+        name = ".".join(loc) or "request"
+        value = first.get("input")
+        valid = str(first.get("msg", "a valid value"))
+        shown = repr(value) if value is not None else "missing"
+        body = {
+            "error": "RequestValidationError",
+            "message": f"{name} {shown}: {valid}",
+            "input": name,
+            "value": None if value is None else str(value)[:200],
+            "valid": valid,
+        }
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(UnicodeDecodeError)
+    async def _decode_error(request: Request, exc: UnicodeDecodeError) -> JSONResponse:
+        body = {
+            "error": "WebInputError",
+            "message": "the body is not UTF-8 text",
+            "input": "body",
+            "value": None,
+            "valid": "UTF-8 text",
+        }
+        return JSONResponse(body, status_code=400)
+
+    app.include_router(api_router)
+    app.include_router(page_router)
+
+    static = resources.files("sizeup.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def _plotly() -> FileResponse:
+        return FileResponse(_plotly_js(), media_type="text/javascript")
+
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+    app.add_middleware(SecurityHeaders)
+    return app
