@@ -89,3 +89,84 @@ def test_since_with_a_proxy_reads_changes_not_levels() -> None:
     ex = extract_claims("The Nasdaq hit its highest level since April.", WED, allow_proxies=True)
     (lvl,) = [c for c in ex.claims if c.kind == "since"]
     assert lvl.spec is None and "proxy" in (lvl.not_checkable or "")
+
+
+# ------------------------------------------------------------------ previous records
+def _records(text: str) -> list[tuple[str, str, dict[str, object]]]:
+    ex = extract_claims(text, WED)
+    return [(c.unit, c.reading, dict(c.spec or {})) for c in ex.claims if c.kind == "record"]
+
+
+def test_level_of_a_previous_record_close() -> None:
+    (got,) = _records(
+        "On Tuesday the Russell 2000 stayed below its previous record close of 2,612.5."
+    )
+    unit, _, spec = got
+    assert unit == "level" and spec["metric"] == "window_extreme"
+    # the highest close before Tuesday 2025-03-11, i.e. up to Monday's close
+    assert (spec["stat"], spec["extreme"], spec["end"].isoformat()) == (
+        "value",
+        "max",
+        "2025-03-10",
+    )
+    assert spec["stated"] == 2612.5 and spec["tolerance"] == 0.02
+
+
+def test_level_and_date_of_a_previous_record() -> None:
+    got = _records("The S&P 500 came close to its all-time closing high of 6,144 set on Feb. 19.")
+    level = next(g for g in got if g[0] == "level")
+    # the record up to the written date
+    assert level[2]["end"].isoformat() == "2025-02-19" and level[2]["tolerance"] == 0.5
+    date = next(g for g in got if g[0] == "year")
+    spec = date[2]
+    assert (spec["metric"], spec["measure"]) == ("since_when", "record")
+    assert spec["asof"].isoformat() == "2025-03-12"  # the publication day, not Feb. 19
+    assert spec["stated"] == pytest.approx(decimal_year(pd.Timestamp("2025-02-19")), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("text", "lo"),
+    [
+        ("The Russell 2000 last closed at a record on Nov. 8.", "2024-11-08"),
+        (
+            "It has been 300 sessions since the Russell 2000 hit a new high, back in May 2024.",
+            "2024-05-01",
+        ),
+        ("Small caps are nearing a record high, topping the one set in late 2021.", "2021-09-01"),
+    ],
+)
+def test_date_of_the_last_record(text: str, lo: str) -> None:
+    got = [g for g in _records(text) if g[0] == "year"]
+    assert len(got) == 1
+    spec = got[0][2]
+    assert spec["measure"] == "record" and spec["asof"].isoformat() == "2025-03-12"
+    assert float(spec["stated"]) - float(spec["tolerance"]) == pytest.approx(  # type: ignore[arg-type]
+        decimal_year(pd.Timestamp(lo)) - 0.5 / 365, abs=1e-5
+    )
+
+
+def test_closing_at_an_all_time_high_is_not_a_previous_record() -> None:
+    ex = extract_claims("The S&P 500 ended at an all-time high of 5,990 on Tuesday.", WED)
+    assert not any(c.reading.startswith("S&P 500: the record close") for c in ex.claims)
+    level = next(c for c in ex.claims if c.kind == "level")
+    assert level.spec is not None and level.spec["metric"] == "window_extreme"
+
+
+def test_intraday_records_and_highs_read_session_highs() -> None:
+    ex = extract_claims(
+        "On Tuesday the Russell 2000 reached new heights, touching 2,700.5 before it eased.", WED
+    )
+    rec = [c for c in ex.claims if c.kind == "record"]
+    # intraday only: no record-close reading
+    assert [c.spec["stat"] for c in rec if c.spec] == ["record_high"]
+    ex2 = extract_claims("The Russell 2000 hit a high of 2,650.25 on Monday.", WED)
+    (lvl,) = [c for c in ex2.claims if c.kind == "level"]
+    assert lvl.spec is not None and (lvl.spec["metric"], lvl.spec["stat"]) == ("session", "high")
+    assert lvl.spec["date"].isoformat() == "2025-03-10"
+    ex3 = extract_claims(
+        "On Monday small caps at one point advanced past their previous record close of 2,442.",
+        WED,
+    )
+    above = [c for c in ex3.claims if c.comparator == "gt"]
+    assert len(above) == 1 and above[0].spec is not None
+    assert (above[0].spec["stat"], above[0].spec["compare"]) == ("high", "at_least")

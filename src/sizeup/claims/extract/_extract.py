@@ -123,6 +123,7 @@ _CLAUSE = re.compile(
 )
 _RECORD = re.compile(
     r"(?i)\b(?:record (?:high|close|closing high|finish|level)s?|(?:fresh|new) record(?: close)?|"
+    r"new (?:all-time )?heights|"
     r"all-time (?:closing )?(?:and intraday )?highs?|all-time high close|closing at a record|"
     r"record levels|(?:hit|set|notched|reached) (?:a |another )?(?:new )?record\b(?! \w*s\b))"
 )
@@ -587,6 +588,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     context = bld.context_period
     _streaks(bld, sent, s, off, ents=ents, periods=periods)
     _longest_since(bld, sent, s, off, ents=ents, periods=periods)
+    _prior_records(bld, sent, s, off, ents=ents, periods=periods)
     _records(bld, sent, s, off, ents=ents, periods=periods)
     _rank_forms(bld, sent, s, off, ents=ents, periods=periods)
     _since_when(bld, sent, s, off, ents=ents, periods=periods)
@@ -1264,9 +1266,19 @@ def _records(
         ):
             continue  # a question, a hypothesis or a series of records, not this record
         prior = bool(_PRIOR_RECORD.search(s[max(0, a - 25) : a]))
+        if any(
+            c.sentence == sent.index and c.kind == "record" and c.span[0] <= off + a < c.span[1]
+            for c in bld.claims
+        ):
+            continue  # read as the level or the date of a previous record
         asof, why = _day_of(periods, bld.pub)
         sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
-        intraday = "intraday" in m.group(0).lower()
+        phrase = m.group(0).lower()
+        intraday = "intraday" in phrase or bool(
+            re.match(r"(?i)\s*,?\s*(?:touching|hitting|intraday)\b", s[b:])
+            or re.search(r"(?i)\b(?:at one point|intraday)\b[^.;]{0,30}$", s[:a])
+        )
+        intraday_only = intraday and "clos" not in phrase
         bld.used.append((sent.index, off + a, off + b))
         spec = None
         if prior:
@@ -1303,7 +1315,7 @@ def _records(
             proxy=proxy,
             spec=spec,
             not_checkable=why_not,
-        )
+        ) if not (intraday_only and spec is not None) else None
         if intraday and spec is not None:
             bld.add(
                 id=bld._next_id(),
@@ -1319,7 +1331,15 @@ def _records(
                 unit="bool",
                 comparator="approx",
                 tolerance=0.0,
-                not_checkable="intraday highs have no metric in the claim model",
+                spec={
+                    "text": spec["text"],
+                    "metric": "session",
+                    "symbol": spec["symbol"],
+                    "date": asof.date(),
+                    "stat": "record_high",
+                    "stated": True,
+                    "tolerance": 0.0,
+                },
             )
 
 
@@ -1352,13 +1372,24 @@ def _levels(
         if re.search(r"(?i)\btarget", s[max(0, a - 60) : a]):
             continue  # a forecast, not a level reached
         asof, why = _day_of(periods, bld.pub)
-        high = bool(re.search(r"(?i)high|touching|peak", m.group(0)))
+        high = bool(re.search(r"(?i)high|touching|peak", m.group(0))) and not re.search(
+            r"(?i)\b(?:clos\w*|finish\w*|end\w*|settl\w*) at (?:a |an )?[\w-]*\s?$",
+            s[max(0, m.start() - 30) : m.start()],
+        )
         sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
         if proxy is not None and why_not is None:
             why_not = f"a level of {subj.entity.key} cannot be read from its proxy {proxy}"
         spec: dict[str, Any] | None = None
-        if why_not is None and high:
-            why_not = "intraday highs are not in the claim model (it reads closes)"
+        if why_not is None and high and sym:
+            spec = {
+                "text": s[subj.span[0] : b],
+                "metric": "session",
+                "symbol": sym,
+                "date": asof.date(),
+                "stat": "high",
+                "stated": value,
+                "tolerance": tol,
+            }
         elif why_not is None and sym and "window_extreme" in METRICS:
             spec = {
                 "text": s[subj.span[0] : b],
@@ -1874,6 +1905,219 @@ def _since_when(
                 ),
                 kind="since",
                 names=(ent.key,),
+                subjects=(sym,) if sym else (),
+                window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
+                stated=float(lo.year),
+                unit="year",
+                comparator="approx",
+                tolerance=0.0,
+                proxy=proxy,
+                spec=spec,
+                not_checkable=why_not if spec is None else None,
+            )
+
+
+# ------------------------------------------------------------------ previous records
+_REC_NOUN = (
+    r"(?:(?:previous |prior |last |its |the |an? )?(?:all-time|record)(?: closing)?"
+    r"(?: high| close| finish| record)?(?: close)?|(?:a |its |the )?(?:new |closing |record )high"
+    r"|the one)"
+)
+_PRIOR_LEVEL = re.compile(
+    r"(?i)\b(?P<cue>previous|prior|(?<=its )all-time|(?<=the )all-time|(?<=its )record|"
+    r"(?<=the )record)\s(?:record\s)?"
+    r"(?:closing high|close|high close|closing record|record close|closing level|high)\s"
+    r"of\s(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{3,5}(?:\.\d{1,2})?)(?![\d%])"
+)
+_PRIOR_DATE = re.compile(
+    rf"(?i)\b(?P<noun>{_REC_NOUN})(?: of [\d,.]+)?,?\s"
+    r"(?:(?:it|the index|that it|which it) )?(?:(?:was )?(?:set|reached|hit|made|notched|"
+    r"established|posted)\s)?(?:back\s)?(?:(?:in|on)\s)?"
+    rf"(?P<when>{WHEN_RX})(?![\w/])"
+)
+_LAST_RECORD = re.compile(
+    r"(?i)\b(?:last (?:closed|finished|ended|set a record|hit a record) (?:at )?(?:a |an )?"
+    r"(?:record|all-time high|record high|high)?|since (?:the index|it|they|[\w&' ]{1,30}?) "
+    r"(?:hit|set|made|reached|notched) (?:a |an |its )?(?:new |last |previous )?(?:record|"
+    r"all-time high|record high|high)),?\s(?:back\s)?(?:(?:in|on)\s)?"
+    rf"(?P<when>{WHEN_RX})(?![\w/])"
+)
+
+
+def _asof_outside(
+    periods: list[PeriodMention], span: tuple[int, int], pub: pd.Timestamp
+) -> tuple[pd.Timestamp, str]:
+    """Return the sentence's day, ignoring time phrases in ``span`` (the record's own date)."""
+    return _day_of([p for p in periods if not (p.span[0] < span[1] and span[0] < p.span[1])], pub)
+
+
+def _record_subject(ents: list[_Ent], a: int, bld: _Builder) -> _Ent | None:
+    left = [e for e in ents if e.span[1] <= a and e.entity.kind in ("index", "etf")]
+    if left:
+        return left[-1]
+    return bld.last_subject[-1] if bld.last_subject else None
+
+
+def _prior_records(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    """Read the level and the date of a previous record close.
+
+    "its previous record close of 2,512.30" (the highest close before the day, or up to the
+    date written after it), "the all-time high it set on March 3", "last closed at a record on
+    May 2", "since the index hit a new high back in June 2021": the date of the last record
+    close before the day the sentence is about.
+    """
+    for m in _PRIOR_LEVEL.finditer(s):
+        a, b = m.span()
+        subj = _record_subject(ents, a, bld)
+        if subj is None:
+            continue
+        raw = m.group("num").replace(",", "")
+        value = float(raw)
+        tol = 0.02 if "." in raw else 0.5
+        after = _PRIOR_DATE.match(s, m.start("cue"))
+        own = None
+        if after is not None and after.end() > b:
+            own = when_range(after.group("when"), bld.pub)
+        asof, why = _asof_outside(periods, (a, len(s) if own else b), bld.pub)
+        if own is not None:
+            end, basis = own[1], f"up to {own[1]:%Y-%m-%d} (the date written after it)"
+        else:
+            end = previous_close(asof)
+            basis = f"before {asof:%Y-%m-%d} ({why})"
+        sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
+        if proxy is not None and why_not is None:
+            why_not = f"a level of {subj.entity.key} cannot be read from its proxy {proxy}"
+        spec: dict[str, Any] | None = None
+        if why_not is None and sym:
+            spec = {
+                "text": s[subj.span[0] : b] if subj.span[0] < a else s[a:b],
+                "metric": "window_extreme",
+                "symbol": sym,
+                "start": pd.Timestamp(1900, 1, 1).date(),
+                "end": end.date(),
+                "extreme": "max",
+                "stat": "value",
+                "field": "close" if subj.entity.kind == "index" else "adj_close",
+                "stated": value,
+                "tolerance": tol,
+            }
+        bld.used.append((sent.index, off + a, off + b))
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + (subj.span[0] if subj.span[0] < a else a), off + b),
+            quote=s,
+            reading=f"{subj.entity.key}: the record close {basis} was {value:g}",
+            kind="record",
+            names=(subj.entity.key,),
+            subjects=(sym,) if sym else (),
+            window=Period("day", end, end, f"up to {end:%Y-%m-%d}"),
+            stated=value,
+            unit="level",
+            comparator="approx",
+            tolerance=tol,
+            proxy=proxy,
+            spec=spec,
+            not_checkable=why_not if spec is None else None,
+        )
+        lead = s[max(0, a - 60) : a]
+        if (
+            spec is not None
+            and re.search(r"(?i)\b(?:at one point|intraday|briefly)\b", lead)
+            and re.search(
+                r"(?i)\b(?:past|above|through|topp\w*|surpass\w*)\s+(?:its|the|their)\s*$", lead
+            )
+        ):
+            # "at one point advanced past its record close of X": the session high was above X
+            day = asof
+            bld.add(
+                id=bld._next_id(),
+                sentence=sent.index,
+                span=(off + (subj.span[0] if subj.span[0] < a else a), off + b),
+                quote=s,
+                reading=f"{subj.entity.key} traded above {value:g} on {day:%Y-%m-%d} ({why})",
+                kind="level",
+                names=(subj.entity.key,),
+                subjects=(spec["symbol"],),
+                window=Period("day", day, day, f"on {day:%Y-%m-%d}"),
+                stated=value,
+                unit="level",
+                comparator="gt",
+                tolerance=0.0,
+                spec={
+                    "text": spec["text"],
+                    "metric": "session",
+                    "symbol": spec["symbol"],
+                    "date": day.date(),
+                    "stat": "high",
+                    "stated": value,
+                    "tolerance": 0.0,
+                    "compare": "at_least",
+                },
+            )
+    for rx in (_PRIOR_DATE, _LAST_RECORD):
+        for m in rx.finditer(s):
+            a, b = m.span()
+            if rx is _PRIOR_DATE and not re.search(
+                r"(?i)record|all-time|new high|the one", m.group("noun")
+            ):
+                continue
+            if (
+                rx is _PRIOR_DATE
+                and m.group("noun").lower() == "the one"
+                and not re.search(r"(?i)record|all-time|high", s[max(0, a - 40) : a])
+            ):
+                continue
+            if any(
+                c.sentence == sent.index and c.unit == "year" and c.span[1] == off + b
+                for c in bld.claims
+            ):
+                continue
+            rng = when_range(m.group("when"), bld.pub)
+            subj = _record_subject(ents, a, bld)
+            if rng is None or subj is None:
+                continue
+            asof, why = _asof_outside(periods, (a, b), bld.pub)
+            if rng[0] >= asof:
+                continue  # the date is the day itself: not a previous record
+            stated, tol = _when_spec(*rng)
+            sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
+            if proxy is not None and why_not is None:
+                why_not = f"the records of {subj.entity.key} cannot be read from its proxy {proxy}"
+            spec = None
+            if why_not is None and sym:
+                spec = {
+                    "text": s[min(subj.span[0], a) : b],
+                    "metric": "since_when",
+                    "symbol": sym,
+                    "field": "close" if subj.entity.kind == "index" else "adj_close",
+                    "measure": "record",
+                    "asof": asof.date(),
+                    "stated": round(stated, 6),
+                    "tolerance": round(tol, 6),
+                }
+            lo, hi = rng
+            when_text = f"{lo:%Y-%m-%d}" if lo == hi else f"{lo:%Y-%m-%d}..{hi:%Y-%m-%d}"
+            bld.used.append((sent.index, off + a, off + b))
+            bld.add(
+                id=bld._next_id(),
+                sentence=sent.index,
+                span=(off + min(subj.span[0], a), off + b),
+                quote=s,
+                reading=(
+                    f"{subj.entity.key}: the last record close before {asof:%Y-%m-%d} ({why}) "
+                    f"was on {when_text}"
+                ),
+                kind="record",
+                names=(subj.entity.key,),
                 subjects=(sym,) if sym else (),
                 window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
                 stated=float(lo.year),
