@@ -260,6 +260,12 @@ METRICS: dict[str, dict[str, _Field]] = {
         "weight": _Field("str", False, "count", ("count", "cap")),
         "include_flagged": _Field("bool", False, False),
     },
+    "fund_flow": {
+        "fund": _Field("str"),
+        "window": _Field("str", False, "month", ("day", "week", "month", "quarter", "year")),
+        "start": _Field("date", False),
+        "end": _Field("date", False),
+    },
 }
 """Metric name -> its parameters (besides :data:`COMMON_FIELDS`)."""
 

@@ -109,6 +109,8 @@ class Claim:
         p = self.params
         if self.metric == "screen_share":
             return "fundamentals (point in time, by filing date)"
+        if self.metric == "fund_flow":
+            return "fund flows: change in shares outstanding x NAV of the later day (USD)"
         if self.metric == "session":
             return "price (session highs and lows, closes)"
         if p.get("series"):

@@ -6,6 +6,8 @@ See :mod:`sizeup.analytics.flows._flows` for the definitions (docs/methods.md, "
 from __future__ import annotations
 
 from sizeup.analytics.flows._flows import (
+    NAV_SUFFIX,
+    SHARES_SUFFIX,
     SPLIT_RATIOS,
     FlowFrequency,
     aggregate_flows,
@@ -14,6 +16,8 @@ from sizeup.analytics.flows._flows import (
 )
 
 __all__ = [
+    "NAV_SUFFIX",
+    "SHARES_SUFFIX",
     "SPLIT_RATIOS",
     "FlowFrequency",
     "aggregate_flows",

@@ -37,6 +37,8 @@ from sizeup.calendar import sessions as xnys_sessions
 from sizeup.errors import DataError
 
 __all__ = [
+    "NAV_SUFFIX",
+    "SHARES_SUFFIX",
     "SPLIT_RATIOS",
     "FlowFrequency",
     "aggregate_flows",
@@ -45,6 +47,11 @@ __all__ = [
 ]
 
 FlowFrequency = Literal["D", "W", "M"]
+
+SHARES_SUFFIX: Final = ".shares_outstanding"
+"""Series id of a fund's shares outstanding in the store: ``<FUND>.shares_outstanding``."""
+NAV_SUFFIX: Final = ".nav"
+"""Series id of a fund's end-of-day NAV per share in the store: ``<FUND>.nav``."""
 
 SPLIT_RATIOS: Final[tuple[float, ...]] = (
     2.0, 3.0, 4.0, 5.0, 10.0, 1.5, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 10, 2 / 3,
