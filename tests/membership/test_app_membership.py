@@ -19,6 +19,8 @@ day            M1    M2    M3    M4    % advancing by the rule (other readings)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,7 +30,16 @@ from sizeup.app import StoreRef
 from sizeup.app._membership import load_membership
 from sizeup.app.claims import ClaimsRequest, check_claims
 from sizeup.app.monitor import load_monitor_inputs
+from sizeup.app.screens import (
+    ScreenRequest,
+    ScreenRunResult,
+    UniverseRequest,
+    run_screen_request,
+    run_universe_report,
+)
+from sizeup.data.formats.sec import parse_companyfacts
 from sizeup.data.store import Store
+from sizeup.errors import DataError
 
 T = pd.Timestamp
 MOVES = {
@@ -139,3 +150,46 @@ stated = 0.5
     assert april.measured == pytest.approx(1.0) and april.verdict == "SUPPORTED"
     assert march.measured == pytest.approx(0.5) and "survivorship" in march.detail
     assert any("TOY membership from 3 holdings snapshot(s)" in n for n in res.provenance.notes)
+
+
+@pytest.mark.shared_data
+def test_screen_and_universe_report_use_the_snapshot_of_the_date(
+    tmp_path_factory: pytest.TempPathFactory, shared_fixtures: Path
+) -> None:
+    """AAPL (real SEC companyfacts) is a member in October and December, not in November."""
+    st = Store.open(tmp_path_factory.mktemp("screens") / "store")
+    name = "sec/companyfacts_CIK0000320193_AAPL_trimmed.json"
+    facts = parse_companyfacts(
+        (shared_fixtures / name).read_bytes(), name=name, tickers={320193: "AAPL"}
+    )
+    holdings = pd.DataFrame(
+        {
+            "fund": "IWM",
+            "as_of": pd.to_datetime(["2024-10-31", "2024-10-31", "2024-11-29", "2024-11-29"]),
+            "symbol": ["AAPL", "ZZZZ", "ZZZZ", "YYYY"],
+            "asset_class": "Equity",
+            "source": "hand",
+        }
+    )
+    st.write({"fundamentals": facts, "holdings": holdings})
+    ref = StoreRef(st.root)
+
+    def screen(asof: str) -> ScreenRunResult:
+        return run_screen_request(ScreenRequest("earnings", as_of=asof, universe="IWM", store=ref))
+
+    mid_nov = screen("2024-11-15")  # between the snapshots: October's rules
+    assert set(mid_nov.to_frame()["symbol"]) == {"AAPL", "ZZZZ"}
+    assert mid_nov.result.universe == "IWM members of the 2024-10-31 snapshot (2 names)"
+    notes = " ".join(mid_nov.result.notes)
+    assert "IWM membership from 1 holdings snapshot(s) (2024-10-31)" in notes
+    assert "1 later snapshot(s) not read (after 2024-11-15)" in notes
+    assert any(c.name.startswith("holdings IWM") for c in mid_nov.provenance.inputs)
+    december = screen("2024-12-05")
+    assert set(december.to_frame()["symbol"]) == {"YYYY", "ZZZZ"}
+    early = screen("2024-09-30")  # before the first: the labelled fallback
+    assert set(early.to_frame()["symbol"]) == {"AAPL", "ZZZZ"}
+    assert "no snapshot on or before 2024-09-30" in " ".join(early.result.notes)
+    rep = run_universe_report(UniverseRequest(fund="IWM", as_of="2024-12-05", store=ref))
+    assert "IWM members of the 2024-11-29 snapshot (2 names)" in rep.report.notes
+    with pytest.raises(DataError, match="no holdings of fund 'IJR'"):
+        run_universe_report(UniverseRequest(fund="IJR", as_of="2024-12-05", store=ref))
