@@ -44,6 +44,7 @@ def holdings_csv(day: str, shares: str) -> bytes:
         _ROW,
         "\u00a0",
         '"The content contained herein is owned or licensed by BlackRock"',
+        "Holdings subject to change.",
     ]
     return "\n".join(lines).encode("utf-8")
 

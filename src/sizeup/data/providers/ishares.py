@@ -19,7 +19,7 @@ from typing import Final
 
 import pandas as pd
 
-from sizeup.data.formats.ishares import parse_holdings_csv
+from sizeup.data.formats.ishares import parse_holdings_file
 from sizeup.data.providers.http import (
     SITES,
     Request,
@@ -124,7 +124,10 @@ def _complete(body: bytes) -> bool:
 def parse(
     body: bytes, *, fund: str, name: str | None = None, require_footer: bool = True
 ) -> dict[str, pd.DataFrame]:
-    """Parse a holdings CSV into ``{"holdings": frame}``; the as-of date comes from the preamble.
+    """Parse a holdings CSV into ``{"holdings": ..., "series": ...}`` (date from the preamble).
+
+    ``series`` holds the fund's shares outstanding on that date when the preamble states it
+    (see :func:`sizeup.data.formats.ishares.parse_holdings_file`).
 
     Parameters
     ----------
@@ -149,10 +152,10 @@ def parse(
             "legal footer; it is truncated"
         )
     with format_errors(f"iShares holdings of {fund}"):
-        frame = parse_holdings_csv(
+        # holdings, plus the preamble's shares outstanding as a series (fund flows)
+        return parse_holdings_file(
             body, name=name or f"{fund}_holdings.csv", fund=fund.upper(), source=SOURCE
         )
-    return {"holdings": frame}
 
 
 @dataclass(frozen=True)
@@ -219,11 +222,12 @@ def parse_snapshot(body: bytes, *, fund: str, asked: dt.date, name: str | None =
             f"{what}: the file has no 'Fund Holdings as of' line, so its date cannot be checked"
         )
     try:
-        frame = parse(body, fund=fund, name=name)["holdings"]
+        tables = parse(body, fund=fund, name=name)  # holdings (+ shares outstanding series)
     except ProviderResponseError as exc:
         raise ProviderResponseError(f"{what}: {exc}") from exc
+    frame = tables["holdings"]
     equity = frame["asset_class"].fillna("").astype(str).str.strip().str.lower() == "equity"
     if not bool(equity.any()):
         raise ProviderResponseError(f"{what}: the file has no equity rows")
     real = pd.Timestamp(frame["as_of"].iloc[0]).date()
-    return Snapshot(fund.upper(), asked, real, {"holdings": frame}, int(equity.sum()))
+    return Snapshot(fund.upper(), asked, real, tables, int(equity.sum()))
