@@ -28,6 +28,7 @@ import pytest
 from sizeup.analytics.breadth import breadth
 from sizeup.app import StoreRef
 from sizeup.app._membership import load_membership
+from sizeup.app.backtest import load_market_data
 from sizeup.app.claims import ClaimsRequest, check_claims
 from sizeup.app.monitor import load_monitor_inputs
 from sizeup.app.screens import (
@@ -37,6 +38,7 @@ from sizeup.app.screens import (
     run_screen_request,
     run_universe_report,
 )
+from sizeup.backtest import strategy_from_dict
 from sizeup.data.formats.sec import parse_companyfacts
 from sizeup.data.store import Store
 from sizeup.errors import DataError
@@ -193,3 +195,23 @@ def test_screen_and_universe_report_use_the_snapshot_of_the_date(
     assert "IWM members of the 2024-11-29 snapshot (2 names)" in rep.report.notes
     with pytest.raises(DataError, match="no holdings of fund 'IJR'"):
         run_universe_report(UniverseRequest(fund="IJR", as_of="2024-12-05", store=ref))
+
+
+def test_backtest_universe_membership_by_date(store: Store) -> None:
+    strategy = strategy_from_dict(
+        {
+            "name": "toy",
+            "universe": {"fund": "TOY"},
+            "signal": {"kind": "momentum", "lookback": 5, "skip": 0},
+        }
+    )
+    data, resolved, _ = load_market_data(store, strategy, asof="2024-05-20")
+    assert resolved.universe.symbols == ("M1", "M2", "M3")  # M4 joins after the as-of date
+    assert data.membership is not None
+    m = data.membership
+    # M1: fallback before 03-28, member to 04-29, out from 04-30 (dropped)
+    assert bool(m.loc["2024-03-15", "M1"]) and bool(m.loc["2024-04-29", "M1"])
+    assert not m.loc["2024-04-30":, "M1"].any()
+    # M3 joins on 04-30, not before
+    assert not m.loc[:"2024-04-29", "M3"].any() and m.loc["2024-04-30":, "M3"].all()
+    assert "TOY membership from 2 holdings snapshot(s)" in data.survivorship
