@@ -170,3 +170,41 @@ def test_intraday_records_and_highs_read_session_highs() -> None:
     above = [c for c in ex3.claims if c.comparator == "gt"]
     assert len(above) == 1 and above[0].spec is not None
     assert (above[0].spec["stat"], above[0].spec["compare"]) == ("high", "at_least")
+
+
+# ------------------------------------------------------------------ small forms
+def test_just_over_allows_for_the_rounding_of_the_figure() -> None:
+    (c,) = [
+        c
+        for c in extract_claims("The S&P 500 has gained just over 4% this year.", WED).claims
+        if c.alternative_of is None or c.id.endswith("a")
+    ]
+    assert c.comparator == "gt" and c.tolerance == pytest.approx(0.25)
+    assert c.spec is not None and c.spec["compare"] == "at_least"
+    assert c.spec["tolerance"] == pytest.approx(0.0025)
+    (d,) = [
+        c
+        for c in extract_claims("Small caps lost just under 1.5% on Monday.", WED).claims
+        if c.kind == "return"
+    ]
+    # a loss "just under 1.5%" is a return of at least -1.5% (with 0.025 pp of rounding)
+    assert (d.stated, d.comparator, d.tolerance) == (-1.5, "gt", pytest.approx(0.025))
+
+
+def test_count_of_records_is_read_at_both_closes_when_the_time_is_unknown() -> None:
+    ex = extract_claims("The S&P 500 has notched five record closes this month.", WED)
+    # a count of records, not "closed at a record" today
+    assert [c.spec["metric"] for c in ex.claims if c.spec] == ["records", "records"]
+    ends = [c.spec["end"].isoformat() for c in ex.claims if c.spec]
+    assert ends == ["2025-03-12", "2025-03-11"]
+    assert {c.alternative_of for c in ex.claims} == {"c1"}
+
+
+def test_a_ticker_missing_from_the_store_is_looked_up_not_dropped() -> None:
+    (c,) = extract_claims("XLG fell 0.8% on Monday.", WED).claims
+    assert c.subjects == ("XLG",) and c.spec is not None and c.spec["symbol"] == "XLG"
+
+
+def test_records_to_be_achieved_are_not_claims() -> None:
+    ex = extract_claims("Rate cuts gave the Russell 2000 what it needed to reach new heights.", WED)
+    assert [c for c in ex.claims if c.kind == "record"] == []

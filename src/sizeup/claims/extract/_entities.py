@@ -85,7 +85,7 @@ _NAMES: tuple[tuple[str, Entity], ...] = (
     (r"Invesco QQQ(?: Trust)?", _etf("QQQ")),
     (r"SPDR S&P 500 ETF(?: Trust)?", _etf("SPY")),
     (r"Invesco S&P 500 Equal Weight ETF", _etf("RSP")),
-    (r"Invesco S&P 500 Top 50 ETF", Entity("XLG", None, "etf", "adj_close")),
+    (r"Invesco S&P 500 Top 50 ETF", _etf("XLG")),
     (r"equal[- ]weight(?:ed)? S&P 500|equal[- ]weight counterpart", _etf("RSP")),
     (r"cap[- ]weight(?:ed)? S&P 500", _SPX),
     (
@@ -150,7 +150,7 @@ _TICKERS: dict[str, Entity] = {
     "IJH": _etf("IJH"),
     "VBK": _etf("VBK"),
     "IWO": _etf("IWO"),
-    "XLG": Entity("XLG", None, "etf", "adj_close"),
+    "XLG": _etf("XLG"),
 }
 
 ENTITIES: tuple[Entity, ...] = tuple(

@@ -647,16 +647,20 @@ def _to_previous_close(bld: _Builder, before: int, periods: list[PeriodMention])
     added = bld.claims[before:]
     del bld.claims[before:]
     for c in added:
-        if c.spec is None or c.spec.get("asof") != bld.pub.date():
+        key = "asof" if c.spec is not None and "asof" in c.spec else "end"
+        if c.spec is None or c.spec.get(key) != bld.pub.date() or c.alternative_of is not None:
             bld.claims.append(c)
             continue
         first = dataclasses.replace(c, id=f"{c.id}a", alternative_of=c.id)
+        window = Period("day", prev, prev, f"as of {prev:%Y-%m-%d}")
+        if key == "end" and c.window is not None:
+            window = Period(c.window.kind, c.window.start, prev, f"to {prev:%Y-%m-%d}")
         second = dataclasses.replace(
             c,
             id=f"{c.id}b",
             alternative_of=c.id,
-            window=Period("day", prev, prev, f"as of {prev:%Y-%m-%d}"),
-            spec={**c.spec, "asof": prev.date()},
+            window=window,
+            spec={**c.spec, key: prev.date()},
             reading=f"{c.reading} (or as of {prev:%Y-%m-%d}, if published before the close)",
         )
         bld.claims += [first, second]
@@ -781,7 +785,7 @@ def _one_streak(
             }
         unit_word = {"D": "sessions", "W": "weeks", "M": "months", "Y": "years"}[st.freq]
         bld.add(
-            **{**base, "stated": float(sign * st.count)},
+            **base,
             span=(off + (subj.span[0] if subj and subj.span[0] < a else a), off + b),
             reading=(
                 f"{subj.entity.key if subj else '?'}"
@@ -1015,7 +1019,6 @@ def _rank_forms(
         named = [bld.last_subject[-1]]
     if not named:
         return
-    asof, why = _day_of(periods, bld.pub)
     for rx, form in (
         (_BEST_START, "best_start"),
         (_BEST_MONTH, "best_month"),
@@ -1023,101 +1026,119 @@ def _rank_forms(
         (_SESSIONS_SINCE, "sessions_since"),
     ):
         for m in rx.finditer(s):
-            a, b = m.span()
-            left = [e for e in named if e.span[1] <= a] or named
-            subj = left[0] if form == "best_month" else left[-1]
-            bench = next((e for e in named if e.entity.key != subj.entity.key), None)
-            sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
-            fld = "close" if subj.entity.kind == "index" and not proxy else "adj_close"
-            spec: dict[str, Any] | None = None
-            stated: float
-            unit = "year"
-            if form == "best_start":
-                stated = float(m.group(1))
-                n = len(cal.sessions(pd.Timestamp(asof.year, 1, 1), asof))
-                reading = (
-                    f"{subj.entity.key}: the first {n} sessions of {asof.year} are the best start "
-                    f"since {int(stated)}"
-                )
-                spec = {"metric": "period_rank", "period": "first_sessions", "sessions": n}
-            elif form == "best_month":
-                stated = float(m.group(1))
-                reading = (
-                    f"{subj.entity.key}"
-                    f"{f' minus {bench.entity.key}' if bench else ''}: the month to "
-                    f"{asof:%Y-%m-%d} is the best month since {int(stated)}"
-                )
-                spec = {"metric": "period_rank", "period": "month"}
-                if bench is not None:
-                    bsym, _, bwhy = bld._resolve_symbol(bench.entity, None)
-                    why_not = why_not or bwhy
-                    spec["benchmark"] = bsym
-            elif form == "n_records":
-                word = m.group(1).lower()
-                count = _COUNT_WORDS.get(word) or (int(word) if word.isdigit() else 0)
-                if not count:
-                    continue
-                stated, unit = float(count), "count"
-                own = [p for p in periods if p.readings and p.readings[0].kind != "day"]
-                if not own:
-                    continue
-                win = own[0].readings[0]
-                reading = (
-                    f"{subj.entity.key} set {count} record closes {win.start:%Y-%m-%d}.."
-                    f"{win.end:%Y-%m-%d}"
-                )
-                spec = {
-                    "metric": "records",
-                    "stat": "count",
-                    "start": win.start.date(),
-                    "end": win.end.date(),
-                }
-            else:
-                stated, unit = float(m.group(1).replace(",", "")), "count"
-                reading = (
-                    f"{subj.entity.key}: {int(stated)} sessions from its last record close to "
-                    f"{asof:%Y-%m-%d} ({why})"
-                )
-                spec = {
-                    "metric": "records",
-                    "stat": "sessions_since",
-                    "start": pd.Timestamp(1900, 1, 1).date(),
-                    "end": asof.date(),
-                }
-            if spec["metric"] not in METRICS:
-                spec, why_not = None, why_not or f"the claim model has no {form} metric"
-            if spec is not None and why_not is None and sym:
-                spec = {
-                    "text": s[min(subj.span[0], a) : b],
-                    **spec,
-                    "symbol": sym,
-                    "field": fld,
-                    "stated": stated,
-                    "tolerance": 0.0,
-                }
-                if spec["metric"] == "period_rank":
-                    spec.update({"mode": "best", "stat": "since_year", "asof": asof.date()})
-            else:
-                spec = None
-            bld.used.append((sent.index, off + a, off + b))
-            bld.add(
-                id=bld._next_id(),
-                sentence=sent.index,
-                span=(off + min(subj.span[0], a), off + b),
-                quote=s,
-                reading=reading,
-                kind="rank",
-                names=(subj.entity.key,),
-                subjects=(sym,) if sym else (),
-                window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
-                stated=stated,
-                unit=unit,
-                comparator="approx",
-                tolerance=0.0,
-                proxy=proxy,
-                spec=spec,
-                not_checkable=why_not if spec is None else None,
-            )
+            before = len(bld.claims)
+            _one_rank_form(bld, sent, s, off, m, form=form, named=named, periods=periods)
+            _to_previous_close(bld, before, periods)
+
+
+def _one_rank_form(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    m: re.Match[str],
+    *,
+    form: str,
+    named: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    """Read one match of the rank forms (best start, best month, N records, sessions since)."""
+    asof, why = _day_of(periods, bld.pub)
+    a, b = m.span()
+    left = [e for e in named if e.span[1] <= a] or named
+    subj = left[0] if form == "best_month" else left[-1]
+    bench = next((e for e in named if e.entity.key != subj.entity.key), None)
+    sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
+    fld = "close" if subj.entity.kind == "index" and not proxy else "adj_close"
+    spec: dict[str, Any] | None = None
+    stated: float
+    unit = "year"
+    if form == "best_start":
+        stated = float(m.group(1))
+        n = len(cal.sessions(pd.Timestamp(asof.year, 1, 1), asof))
+        reading = (
+            f"{subj.entity.key}: the first {n} sessions of {asof.year} are the best start "
+            f"since {int(stated)}"
+        )
+        spec = {"metric": "period_rank", "period": "first_sessions", "sessions": n}
+    elif form == "best_month":
+        stated = float(m.group(1))
+        reading = (
+            f"{subj.entity.key}"
+            f"{f' minus {bench.entity.key}' if bench else ''}: the month to "
+            f"{asof:%Y-%m-%d} is the best month since {int(stated)}"
+        )
+        spec = {"metric": "period_rank", "period": "month"}
+        if bench is not None:
+            bsym, _, bwhy = bld._resolve_symbol(bench.entity, None)
+            why_not = why_not or bwhy
+            spec["benchmark"] = bsym
+    elif form == "n_records":
+        word = m.group(1).lower()
+        count = _COUNT_WORDS.get(word) or (int(word) if word.isdigit() else 0)
+        if not count:
+            return
+        stated, unit = float(count), "count"
+        own = [p for p in periods if p.readings and p.readings[0].kind != "day"]
+        if not own:
+            return
+        win = own[0].readings[0]
+        reading = (
+            f"{subj.entity.key} set {count} record closes {win.start:%Y-%m-%d}.."
+            f"{win.end:%Y-%m-%d}"
+        )
+        spec = {
+            "metric": "records",
+            "stat": "count",
+            "start": win.start.date(),
+            "end": win.end.date(),
+        }
+    else:
+        stated, unit = float(m.group(1).replace(",", "")), "count"
+        reading = (
+            f"{subj.entity.key}: {int(stated)} sessions from its last record close to "
+            f"{asof:%Y-%m-%d} ({why})"
+        )
+        spec = {
+            "metric": "records",
+            "stat": "sessions_since",
+            "start": pd.Timestamp(1900, 1, 1).date(),
+            "end": asof.date(),
+        }
+    if spec["metric"] not in METRICS:
+        spec, why_not = None, why_not or f"the claim model has no {form} metric"
+    if spec is not None and why_not is None and sym:
+        spec = {
+            "text": s[min(subj.span[0], a) : b],
+            **spec,
+            "symbol": sym,
+            "field": fld,
+            "stated": stated,
+            "tolerance": 0.0,
+        }
+        if spec["metric"] == "period_rank":
+            spec.update({"mode": "best", "stat": "since_year", "asof": asof.date()})
+    else:
+        spec = None
+    bld.used.append((sent.index, off + a, off + b))
+    bld.add(
+        id=bld._next_id(),
+        sentence=sent.index,
+        span=(off + min(subj.span[0], a), off + b),
+        quote=s,
+        reading=reading,
+        kind="rank",
+        names=(subj.entity.key,),
+        subjects=(sym,) if sym else (),
+        window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
+        stated=stated,
+        unit=unit,
+        comparator="approx",
+        tolerance=0.0,
+        proxy=proxy,
+        spec=spec,
+        not_checkable=why_not if spec is None else None,
+    )
 
 
 _BEAT = re.compile(
@@ -1263,7 +1284,7 @@ def _records(
         subj = left[-1]
         if s.rstrip().endswith("?") or re.search(
             r"(?i)\b(?:could|would|might|may|if|within reach|on pace|hope)\b|one record", s
-        ):
+        ) or re.search(r"(?i)\bto (?:achieve|reach|hit|set|notch|make)\s+(?:a\s+)?$", s[:a]):
             continue  # a question, a hypothesis or a series of records, not this record
         prior = bool(_PRIOR_RECORD.search(s[max(0, a - 25) : a]))
         if any(
@@ -1271,6 +1292,10 @@ def _records(
             for c in bld.claims
         ):
             continue  # read as the level or the date of a previous record
+        if m.group(0).lower().endswith("s") and re.search(
+            rf"(?i)\b(?:\d+|{'|'.join(_COUNT_WORDS)}|several|multiple)\s+(?:new\s+)?$", s[:a]
+        ):
+            continue  # "five record closes": a count of records (read by the rank forms)
         asof, why = _day_of(periods, bld.pub)
         sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
         phrase = m.group(0).lower()
@@ -1524,14 +1549,21 @@ def _quantities(
         if pm is None:
             continue
         tol = _default_tolerance(q)
-        comp = {"approx": "approx", "about": "approx", "nearly": "approx", "gt": "gt", "lt": "lt"}[
-            q.qualifier
-        ]
+        comp = {
+            "approx": "approx",
+            "about": "approx",
+            "nearly": "approx",
+            "gt": "gt",
+            "lt": "lt",
+            "just_gt": "gt",
+            "just_lt": "lt",
+        }[q.qualifier]
         if q.qualifier == "about" and q.decimals == 0:
             tol = 0.5
         tol = max(tol, 0.004 * abs(q.value)) if q.unit == "pct" and abs(q.value) >= 50 else tol
-        if q.qualifier in ("gt", "lt"):
-            tol = 0.0
+        if q.qualifier in ("gt", "lt", "just_gt", "just_lt"):
+            # "just over 2%": above the figure, allowing for the rounding of the written digit
+            tol = 0.0 if q.qualifier in ("gt", "lt") else 0.25 * 10.0 ** (-q.decimals)
             if value < 0:
                 comp = "lt" if comp == "gt" else "gt"
         if q.high is not None and q.unit == "pct":

@@ -26,12 +26,12 @@ __all__ = [
 ]
 
 Unit = Literal["pct", "bp", "points", "level"]
-Qualifier = Literal["approx", "about", "gt", "lt", "nearly"]
+Qualifier = Literal["approx", "about", "gt", "lt", "nearly", "just_gt", "just_lt"]
 
 _GRAMMAR = r"""
 qty: qual? SUB? number unit range_tail?
    | number DASH_PP                       -> pp_compound
-qual: MORE | LESS | ABOUT | NEARLY
+qual: JUST_MORE | JUST_LESS | MORE | LESS | ABOUT | NEARLY
 range_tail: TO number unit?
 number: SIGN? NUM
 unit: PCT | PP | BP | POINTS
@@ -41,8 +41,10 @@ streak: count_word (STRAIGHT | CONSECUTIVE) KIND? TRADING? period_unit
 count_word: NUM | WORDNUM | ORDINAL
 period_unit: DAY | SESSION | WEEK | MONTH | YEAR
 
-MORE.2: /more than|over|north of|above|at least|upwards of|in excess of|just over/
-LESS.2: /less than|under|below|just under|at most/
+JUST_MORE.3: /just (?:over|above|north of|more than)|slightly (?:over|above|more than)/
+JUST_LESS.3: /just (?:under|below|less than)|slightly (?:under|below|less than)/
+MORE.2: /more than|over|north of|above|at least|upwards of|in excess of/
+LESS.2: /less than|under|below|at most/
 ABOUT.2: /about|around|roughly|approximately|some|an estimated/
 NEARLY.2: /nearly|almost|close to/
 SUB.2: /sub[-\u2011\u2010 ]?/
@@ -123,8 +125,9 @@ _ORDINALS = [
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 _QUAL = (
-    r"(?:(?:more than|over|north of|above|at least|upwards of|in excess of|just over|less than|"
-    r"under|below|just under|at most|about|around|roughly|approximately|some|an estimated|nearly|"
+    r"(?:(?:(?:just|slightly) (?:over|above|north of|more than|under|below|less than)|"
+    r"more than|over|north of|above|at least|upwards of|in excess of|less than|"
+    r"under|below|at most|about|around|roughly|approximately|some|an estimated|nearly|"
     r"almost|close to)\s+)?"
 )
 QUANTITY_RE = re.compile(
@@ -158,7 +161,7 @@ class Quantity:
         ``pct`` (percent or percentage points), ``bp`` or ``points``.
     qualifier
         ``approx`` (plain figure), ``about``, ``gt`` ("more than"), ``lt`` ("sub-", "less
-        than") or ``nearly``.
+        than"), ``nearly``, ``just_gt`` ("just over") or ``just_lt`` ("just under").
     decimals
         Decimals written (sets the default tolerance).
     explicit_sign
@@ -235,9 +238,14 @@ class _ToQuantity(Transformer[Token, Quantity]):
             if isinstance(item, Tree) and item.data == "qual":
                 tok = item.children[0]
                 assert isinstance(tok, Token)
-                qualifier = {"MORE": "gt", "LESS": "lt", "ABOUT": "about", "NEARLY": "nearly"}[
-                    tok.type
-                ]  # type: ignore[assignment]
+                qualifier = {
+                    "MORE": "gt",
+                    "LESS": "lt",
+                    "ABOUT": "about",
+                    "NEARLY": "nearly",
+                    "JUST_MORE": "just_gt",
+                    "JUST_LESS": "just_lt",
+                }[tok.type]  # type: ignore[assignment]
             elif isinstance(item, Token) and item.type == "SUB":
                 seen_sub = True
             elif isinstance(item, Tree) and item.data == "number":
