@@ -1084,8 +1084,7 @@ def _one_rank_form(
             return
         win = own[0].readings[0]
         reading = (
-            f"{subj.entity.key} set {count} record closes {win.start:%Y-%m-%d}.."
-            f"{win.end:%Y-%m-%d}"
+            f"{subj.entity.key} set {count} record closes {win.start:%Y-%m-%d}..{win.end:%Y-%m-%d}"
         )
         spec = {
             "metric": "records",
@@ -1282,9 +1281,13 @@ def _records(
         if not left:
             continue
         subj = left[-1]
-        if s.rstrip().endswith("?") or re.search(
-            r"(?i)\b(?:could|would|might|may|if|within reach|on pace|hope)\b|one record", s
-        ) or re.search(r"(?i)\bto (?:achieve|reach|hit|set|notch|make)\s+(?:a\s+)?$", s[:a]):
+        if (
+            s.rstrip().endswith("?")
+            or re.search(
+                r"(?i)\b(?:could|would|might|may|if|within reach|on pace|hope)\b|one record", s
+            )
+            or re.search(r"(?i)\bto (?:achieve|reach|hit|set|notch|make)\s+(?:a\s+)?$", s[:a])
+        ):
             continue  # a question, a hypothesis or a series of records, not this record
         prior = bool(_PRIOR_RECORD.search(s[max(0, a - 25) : a]))
         if any(
