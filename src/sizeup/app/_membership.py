@@ -6,7 +6,7 @@ use case that needs "the members of IWM" (monitor breadth, bullish percent and R
 claims, screens and universe reports, backtest universes) calls it and carries
 :attr:`UniverseMembership.note` into its provenance.
 
-Policy (docs/methods.md, point-in-time membership):
+Policy (docs/methods.md §B6):
 
 * a snapshot dated after the as-of date is never read, except when the store has no snapshot on
   or before it: then the earliest snapshot is used for every day, and the note says it is dated

@@ -1,4 +1,4 @@
-"""Point-in-time index membership from holdings snapshots (docs/methods.md §B, membership).
+"""Point-in-time index membership from holdings snapshots (docs/methods.md §B6).
 
 A fund's holdings snapshots (``{as_of: symbols}``) are turned into a tidy table of membership
 intervals, one row per unbroken run of snapshots that contain a symbol:
