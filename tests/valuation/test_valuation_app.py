@@ -196,3 +196,29 @@ def test_cli_json_and_bad_estimates(store: Store, tmp_path: Path) -> None:
     res = runner.invoke(app, [*root, "valuation", "--history", "weekly"])
     assert res.exit_code == 2 and "--history" in res.stderr
     assert not math.isnan(_R1)
+
+
+def test_membership_on_each_date_from_snapshots(store: Store) -> None:
+    # an earlier snapshot without S3: the 2021-12-31 point uses it (the earlier one rules),
+    # the 2022-06-30 point the 2022-05-31 one
+    early = pd.DataFrame(
+        {
+            "fund": "IWM",
+            "as_of": pd.Timestamp("2021-06-30"),
+            "symbol": ["S1", "S2"],
+            "asset_class": "Equity",
+            "source": "hand",
+        }
+    )
+    store.write({"holdings": early})
+    res = run_valuation(
+        ValuationRequest(asof="2022-06-30", store=StoreRef(store.root)), store=store
+    )
+    frame = res.to_frame().set_index("date")
+    assert frame["small_members"].tolist() == [2, 3]
+    assert frame["small_coverage"].tolist() == pytest.approx([1.0, 2 / 3])
+    assert frame["small_pe_agg_ex"].tolist() == pytest.approx([6.0, 5.4])
+    prov = "\n".join(res.provenance.lines())
+    assert "2 holdings snapshot(s)" in res.small_label and "holdings IWM (2 snapshots)" in prov
+    # every point is on or after the first snapshot: no survivorship note for IWM's points
+    assert "points (" not in prov

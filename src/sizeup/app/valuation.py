@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
+from sizeup.app._membership import load_membership
 from sizeup.app._result import ChartResult, InputCoverage, Provenance
 from sizeup.app._store import StoreRef, open_store
 from sizeup.errors import ConfigError, DataError
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from sizeup.data.store import Store
 
 __all__ = [
+    "Universe",
     "ValuationRequest",
     "ValuationResult",
     "load_estimates",
@@ -125,34 +127,75 @@ class ValuationRequest:
             )
 
 
+@dataclass(frozen=True)
+class Universe:
+    """A universe's membership: holdings snapshots of a fund, or one stored member list.
+
+    Attributes
+    ----------
+    name
+        As requested, upper case (``IWM``, ``SPY``).
+    label
+        What the members are (snapshot dates or list source, size).
+    snapshots
+        ``{date: members}``; a member list without a date is keyed by ``pandas.Timestamp.min``.
+    notes
+        Membership and survivorship notes.
+    coverage
+        The holdings input line for the provenance (None for a member list).
+    """
+
+    name: str
+    label: str
+    snapshots: dict[pd.Timestamp, tuple[str, ...]]
+    notes: tuple[str, ...] = ()
+    coverage: InputCoverage | None = None
+
+    @property
+    def symbols(self) -> list[str]:
+        """Every member of any snapshot, sorted."""
+        return sorted({s for names in self.snapshots.values() for s in names})
+
+    def at(self, date: pd.Timestamp) -> tuple[str, ...]:
+        """Members on ``date``: the latest snapshot on or before it, else the first one."""
+        keys = sorted(self.snapshots)
+        before = [k for k in keys if k <= date]
+        return self.snapshots[before[-1] if before else keys[0]]
+
+    def survivorship(self, dates: list[pd.Timestamp]) -> str | None:
+        """Return the note for history points before the first snapshot (None if none)."""
+        first = min(self.snapshots)
+        early = [d for d in dates if d < first]
+        if first == pd.Timestamp.min or not early:
+            return None
+        return (
+            f"survivorship: {len(early)} of {len(dates)} points ({_day(early[0])} .. "
+            f"{_day(early[-1])}) are before the first {self.name} snapshot ({first.date()}) and "
+            "use its members; names that left the index before then are missing"
+        )
+
+
 def resolve_universe(
-    store: Store,
-    spec: str,
-    when: pd.Timestamp,
-    *,
-    option: str = "--small",
-    used_from: pd.Timestamp | None = None,
-) -> tuple[list[str], str, list[str]]:
-    """Members of a universe at a date: holdings snapshot, else a stored member list.
+    store: Store, spec: str, when: pd.Timestamp, *, option: str = "--small"
+) -> Universe:
+    """Membership of a universe up to a date: holdings snapshots, else a stored member list.
 
     Parameters
     ----------
     store
         The opened store.
     spec
-        Fund ticker (holdings) or member list (``SPY``/``SP500`` -> the ``sp500`` list).
+        Fund ticker (holdings, through :func:`sizeup.app._membership.load_membership`) or
+        member list (``SPY``/``IVV``/``VOO``/``SP500`` -> the ``sp500`` list).
     when
-        The date (the last snapshot on or before it, else the first after it).
+        The as-of date: snapshots after it are not read unless none is on or before it.
     option
         Option name for errors.
-    used_from
-        First date the members are used for (a history); a snapshot after it gets the
-        survivorship note too.
 
     Returns
     -------
-    (members, label, notes)
-        Sorted symbols, a label with the snapshot date and size, and survivorship notes.
+    Universe
+        Snapshots, label and notes.
 
     Raises
     ------
@@ -160,47 +203,36 @@ def resolve_universe(
         The store has neither holdings nor a member list of that name.
     """
     name = spec.strip().upper()
-    frame = store.read("holdings", where="fund = ?", params=[name])
-    notes: list[str] = []
-    if not frame.empty:
-        if "asset_class" in frame.columns:
-            ac = frame["asset_class"].fillna("Equity").astype(str).str.lower()
-            frame = frame[ac.isin(["equity", ""])]
-        dates = pd.to_datetime(frame["as_of"])
-        before = dates[dates <= when]
-        snap = pd.Timestamp(before.max() if not before.empty else dates.min())
-        members = sorted(set(frame.loc[dates == snap, "symbol"].dropna().astype(str)))
-        label = f"{name} members ({snap.date()} holdings snapshot, {len(members)} names)"
-        first = min(when, used_from) if used_from is not None else when
-        if snap > first:
-            notes.append(
-                f"survivorship: {name} membership is the {snap.date()} snapshot, after "
-                f"{first.date()}; names that left the index before then are missing and every "
-                "point before the snapshot uses its members"
-            )
-        return members, label, notes
+    uni = load_membership(store, name, as_of=when)
+    if not uni.empty:
+        snaps = {pd.Timestamp(k): tuple(v) for k, v in uni.snapshots.items()}
+        dates = sorted(snaps)
+        last = snaps[dates[-1]]
+        shown = ", ".join(str(d.date()) for d in dates[-3:])
+        label = (
+            f"{name} members from {len(dates)} holdings snapshot(s) ({shown}); "
+            f"{len(last)} names in the latest"
+        )
+        return Universe(name, label, snaps, (uni.note,), uni.coverage())
     syms = store.read("symbols")
     want = "sp500" if name in _SP500_ALIASES else name.lower()
     if not syms.empty:
         src = syms["source"].astype(str)
         pick = syms[src.str.lower().str.rsplit("/", n=1).str[-1] == want]
         if not pick.empty:
-            sources = sorted(pick["source"].astype(str).unique())
-            members = sorted(set(pick["symbol"].astype(str)))
-            label = f"{name}: member list {'+'.join(sources)} ({len(members)} names)"
+            sources = "+".join(sorted(pick["source"].astype(str).unique()))
+            members = tuple(sorted(set(pick["symbol"].astype(str))))
+            label = f"{name}: member list {sources} ({len(members)} names)"
             if name != want.upper():
                 label += f", standing in for {name}'s holdings"
-            notes.append(
-                f"survivorship: {name} membership is one member list ({'+'.join(sources)}) "
-                "without dates; names removed before the list was made are missing and every "
-                "point uses the same members"
+            note = (
+                f"survivorship: {name} membership is one member list ({sources}) without "
+                "dates; names removed before the list was made are missing and every point "
+                "uses the same members"
             )
-            return members, label, notes
-    funds = (
-        sorted(store.read("holdings")["fund"].astype(str).unique())
-        if not store.read("holdings").empty
-        else []
-    )
+            return Universe(name, label, {pd.Timestamp.min: members}, (note,))
+    held = store.read("holdings")
+    funds = sorted(held["fund"].astype(str).unique()) if not held.empty else []
     lists = (
         sorted({s.rsplit("/", 1)[-1] for s in syms["source"].astype(str)}) if not syms.empty else []
     )
@@ -473,11 +505,10 @@ def run_valuation(request: ValuationRequest, *, store: Store | None = None) -> V
     """
     estimates = load_estimates(request.estimates) if request.estimates is not None else None
     st = store or open_store(request.store)
-    # members at the requested date (else the latest snapshot) tell which fundamentals to read
     probe = pd.Timestamp(request.asof) if request.asof is not None else pd.Timestamp.max
-    small, small_label, notes_s = resolve_universe(st, request.small, probe, option="--small")
-    large, large_label, notes_l = resolve_universe(st, request.large, probe, option="--large")
-    everyone = sorted(set(small) | set(large))
+    small = resolve_universe(st, request.small, probe, option="--small")
+    large = resolve_universe(st, request.large, probe, option="--large")
+    everyone = sorted(set(small.symbols) | set(large.symbols))
     facts = st.fundamentals(everyone)
     if facts.empty:
         raise DataError(
@@ -500,21 +531,15 @@ def run_valuation(request: ValuationRequest, *, store: Store | None = None) -> V
             valid=f"on or after {first_filed.date()}",
         )
     dates = history_dates(first_filed, when, _history(request.history))
-    # membership at the as-of date, with the survivorship note for the history's first point
-    small, small_label, notes_s = resolve_universe(
-        st, request.small, when, option="--small", used_from=dates[0]
-    )
-    large, large_label, notes_l = resolve_universe(
-        st, request.large, when, option="--large", used_from=dates[0]
-    )
-    if set(small) | set(large) != set(everyone):  # other snapshot at the as-of date
-        everyone = sorted(set(small) | set(large))
-        facts = st.fundamentals(everyone)
-        items = normalize(facts) if not facts.empty else items.iloc[:0]
-    prices, px_stats = _closes(st, everyone, dates)
-    hist, companies = valuation_history(
-        items, {"small": small, "large": large}, dates, prices=prices, estimates=estimates
-    )
+    if request.asof is None:  # snapshots up to the as-of date only
+        small = resolve_universe(st, request.small, when, option="--small")
+        large = resolve_universe(st, request.large, when, option="--large")
+    prices, px_stats = _closes(st, sorted(set(small.symbols) | set(large.symbols)), dates)
+    universes = {
+        "small": {d: small.at(d) for d in dates},
+        "large": {d: large.at(d) for d in dates},
+    }
+    hist, companies = valuation_history(items, universes, dates, prices=prices, estimates=estimates)
     ratios, stats = relative_valuation(hist, "small", "large", min_coverage=request.min_coverage)
     inputs = [
         InputCoverage(
@@ -550,7 +575,9 @@ def run_valuation(request: ValuationRequest, *, store: Store | None = None) -> V
                 "EPS per share as estimated",
             )
         )
-    notes = [*notes_s, *notes_l]
+    notes = [*small.notes, *large.notes]
+    notes += [n for n in (small.survivorship(dates), large.survivorship(dates)) if n]
+    inputs += [u.coverage for u in (small, large) if u.coverage is not None]
     notes.append(
         "market cap = close x shares (latest known count; SimFin: diluted weighted average); "
         "P/E = market cap / TTM net income (= price / TTM EPS on that share count)"
@@ -597,10 +624,10 @@ def run_valuation(request: ValuationRequest, *, store: Store | None = None) -> V
         warnings=tuple(warnings),
     )
     return ValuationResult(
-        request.small.upper(),
-        request.large.upper(),
-        small_label,
-        large_label,
+        small.name,
+        large.name,
+        small.label,
+        large.label,
         hist,
         ratios,
         stats,

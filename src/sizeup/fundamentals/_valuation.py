@@ -413,9 +413,19 @@ def history_dates(start: DateLike, end: DateLike, history: History) -> list[pd.T
     return points
 
 
+Members = Sequence[str] | Mapping[pd.Timestamp, Sequence[str]]
+"""A universe's members: the same at every date, or per history date."""
+
+
+def _members_at(members: Members, when: pd.Timestamp) -> set[str]:
+    if isinstance(members, Mapping):
+        return {str(s) for s in members[when]}
+    return {str(s) for s in members}
+
+
 def valuation_history(
     items: pd.DataFrame,
-    universes: Mapping[str, Sequence[str]],
+    universes: Mapping[str, Members],
     dates: Sequence[DateLike],
     *,
     prices: pd.DataFrame | None,
@@ -429,7 +439,8 @@ def valuation_history(
     items
         Standard items.
     universes
-        Universe label -> member symbols (the same members at every date).
+        Universe label -> member symbols: a sequence (the same members at every date) or a
+        mapping from each of ``dates`` (as :class:`pandas.Timestamp`) to that date's members.
     dates
         Dates of the history (each computed from what was known on it).
     prices
@@ -448,7 +459,10 @@ def valuation_history(
         ``universe`` column).
     """
     px = tidy_prices(prices)
-    everyone = sorted({str(s) for ms in universes.values() for s in ms})
+    stamps = [pd.Timestamp(d) for d in dates]
+    everyone = sorted(
+        set().union(*(_members_at(ms, d) for ms in universes.values() for d in stamps))
+    )
     quality = quality_report(items) if check_quality else None
     rows: list[dict[str, object]] = []
     last = pd.DataFrame()
@@ -459,7 +473,7 @@ def valuation_history(
             items, everyone, as_of=when, prices=px, estimates=estimates, excluded=flagged
         )
         for label, ms in universes.items():
-            wanted = {str(s) for s in ms}
+            wanted = _members_at(ms, when)
             sub = comp[comp["symbol"].isin(wanted)]
             rows.append({"date": when, "universe": label, **aggregate_valuation(sub, len(wanted))})
             if i == len(dates) - 1:
