@@ -345,7 +345,10 @@ def run_pnf(request: PnfRequest, store: StoreRef | Store | None = None) -> PnfRe
         data: pd.DataFrame | pd.Series = hl.dropna(subset=["close"])
     else:
         data = frame["close"].dropna()
-    chart = pnf_chart(data, box=req.box, reversal=req.reversal, method=method, asof=asof)
+    # One chart: the plain-Python engine draws it without loading numba (same chart, tested).
+    chart = pnf_chart(
+        data, box=req.box, reversal=req.reversal, method=method, asof=asof, engine="python"
+    )
     if len(chart.dates) == 0:
         raise DataError(
             f"{req.symbol}: no bar on or before the as-of date {asof.date()}",
@@ -367,7 +370,12 @@ def run_pnf(request: PnfRequest, store: StoreRef | Store | None = None) -> PnfRe
                 valid="a symbol in the store",
             )
         rs_chart = relative_strength_chart(
-            closes[req.symbol], closes[req.vs], box_pct=RS_BOX_DEFAULT, reversal=3, asof=asof
+            closes[req.symbol],
+            closes[req.vs],
+            box_pct=RS_BOX_DEFAULT,
+            reversal=3,
+            asof=asof,
+            engine="python",
         )
         rs = rs_reading(rs_chart)
         srcs = st.sources([req.vs], field="adj_close")

@@ -2,20 +2,33 @@
 
 Box scales, the numba kernel and its pure-Python reference, signals, patterns, price objectives,
 relative-strength charts and text rendering.
+
+Importing this package does not import numba: the kernel loads on the first chart drawn with
+``engine="numba"`` (the default) or the first panel, so one chart drawn with
+``engine="python"`` in a fresh process skips numba entirely. The panel names
+(``build_panel``...) load on first access.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from sizeup.analytics.pnf._chart import (
     NO_BOX,
     NO_LINE,
     STATUS_NAMES,
     PnfChart,
+    PnfEngine,
     PnfMethod,
     PnfPanel,
     pnf_chart,
     pnf_charts,
     relative_strength_chart,
+)
+from sizeup.analytics.pnf._codes import (
+    Action,
+    Status,
 )
 from sizeup.analytics.pnf._counts import (
     PriceObjective,
@@ -25,17 +38,6 @@ from sizeup.analytics.pnf._counts import (
     price_objective,
     vertical_count,
     vertical_count_at,
-)
-from sizeup.analytics.pnf._kernel import (
-    Action,
-    Status,
-)
-from sizeup.analytics.pnf._panel import (
-    PackedPanel,
-    PanelFields,
-    build_panel,
-    build_panel_packed,
-    packed_outputs,
 )
 from sizeup.analytics.pnf._patterns import (
     ColumnArrays,
@@ -49,6 +51,7 @@ from sizeup.analytics.pnf._patterns import (
 )
 from sizeup.analytics.pnf._reference import (
     reference_chart,
+    reference_series,
 )
 from sizeup.analytics.pnf._render import (
     box_fills,
@@ -110,6 +113,7 @@ __all__ = [
     "PercentScale",
     "PnfChart",
     "PnfChartLike",
+    "PnfEngine",
     "PnfMethod",
     "PnfPanel",
     "PriceObjective",
@@ -137,6 +141,7 @@ __all__ = [
     "price_labels",
     "price_objective",
     "reference_chart",
+    "reference_series",
     "relative_strength_chart",
     "render_columns",
     "render_text",
@@ -149,3 +154,25 @@ __all__ = [
     "vertical_count",
     "vertical_count_at",
 ]
+
+if TYPE_CHECKING:
+    from sizeup.analytics.pnf._panel import (
+        PackedPanel,
+        PanelFields,
+        build_panel,
+        build_panel_packed,
+        packed_outputs,
+    )
+
+_NUMBA_NAMES = frozenset(
+    {"PackedPanel", "PanelFields", "build_panel", "build_panel_packed", "packed_outputs"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Load the panel names (numba) on first access."""
+    if name in _NUMBA_NAMES:
+        value = getattr(importlib.import_module("sizeup.analytics.pnf._panel"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,14 +34,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from sizeup.analytics.pnf._kernel import NO_BOX, NO_LINE, price_range
-from sizeup.analytics.pnf._panel import PackedPanel, build_panel_packed
+from sizeup.analytics.pnf._codes import NO_BOX, NO_LINE, price_range
+from sizeup.analytics.pnf._reference import reference_series
 from sizeup.analytics.pnf._scale import (
     REL_EPS,
     RS_BOX_DEFAULT,
@@ -59,12 +59,16 @@ from sizeup.analytics.pnf._series import SeriesResult, build_series
 from sizeup.errors import ConfigError, DataError
 from sizeup.types import DateLike
 
+if TYPE_CHECKING:
+    from sizeup.analytics.pnf._panel import PackedPanel
+
 __all__ = [
     "ACTION_NAMES",
     "NO_BOX",
     "NO_LINE",
     "STATUS_NAMES",
     "PnfChart",
+    "PnfEngine",
     "PnfMethod",
     "PnfPanel",
     "pnf_chart",
@@ -75,6 +79,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PnfMethod = Literal["hl", "close"]
+PnfEngine = Literal["numba", "python"]
 
 ACTION_NAMES: Final = ("none", "x", "o", "reverse o->x", "reverse x->o")
 """Names of the ``bar_action`` codes 0..4."""
@@ -411,6 +416,7 @@ def pnf_chart(
     method: PnfMethod | None = None,
     start: DateLike | None = None,
     asof: DateLike | None = None,
+    engine: PnfEngine = "numba",
 ) -> PnfChart:
     """Build a point-and-figure chart.
 
@@ -432,6 +438,10 @@ def pnf_chart(
         First date of the chart (earlier rows feed only an ATR box).
     asof
         Last date used; later rows are ignored, so the chart is what was known at ``asof``.
+    engine
+        ``"numba"`` (the compiled kernel, for loops over many charts) or ``"python"`` (the
+        plain-Python engine: same chart, no numba import or JIT-cache load, ~10 µs a bar; the
+        fastest way to draw one chart in a fresh process).
 
     Returns
     -------
@@ -446,6 +456,8 @@ def pnf_chart(
         Missing columns, unsorted dates, infinite or out-of-grid prices.
     """
     rev = _check_reversal(reversal)
+    if engine not in ("numba", "python"):
+        raise ConfigError(f"engine must be 'numba' or 'python', got {engine!r}")
     spec = parse_box_spec(box)
     if isinstance(bars_or_close, pd.Series):
         if method == "hl":
@@ -518,6 +530,9 @@ def pnf_chart(
         scale = spec
     for values in (hi_a, lo_a) if method_used == "hl" else (hi_a,):
         _check_prices(values[t_start:], scale, "pnf_chart input")
+    if engine == "python":
+        res = reference_series(hi_a, lo_a, ref, scale, reversal=rev, eps=REL_EPS, start=t_start)
+        return _chart_from(res, dates[r0:r1], scale, rev, method_used, r0, t_start)
     p_lo, p_hi = _finite_range(hi_a, lo_a, ref)
     res = build_series(
         hi_a,
@@ -578,6 +593,7 @@ def relative_strength_chart(
     reversal: int = 3,
     start: DateLike | None = None,
     asof: DateLike | None = None,
+    engine: PnfEngine = "numba",
 ) -> PnfChart:
     """Point-and-figure relative-strength chart of ``100 * A / B`` (docs/methods.md §P8).
 
@@ -591,7 +607,7 @@ def relative_strength_chart(
         (:data:`RS_BOX_HALF`).
     reversal
         Reversal in boxes (3).
-    start, asof
+    start, asof, engine
         As in :func:`pnf_chart`.
 
     Returns
@@ -616,6 +632,7 @@ def relative_strength_chart(
         method="close",
         start=start,
         asof=asof,
+        engine=engine,
     )
 
 
@@ -870,6 +887,8 @@ def pnf_charts(
             _check_prices(values[r0:], spec, "pnf_charts input")
     hi_t = c2.T if h2 is None else h2.T
     lo_t = c2.T if l2 is None else l2.T
+    from sizeup.analytics.pnf._panel import build_panel_packed
+
     packed = build_panel_packed(
         hi_t,
         lo_t,

@@ -29,23 +29,41 @@ scratch arrays, each column's direction, low box, high box, first bar and last b
 box. The replay's outputs are the event-log fields of :mod:`sizeup.analytics.pnf._replay`, in
 its ``FIELD_CODES`` order.
 
-Codes are :class:`Action` and :class:`Status` (IntEnum); the kernels use the plain ``int``
-constants (``ACT_*``, ``STATUS_*``), which numba folds like literals. The kernels return named
-tuples (:class:`KernelResult`, :class:`TrendLine`), which numba builds and reads in nopython
-mode like plain tuples; boxing one into Python costs ~0.75 us a call, so the price scan returns
-a plain tuple that :func:`price_range` names (:class:`PriceRange`).
+Codes, sentinels and named results live in :mod:`sizeup.analytics.pnf._codes` (no numba) and
+are re-exported here: the kernels use the plain ``int`` constants (``ACT_*``, ``STATUS_*``),
+which numba folds like literals, and return named tuples (:class:`KernelResult`,
+:class:`TrendLine`), which numba builds and reads in nopython mode like plain tuples.
 """
 
 from __future__ import annotations
 
 import math
-from enum import IntEnum
-from typing import Any, Final, NamedTuple
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from numba import njit, prange
 
+from sizeup.analytics.pnf._codes import (
+    ACT_NONE,
+    ACT_O,
+    ACT_REV_O_TO_X,
+    ACT_REV_X_TO_O,
+    ACT_X,
+    NO_BOX,
+    NO_LINE,
+    STATUS_BEAR_CONFIRMED,
+    STATUS_BEAR_CORRECTION,
+    STATUS_BULL_CONFIRMED,
+    STATUS_BULL_CORRECTION,
+    STATUS_NONE,
+    Action,
+    KernelResult,
+    PriceRange,
+    Status,
+    TrendLine,
+    price_range,
+)
 from sizeup.analytics.pnf._scale import Grid, kernel_grid
 
 __all__ = [
@@ -76,72 +94,9 @@ __all__ = [
     "replay_series",
 ]
 
-NO_BOX: Final = int(np.iinfo(np.int32).min)
-"""Sentinel of ``bar_box`` before the first column (the int32 minimum)."""
-NO_LINE: Final = int(np.iinfo(np.int32).min)
-"""Sentinel of ``bar_trend_line`` while no trend line is active (the int32 minimum)."""
-
-
-class Action(IntEnum):
-    """What a bar did to the chart (the ``action`` field; bits 0-2 of the packed flag)."""
-
-    NONE = 0
-    X = 1  # start or extend a column of X
-    O = 2  # start or extend a column of O  # noqa: E741
-    REV_O_TO_X = 3
-    REV_X_TO_O = 4
-
-
-class Status(IntEnum):
-    """Signal in effect and column direction (the ``status`` field; ``STATUS_NAMES`` order)."""
-
-    NONE = 0
-    BULL_CONFIRMED = 1  # buy signal, column of X
-    BULL_CORRECTION = 2  # buy signal, column of O
-    BEAR_CONFIRMED = 3  # sell signal, column of O
-    BEAR_CORRECTION = 4  # sell signal, column of X
-
-
-ACT_NONE: Final = int(Action.NONE)
-ACT_X: Final = int(Action.X)
-ACT_O: Final = int(Action.O)
-ACT_REV_O_TO_X: Final = int(Action.REV_O_TO_X)
-ACT_REV_X_TO_O: Final = int(Action.REV_X_TO_O)
-STATUS_NONE: Final = int(Status.NONE)
-STATUS_BULL_CONFIRMED: Final = int(Status.BULL_CONFIRMED)
-STATUS_BULL_CORRECTION: Final = int(Status.BULL_CORRECTION)
-STATUS_BEAR_CONFIRMED: Final = int(Status.BEAR_CONFIRMED)
-STATUS_BEAR_CORRECTION: Final = int(Status.BEAR_CORRECTION)
-
 _I32_MIN = np.int32(NO_BOX)
 _I32_HI = 2147483647
 _INF = math.inf
-
-
-class KernelResult(NamedTuple):
-    """What the chart kernel returns besides the arrays it fills (numba builds it as is)."""
-
-    columns: int
-    """Number of columns (rows of the per-column arrays that are filled)."""
-    ref_up: int
-    """Starting box ``up(C0)``: the highest box at or below the first reference price."""
-    ref_dn: int
-    """Starting box ``dn(C0)``: the lowest box at or above the first reference price."""
-
-
-class TrendLine(NamedTuple):
-    """Anchor of a trend line: the level ``level`` at column ``column`` (slope one box)."""
-
-    column: int
-    level: int
-
-
-class PriceRange(NamedTuple):
-    """Smallest and largest finite price and the number of infinite prices."""
-
-    low: float
-    high: float
-    infinities: int
 
 
 @njit(cache=True, nogil=True)
@@ -400,36 +355,6 @@ def chart_kernel(  # noqa: PLR0917  # pragma: no cover - numba
 
 # --------------------------------------------------------------------------------------------
 # price range of the data (fixed grids)
-
-
-@njit(cache=True, nogil=True)
-def _scan(a: Any) -> tuple[float, float, int]:  # pragma: no cover - numba
-    lo = _INF
-    hi = -_INF
-    ninf = 0
-    for i in range(a.shape[0]):
-        for j in range(a.shape[1]):
-            x = a[i, j]
-            if (x - x) == 0.0:
-                lo = min(lo, x)
-                hi = max(hi, x)
-            elif not math.isnan(x):
-                ninf += 1
-    return lo, hi, ninf
-
-
-def price_range(values: npt.NDArray[np.float64]) -> PriceRange:
-    """One pass over prices: smallest and largest finite value and the number of infinities.
-
-    ``(inf, -inf, k)`` when there is no finite value. Accepts 1-D or 2-D arrays of any order.
-    """
-    a = np.asarray(values, dtype=np.float64)
-    if a.ndim != 2:
-        a = a.reshape(1, -1)
-    if a.flags.f_contiguous and not a.flags.c_contiguous:
-        a = a.T
-    lo, hi, ninf = _scan(a)
-    return PriceRange(float(lo), float(hi), int(ninf))
 
 
 def _finite_min(*arrays: npt.NDArray[np.float64]) -> float | None:

@@ -1,20 +1,37 @@
-"""Slow, plain-Python reference of the point-and-figure engine (used only by the tests).
+"""Plain-Python point-and-figure engine: the tests' reference and the single-chart engine.
 
 Written independently of :mod:`sizeup.analytics.pnf._kernel`, straight from the text of
 docs/methods.md §P3 (columns), §1.4 (signals) and §1.6 (trend): every bar maps its high and low to
 box indices by the definitions ``up(P) = max{i : L[i] <= P}`` and ``dn(P) = min{i : L[i] >= P}``
-(searched with :meth:`BoxScale.level` only), then applies the rules with Python lists.
+then applies the rules with Python lists.
+
+:func:`reference_chart` searches the box indices with :meth:`BoxScale.level` only (bisection:
+the slow, independent definition the tests compare the numba kernel with).
+:func:`reference_series` runs the same rules with the scale's closed-form mapping
+(``_scale._up_py`` / ``_dn_py``, the numba kernel's arithmetic in Python) and returns a
+:class:`~sizeup.analytics.pnf.SeriesResult`: ``pnf_chart(..., engine="python")`` uses it to draw
+one chart without loading numba (about 10 µs a bar; the kernel wins on panels and long loops).
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sizeup.analytics.pnf._scale import REL_EPS, BoxScale
+import numpy as np
+import numpy.typing as npt
 
-__all__ = ["ReferenceChart", "reference_chart"]
+from sizeup.analytics.pnf._codes import NO_BOX, NO_LINE
+from sizeup.analytics.pnf._replay import FIELD_DTYPES
+from sizeup.analytics.pnf._scale import REL_EPS, BoxScale, _dn_py, _up_py
+from sizeup.analytics.pnf._series import SeriesResult
+
+__all__ = ["ReferenceChart", "reference_chart", "reference_series"]
+
+BoxMap = Callable[[float], int]
+"""Price -> box index, tolerance included (``up`` or ``dn`` fill)."""
 
 
 @dataclass
@@ -89,6 +106,7 @@ def reference_chart(
     reversal: int = 3,
     start: int = 0,
     eps: float = REL_EPS,
+    mapping: tuple[BoxMap, BoxMap] | None = None,
 ) -> ReferenceChart:
     """Build a chart bar by bar with plain Python (see the module docstring).
 
@@ -104,12 +122,22 @@ def reference_chart(
         Bars before this position are ignored.
     eps
         Relative tolerance of the box mapping.
+    mapping
+        ``(up, dn)`` price -> box index functions (tolerance included); default: bisection on
+        :meth:`BoxScale.level` with ``eps``.
 
     Returns
     -------
     ReferenceChart
         Per-bar and per-column results.
     """
+    up: BoxMap
+    dn: BoxMap
+    if mapping is None:
+        up = functools.partial(_up, scale, eps=eps)
+        dn = functools.partial(_dn, scale, eps=eps)
+    else:
+        up, dn = mapping
     out = ReferenceChart()
     cols: list[_Column] = []
     reference: tuple[int, int] | None = None
@@ -131,9 +159,9 @@ def reference_chart(
                 if reference is None:
                     # the first close sets the starting box
                     r = c if math.isfinite(c) else (h + lo_) / 2
-                    reference = (_up(scale, r, eps), _dn(scale, r, eps))
+                    reference = (up(r), dn(r))
                 else:
-                    u, dd = _up(scale, h, eps), _dn(scale, lo_, eps)
+                    u, dd = up(h), dn(lo_)
                     if u >= reference[0] + 1:
                         cols.append(_Column(1, reference[0] + 1, u, t, t))
                         action, added = 1, u - reference[0]
@@ -142,7 +170,7 @@ def reference_chart(
                         action, added = 2, reference[1] - dd
             else:
                 cur = cols[-1]
-                u, dd = _up(scale, h, eps), _dn(scale, lo_, eps)
+                u, dd = up(h), dn(lo_)
                 if cur.direction == 1:
                     if u > cur.high:  # continuation first: the low is ignored
                         extended_from = cur.high
@@ -228,3 +256,82 @@ def reference_chart(
             out.trend_line.append(None)
     out.columns = [(c.direction, c.low, c.high, c.first, c.last) for c in cols]
     return out
+
+
+def _int32(values: Sequence[int | None], sentinel: int) -> npt.NDArray[np.int32]:
+    return np.fromiter(
+        (sentinel if v is None else v for v in values), dtype=np.int32, count=len(values)
+    )
+
+
+def reference_series(
+    high: npt.NDArray[np.float64],
+    low: npt.NDArray[np.float64],
+    ref: npt.NDArray[np.float64],
+    scale: BoxScale,
+    *,
+    reversal: int,
+    eps: float = REL_EPS,
+    start: int = 0,
+) -> SeriesResult:
+    """One chart by the plain-Python engine, as :func:`~sizeup.analytics.pnf.build_series`.
+
+    Parameters
+    ----------
+    high, low
+        Prices that fill boxes up / down (the close twice for the close method); NaN bars skip.
+    ref
+        Prices whose first finite value (at or after ``start``) sets the initial box.
+    scale
+        Box scale (prices must lie in the range its grid supports, as ``pnf_chart`` checks).
+    reversal
+        Reversal in boxes.
+    eps
+        Relative tolerance of the box mapping.
+    start
+        Bars before this position are ignored.
+
+    Returns
+    -------
+    SeriesResult
+        The same arrays, dtypes and sentinels as the numba kernel's result.
+    """
+    kind = scale.kind
+    params = tuple(float(v) for v in scale.params())
+
+    def up(price: float) -> int:
+        return _up_py(kind, params, price + eps * abs(price))
+
+    def dn(price: float) -> int:
+        return _dn_py(kind, params, price - eps * abs(price))
+
+    r = reference_chart(
+        np.asarray(high, dtype=np.float64).tolist(),
+        np.asarray(low, dtype=np.float64).tolist(),
+        np.asarray(ref, dtype=np.float64).tolist(),
+        scale,
+        reversal=reversal,
+        start=start,
+        eps=eps,
+        mapping=(up, dn),
+    )
+    dt = FIELD_DTYPES
+    per_col = list(zip(*r.columns, strict=True)) if r.columns else [(), (), (), (), ()]
+    return SeriesResult(
+        column=np.asarray(r.col, dtype=dt["column"]),
+        direction=np.asarray(r.direction, dtype=dt["direction"]),
+        box=_int32(r.box, NO_BOX),
+        action=np.asarray(r.action, dtype=dt["action"]),
+        boxes_added=np.asarray(r.added, dtype=dt["boxes_added"]),
+        signal=np.asarray(r.signal, dtype=dt["signal"]),
+        signal_fired=np.asarray(r.fired, dtype=dt["signal_fired"]),
+        consec_buys=np.asarray(r.consec_buys, dtype=dt["consec_buys"]),
+        consec_sells=np.asarray(r.consec_sells, dtype=dt["consec_sells"]),
+        trend=np.asarray(r.trend, dtype=dt["trend"]),
+        trend_line=_int32(r.trend_line, NO_LINE),
+        col_direction=np.asarray(per_col[0], dtype=np.int8),
+        col_low=np.asarray(per_col[1], dtype=np.int32),
+        col_high=np.asarray(per_col[2], dtype=np.int32),
+        col_first_bar=np.asarray(per_col[3], dtype=np.int32),
+        col_last_bar=np.asarray(per_col[4], dtype=np.int32),
+    )

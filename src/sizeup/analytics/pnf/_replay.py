@@ -35,8 +35,6 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from sizeup.analytics.pnf._kernel import replay_series
-
 __all__ = [
     "FIELD_CODES",
     "FIELD_DTYPES",
@@ -130,6 +128,8 @@ def derive_fields(
     n = box.shape[0]
     buffers = alloc_fields(names, (), n)
     if n:
+        from sizeup.analytics.pnf._kernel import replay_series
+
         m = max(n, 1)
         scratch = (np.empty(m, np.int8), np.empty(m, np.int32), np.empty(m, np.int32))
         replay_series(box, flag, ref_up, ref_dn, 0, *buffers.ordered, *scratch)  # type: ignore[call-arg]

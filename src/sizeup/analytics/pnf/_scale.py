@@ -27,7 +27,9 @@ Scales (docs/methods.md §P2):
 - :class:`AtrSpec` -- a fixed box equal to the average true range; resolved to a
   :class:`FixedScale` from data up to a stated date only (see :func:`atr_box`).
 
-The numba functions here compute levels and box indices from ``(kind, params)``;
+Levels and box indices are computed from ``(kind, params)`` in plain Python / numpy for arrays
+up to :data:`PURE_MAX` and by the numba twins in :mod:`sizeup.analytics.pnf._scale_jit` beyond
+(same operations, so the same floats; a single chart never loads numba);
 :func:`kernel_grid` turns a scale into the table of levels the chart kernel reads (same floats),
 covering prices 1e-6 .. 1e9 on percentage grids, 0 .. 1e6 on traditional grids, the list itself
 for explicit grids and the data's range for fixed grids.
@@ -35,6 +37,7 @@ for explicit grids and the data's range for fixed grids.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from abc import ABC, abstractmethod
@@ -44,7 +47,6 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from sizeup.errors import ConfigError, DataError
 
@@ -54,6 +56,7 @@ __all__ = [
     "KIND_PERCENT",
     "KIND_PIECEWISE",
     "PERCENT_PRICE_RANGE",
+    "PURE_MAX",
     "REL_EPS",
     "RS_BOX_DEFAULT",
     "RS_BOX_HALF",
@@ -132,47 +135,45 @@ _INF = math.inf
 
 
 # --------------------------------------------------------------------------------------------
-# numba scale arithmetic (the same floats as BoxScale.level) and the kernel's level tables
+# scale arithmetic: plain Python / numpy for small arrays, numba (``_scale_jit``) for large ones
 
 
-@njit(cache=True, nogil=True)
-def _level(kind: int, params: Any, i: int) -> float:  # pragma: no cover - numba
-    if kind == 0:
-        return float(i) * float(params[0])
-    if kind == 1:
-        return math.exp(float(i) * float(params[0]))
-    if kind == 2:
+def _exp(x: float) -> float:
+    """``math.exp`` that overflows to ``inf`` (as numba's does) instead of raising."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return _INF
+
+
+def _level_py(kind: int, params: tuple[float, ...], i: int) -> float:
+    """Level of box ``i``: the arithmetic of ``_scale_jit._level``, operation for operation."""
+    if kind == KIND_FIXED:
+        return float(i) * params[0]
+    if kind == KIND_PERCENT:
+        return _exp(float(i) * params[0])
+    if kind == KIND_PIECEWISE:
         if i < 0:
             return -_INF
         nrow = int(params[0])
         s = nrow - 1
         while s > 0 and params[1 + 2 * nrow + s] > i:
             s -= 1
-        return float(params[1 + s] + (float(i) - params[1 + 2 * nrow + s]) * params[1 + nrow + s])
-    n = params.shape[0]
+        return params[1 + s] + (float(i) - params[1 + 2 * nrow + s]) * params[1 + nrow + s]
     if i < 0:
         return -_INF
-    if i >= n:
+    if i >= len(params):
         return _INF
-    return float(params[i])
+    return params[i]
 
 
-@njit(cache=True, nogil=True)
-def _up(kind: int, params: Any, x: float) -> int:  # pragma: no cover - numba
-    """max{i : L[i] <= x} (x already carries the tolerance)."""
-    if kind == 3:
-        lo = 0
-        hi = params.shape[0]
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if params[mid] <= x:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo - 1
-    if kind == 0:
+def _up_py(kind: int, params: tuple[float, ...], x: float) -> int:
+    """max{i : L[i] <= x} (x already carries the tolerance), as ``_scale_jit._up``."""
+    if kind == KIND_LEVELS:
+        return bisect.bisect_right(params, x) - 1
+    if kind == KIND_FIXED:
         g = math.floor(x / params[0])
-    elif kind == 1:
+    elif kind == KIND_PERCENT:
         g = math.floor(math.log(x) / params[0])
     else:
         if x < 0.0:
@@ -181,31 +182,22 @@ def _up(kind: int, params: Any, x: float) -> int:  # pragma: no cover - numba
         s = nrow - 1
         while s > 0 and params[1 + s] > x:
             s -= 1
-        g = params[1 + 2 * nrow + s] + math.floor((x - params[1 + s]) / params[1 + nrow + s])
+        g = int(params[1 + 2 * nrow + s]) + math.floor((x - params[1 + s]) / params[1 + nrow + s])
     i = int(g)
-    while _level(kind, params, i + 1) <= x:
+    while _level_py(kind, params, i + 1) <= x:
         i += 1
-    while _level(kind, params, i) > x:
+    while _level_py(kind, params, i) > x:
         i -= 1
     return i
 
 
-@njit(cache=True, nogil=True)
-def _dn(kind: int, params: Any, x: float) -> int:  # pragma: no cover - numba
-    """min{i : L[i] >= x} (x already carries the tolerance)."""
-    if kind == 3:
-        lo = 0
-        hi = params.shape[0]
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if params[mid] < x:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
-    if kind == 0:
+def _dn_py(kind: int, params: tuple[float, ...], x: float) -> int:
+    """min{i : L[i] >= x} (x already carries the tolerance), as ``_scale_jit._dn``."""
+    if kind == KIND_LEVELS:
+        return bisect.bisect_left(params, x)
+    if kind == KIND_FIXED:
         g = math.ceil(x / params[0])
-    elif kind == 1:
+    elif kind == KIND_PERCENT:
         g = math.ceil(math.log(x) / params[0])
     else:
         if x <= 0.0:
@@ -214,34 +206,43 @@ def _dn(kind: int, params: Any, x: float) -> int:  # pragma: no cover - numba
         s = nrow - 1
         while s > 0 and params[1 + s] > x:
             s -= 1
-        g = params[1 + 2 * nrow + s] + math.ceil((x - params[1 + s]) / params[1 + nrow + s])
+        g = int(params[1 + 2 * nrow + s]) + math.ceil((x - params[1 + s]) / params[1 + nrow + s])
     i = int(g)
-    while _level(kind, params, i - 1) >= x:
+    while _level_py(kind, params, i - 1) >= x:
         i -= 1
-    while _level(kind, params, i) < x:
+    while _level_py(kind, params, i) < x:
         i += 1
     return i
 
 
-@njit(cache=True, nogil=True)
-def _indices_of(
-    prices: Any, kind: int, params: Any, up: bool, eps: float
-) -> Any:  # pragma: no cover
-    out = np.empty(prices.shape[0], dtype=np.int64)
-    for t in range(prices.shape[0]):
-        p = prices[t]
-        if up:
-            out[t] = _up(kind, params, p + eps * abs(p))
-        else:
-            out[t] = _dn(kind, params, p - eps * abs(p))
-    return out
+PURE_MAX: Final = 1 << 16
+"""Arrays up to this length are mapped without numba (same floats and indices as numba)."""
 
 
-@njit(cache=True, nogil=True)
-def _levels_of(idx: Any, kind: int, params: Any) -> Any:  # pragma: no cover - numba
-    out = np.empty(idx.shape[0], dtype=np.float64)
-    for t in range(idx.shape[0]):
-        out[t] = _level(kind, params, idx[t])
+def _levels_np(
+    idx: npt.NDArray[np.int64], kind: int, params: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Vectorised ``_level_py`` (elementwise the same operations, so the same floats)."""
+    if kind == KIND_PERCENT:
+        step = float(params[0])
+        return np.fromiter((_exp(float(i) * step) for i in idx.tolist()), np.float64, idx.shape[0])
+    if kind == KIND_FIXED:
+        fixed: FloatArray = idx.astype(np.float64) * float(params[0])
+        return fixed
+    if kind == KIND_LEVELS:
+        n = params.shape[0]
+        out = np.full(idx.shape[0], _INF)
+        out[idx < 0] = -_INF
+        inside = (idx >= 0) & (idx < n)
+        out[inside] = params[idx[inside]]
+        return out
+    nrow = int(params[0])
+    starts = params[1 : 1 + nrow]
+    boxes = params[1 + nrow : 1 + 2 * nrow]
+    first = params[1 + 2 * nrow : 1 + 3 * nrow]
+    row = np.maximum(np.searchsorted(first, idx, side="right") - 1, 0)
+    out = starts[row] + (idx.astype(np.float64) - first[row]) * boxes[row]
+    out[idx < 0] = -_INF
     return out
 
 
@@ -252,17 +253,38 @@ def indices_of(
     up: bool,
     eps: float,
 ) -> npt.NDArray[np.int64]:
-    """Box index of each (finite) price: ``up`` or ``dn`` fill with relative tolerance ``eps``."""
-    out: npt.NDArray[np.int64] = _indices_of(prices, kind, params, up, eps)
-    return out
+    """Box index of each (finite) price: ``up`` or ``dn`` fill with relative tolerance ``eps``.
+
+    Up to :data:`PURE_MAX` prices are mapped in plain Python, more by numba; both give the
+    same indices.
+    """
+    if prices.shape[0] > PURE_MAX:
+        from sizeup.analytics.pnf._scale_jit import jit_indices_of
+
+        out: npt.NDArray[np.int64] = jit_indices_of(prices, kind, params, up, eps)
+        return out
+    p = tuple(float(v) for v in params)
+    if up:
+        got = [_up_py(kind, p, x + eps * abs(x)) for x in prices.tolist()]
+    else:
+        got = [_dn_py(kind, p, x - eps * abs(x)) for x in prices.tolist()]
+    return np.asarray(got, dtype=np.int64).reshape(prices.shape[0])
 
 
 def levels_of(
     idx: npt.NDArray[np.int64], kind: int, params: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
-    """Price level of each box index."""
-    out: npt.NDArray[np.float64] = _levels_of(idx, kind, params)
-    return out
+    """Price level of each box index.
+
+    Up to :data:`PURE_MAX` indices are computed with numpy / plain Python, more by numba;
+    both give the same floats (the same operations in the same order).
+    """
+    if idx.shape[0] > PURE_MAX:
+        from sizeup.analytics.pnf._scale_jit import jit_levels_of
+
+        out: npt.NDArray[np.float64] = jit_levels_of(idx, kind, params)
+        return out
+    return _levels_np(np.asarray(idx, dtype=np.int64), kind, np.asarray(params, np.float64))
 
 
 PERCENT_PRICE_RANGE: Final = (1e-6, 1e9)
@@ -306,8 +328,9 @@ def _shared_grid(kind: int, key: bytes, pad: int) -> Grid:
     if kind == 3:
         lo, hi = -pad, params.shape[0] - 1 + pad
     else:
-        lo = (int(_dn(kind, params, p_lo)) if kind == 1 else 0) - pad
-        hi = int(_up(kind, params, p_hi)) + pad
+        p = tuple(float(v) for v in params)
+        lo = (_dn_py(kind, p, p_lo) if kind == KIND_PERCENT else 0) - pad
+        hi = _up_py(kind, p, p_hi) + pad
     return _table(kind, params, lo, hi), lo, p_lo, p_hi
 
 

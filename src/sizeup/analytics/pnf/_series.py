@@ -7,7 +7,6 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from sizeup.analytics.pnf._kernel import chart_kernel, data_grid
 from sizeup.analytics.pnf._replay import derive_fields
 from sizeup.analytics.pnf._scale import Grid
 
@@ -94,6 +93,8 @@ def build_series(
     SeriesResult
         11 per-bar arrays then 5 per-column arrays, by name.
     """
+    from sizeup.analytics.pnf._kernel import chart_kernel, data_grid
+
     hi = np.ascontiguousarray(high, dtype=np.float64)
     lo = np.ascontiguousarray(low, dtype=np.float64)
     rf = np.ascontiguousarray(ref, dtype=np.float64)
