@@ -4,7 +4,7 @@ Inputs (all from the store): the series ``<FUND>.shares_outstanding`` (holdings 
 preambles and the iShares fund-history download), ``<FUND>.nav`` (end-of-day NAV per share,
 fund history only), the fund's as-traded closes (used where a NAV is missing) and its split
 actions. The flow of each interval between two observations is ``(S_end - k S_start) x NAV of
-the later day`` (see :mod:`sizeup.analytics.flows` and docs/methods.md, "Fund flows"): a
+the later day`` (see :mod:`sizeup.analytics.flows` and docs/methods.md §E): a
 missing day makes one figure over the gap, a split is not a flow.
 
 Examples
@@ -41,7 +41,7 @@ METHOD_NOTE = (
     "flow = (shares outstanding at the end - split ratio x shares at the start) x end-of-day "
     "NAV per share of the later day (the close where no NAV is stored); a gap between "
     "observations is one figure over the gap, never spread; splits come from split actions "
-    "or are detected from share and NAV ratios (docs/methods.md, Fund flows)"
+    "or are detected from share and NAV ratios (docs/methods.md §E)"
 )
 
 

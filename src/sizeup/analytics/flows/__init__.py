@@ -1,6 +1,6 @@
 """ETF flows from shares outstanding: interval flows, split handling, weekly/monthly sums.
 
-See :mod:`sizeup.analytics.flows._flows` for the definitions (docs/methods.md, "Fund flows").
+See :mod:`sizeup.analytics.flows._flows` for the definitions (docs/methods.md §E).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """ETF flows from shares outstanding (pure; no I/O).
 
-Definitions (docs/methods.md, "Fund flows"):
+Definitions (docs/methods.md §E):
 
 * An *interval* runs from one observation of the fund's shares outstanding to the next,
   ``(start, end]``. Its flow is ``(S_end - S_start x k) x P_end`` where ``S`` is shares
