@@ -17,6 +17,8 @@ FUNDS = ["IWM", "SPY", "RSP", "IVV", "IJR", "VOO"]
 INDEXES = ["^RUT", "^GSPC"]
 MEMBERS = [f"M{i:02d}" for i in range(24)]
 LAST_DAY = "2024-06-28"
+#: A hand-made close series for P&F checks: up one a day from 10 to 20, then down to 15.
+STEP_CLOSES = [*range(10, 21), *range(19, 14, -1)]
 
 
 def _bars(sym: str, close: np.ndarray, idx: pd.DatetimeIndex, *, ohlc: bool) -> pd.DataFrame:
@@ -119,6 +121,9 @@ def build_store(root: Path) -> Path:
     )
     st.write({"holdings": hold})
     st.write({"fundamentals": fundamentals_frame(MEMBERS)})
+    step_idx = pd.bdate_range("2024-01-02", periods=len(STEP_CLOSES))
+    step = _bars("STEP", np.asarray(STEP_CLOSES, dtype=float), step_idx, ohlc=False)
+    st.write({"bars": step.assign(source="handmade")})
     return root
 
 

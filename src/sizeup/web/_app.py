@@ -47,7 +47,8 @@ class BodyLimit:
     """ASGI middleware refusing request bodies over ``limit`` bytes with a JSON 413.
 
     The declared ``Content-Length`` is checked first; a body sent without one (chunked) is
-    counted as it arrives and refused as soon as it passes the limit.
+    read and counted before the request reaches the app, and refused as soon as it passes the
+    limit.
     """
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
@@ -80,43 +81,32 @@ class BodyLimit:
                 if declared > self.limit:
                     await self._too_large(str(declared))(scope, receive, send)
                     return
-        seen = 0
-        refused = False
-
-        async def counted() -> Message:
-            nonlocal seen, refused
-            message = await receive()
-            if message["type"] == "http.request":
+        if not any(key == b"content-length" for key, _ in scope.get("headers", [])):
+            # No declared length (chunked): read the body here, at most ``limit`` bytes,
+            # then hand it on; past the limit the request is refused before any handler runs.
+            messages: list[Message] = []
+            seen = 0
+            while True:
+                message = await receive()
+                messages.append(message)
+                if message["type"] != "http.request":
+                    break
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    refused = True
-                    raise _BodyTooLargeError(seen)
-            return message
+                    await self._too_large(f"more than {self.limit}")(scope, receive, send)
+                    return
+                if not message.get("more_body", False):
+                    break
+            queue = list(messages)
 
-        started = False
+            async def replay() -> Message:
+                if queue:
+                    return queue.pop(0)
+                return await receive()
 
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counted, tracked_send)
-        except _BodyTooLargeError as exc:
-            if not started:
-                await self._too_large(f"more than {exc.seen}")(scope, receive, send)
-        except Exception:
-            if refused and not started:
-                await self._too_large(f"more than {seen}")(scope, receive, send)
-            else:
-                raise
-
-
-class _BodyTooLargeError(Exception):
-    def __init__(self, seen: int) -> None:
-        super().__init__(seen)
-        self.seen = seen
+            await self.app(scope, replay, send)
+            return
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:
