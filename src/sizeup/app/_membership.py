@@ -131,7 +131,7 @@ class UniverseMembership:
         """Return the holdings input line of a provenance (first and last snapshot used)."""
         dates = self.membership.snapshot_dates
         return InputCoverage(
-            f"holdings {self.fund} ({len(dates)} snapshots)",
+            f"holdings {self.fund} ({len(dates)} snapshot{'' if len(dates) == 1 else 's'})",
             "+".join(self.sources),
             None if self.empty else pd.Timestamp(dates[0]),
             None if self.empty else pd.Timestamp(dates[-1]),
