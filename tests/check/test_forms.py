@@ -208,3 +208,39 @@ def test_a_ticker_missing_from_the_store_is_looked_up_not_dropped() -> None:
 def test_records_to_be_achieved_are_not_claims() -> None:
     ex = extract_claims("Rate cuts gave the Russell 2000 what it needed to reach new heights.", WED)
     assert [c for c in ex.claims if c.kind == "record"] == []
+
+
+# ------------------------------------------------------------------ mid-session statements
+def test_mid_session_figures_are_also_read_within_the_session_range() -> None:
+    ex = extract_claims("The Russell 2000 is down 1.3% today.", WED)
+    specs = [c.spec for c in ex.claims if c.spec]
+    stats = sorted(str(sp.get("stat", sp["metric"])) for sp in specs)
+    assert stats == ["window_return", "within_return"]
+    within = next(sp for sp in specs if sp.get("stat") == "within_return")
+    assert within["date"].isoformat() == "2025-03-12" and within["stated"] == pytest.approx(-0.013)
+    assert len({c.alternative_of for c in ex.claims}) == 1  # one claim, two readings
+
+
+def test_a_close_named_in_the_sentence_has_no_session_reading() -> None:
+    ex = extract_claims("The Russell 2000 is down 1.3% today after it closed lower.", WED)
+    assert all((c.spec or {}).get("metric") != "session" for c in ex.claims)
+    # a closing high is a noun, not the close of the day
+    at_one_point = extract_claims(
+        "On Monday the Russell 2000 rose 2% and at one point topped its closing high.", WED
+    )
+    assert any((c.spec or {}).get("stat") == "within_return" for c in at_one_point.claims)
+
+
+def test_levels_during_the_session() -> None:
+    ex = extract_claims("Today the S&P 500 was up 0.4% to 5,710.", WED)
+    lvl = [c for c in ex.claims if c.kind == "level" and c.spec]
+    assert sorted(f"{c.spec['metric']}:{c.spec['stat']}" for c in lvl if c.spec) == [
+        "session:within_level",
+        "window_extreme:value",
+    ]
+
+
+def test_after_the_close_no_session_reading() -> None:
+    # no mid-session word anywhere: a day's move is the close-to-close move only
+    ex = extract_claims("On Monday the Russell 2000 rose 1.1%.", WED)
+    assert all((c.spec or {}).get("metric") != "session" for c in ex.claims)

@@ -349,6 +349,8 @@ class _Builder:
         self.context_period: PeriodMention | None = None
         self.former_latter: list[_Ent] = []
         self.stats: list[tuple[int, int, int]] = []
+        # the text speaks of the publication day's session as it goes ("today", "is down")
+        self.mid_session = _MID_SESSION_DOC.search(text) is not None
 
     def _next_id(self) -> str:
         self.n += 1
@@ -1434,6 +1436,7 @@ def _levels(
         elif why_not is None:
             why_not = "index levels have no metric in the claim model"
         bld.used.append((sent.index, off + a, off + b))
+        before = len(bld.claims)
         bld.add(
             id=bld._next_id(),
             sentence=sent.index,
@@ -1455,6 +1458,8 @@ def _levels(
             spec=spec if why_not is None else None,
             not_checkable=why_not,
         )
+        if not high:
+            _add_intraday(bld, s, off, before, periods)
 
 
 def _quantities(
@@ -1612,6 +1617,7 @@ def _quantities(
                 )
         for subj in subjects:
             group = bld._next_id() if len(readings) > 1 else None
+            before = len(bld.claims)
             for k, period in enumerate(readings):
                 cid = f"{group}{'abcd'[k] if k < 4 else k}" if group else bld._next_id()
                 _emit_quantity(
@@ -1634,6 +1640,86 @@ def _quantities(
                     cid=cid,
                     group=group,
                 )
+            _add_intraday(bld, s, off, before, periods)
+
+
+_MID_SESSION_DOC = re.compile(
+    r"(?i)\b(?:today(?:'s)?|this (?:morning|afternoon)|intraday|midday|at last check|"
+    r"in (?:early|morning|afternoon|midday) trading)\b"
+)
+_MID_SESSION = re.compile(
+    r"(?i)\b(?:today(?:'s)?|this (?:morning|afternoon)|intraday|midday|mid-day|at one point|"
+    r"briefly|at last check|currently|in (?:early|morning|afternoon|late|midday) trading|"
+    r"(?:is|are|was|were) (?:now |still |currently )?(?:up|down|higher|lower|off|trading))\b"
+)
+_CLOSE_WORDS = re.compile(
+    r"(?i)\b(?:closed|closes|closing (?:at|up|down|higher|lower|the)|finish(?:ed|es|ing)|"
+    r"ended|settled|pared)\b"
+)
+
+
+def _add_intraday(
+    bld: _Builder, s: str, off: int, before: int, periods: list[PeriodMention]
+) -> None:
+    """Add a reading during the session to claims a mid-session statement may have made.
+
+    A sentence that speaks of the session as it goes ("today", "is down", "at one point") and
+    names no close is read also as a value reached at some moment of the session: a return
+    from the close before the window to a price between the day's low and high, or a level
+    in that range. Only for the publication day (or any day when the text says "at one
+    point" or "intraday") and for price indexes, whose session highs and lows the store holds.
+    """
+    cue = _MID_SESSION.search(s)
+    if _CLOSE_WORDS.search(s) or (cue is None and not bld.mid_session):
+        return
+    anyday = cue is not None and re.search(r"(?i)at one point|intraday|briefly", cue.group(0))
+    for c in list(bld.claims[before:]):
+        spec = c.spec
+        if spec is None or c.proxy or spec.get("field") != "close":
+            continue
+        end = spec.get("end") if spec["metric"] == "window_return" else None
+        if spec["metric"] == "window_extreme" and spec.get("start") == spec.get("end"):
+            end = spec.get("end")
+        if end is None or (not anyday and end != bld.pub.date()):
+            continue
+        if spec["metric"] == "window_return":
+            alt = {
+                "text": spec["text"],
+                "metric": "session",
+                "symbol": spec["symbol"],
+                "date": end,
+                "start": spec["start"],
+                "stat": "within_return",
+                "stated": spec["stated"],
+                "tolerance": spec["tolerance"],
+                "compare": spec.get("compare", "approx"),
+            }
+            what = "a return reached during the session"
+        else:
+            alt = {
+                "text": spec["text"],
+                "metric": "session",
+                "symbol": spec["symbol"],
+                "date": end,
+                "stat": "within_level",
+                "stated": spec["stated"],
+                "tolerance": spec["tolerance"],
+            }
+            what = "a level reached during the session"
+        group = c.alternative_of or c.id
+        if c.alternative_of is None:
+            bld.claims[bld.claims.index(c)] = dataclasses.replace(c, alternative_of=group)
+        bld.claims.append(
+            dataclasses.replace(
+                c,
+                id=f"{c.id}i",
+                alternative_of=group,
+                reading=f"{c.reading} (or {what} of {end:%Y-%m-%d}: the text speaks of it as "
+                "it goes)",
+                spec=alt,
+                repeat_of=None,
+            )
+        )
 
 
 def _emit_quantity(
