@@ -241,3 +241,32 @@ def test_snapshot_dates_errors(kwargs: dict[str, object], option: str) -> None:
     with pytest.raises(ConfigError) as info:
         snapshot_dates(**kwargs)  # type: ignore[arg-type]
     assert info.value.input == option
+
+
+def test_universe_bundle_fetches_members_of_every_snapshot(tmp_path: Path) -> None:
+    from sizeup.data.providers.fetch import _members
+
+    store = Store.open(tmp_path / "data")
+    rows = [
+        ("2024-10-31", "AAA", "Equity"),
+        ("2024-10-31", "BBB", "Equity"),
+        ("2024-10-31", "USD", "Cash"),
+        ("2024-12-31", "BBB", "Equity"),
+        ("2024-12-31", "CCC", "Equity"),
+        ("2024-12-31", "-:PRIVATE CO", "Equity"),
+    ]
+    store.write(
+        {
+            "holdings": pd.DataFrame(
+                {
+                    "fund": "IWM",
+                    "as_of": [pd.Timestamp(r[0]) for r in rows],
+                    "symbol": [r[1] for r in rows],
+                    "asset_class": [r[2] for r in rows],
+                    "source": "hand",
+                }
+            )
+        }
+    )
+    # AAA left before the latest snapshot; its prices are still needed for earlier breadth
+    assert _members(store, "IWM") == ["AAA", "BBB", "CCC"]

@@ -25,7 +25,8 @@ core
     Benchmark ETFs and indexes (Yahoo), FRED DGS10/DFF/EFFR/FEDFUNDS, French factors (daily and
     monthly) and size portfolios.
 universe
-    A fund's holdings (iShares IWM or IJR), then every member's daily bars.
+    A fund's holdings (iShares IWM or IJR), then the daily bars of every member of any stored
+    snapshot of the fund (names that left the index too).
 fundamentals
     SEC company tickers, then XBRL companyfacts of every member (or ``symbols``).
 symbols
@@ -880,7 +881,11 @@ Stage = Callable[[_Context], list[_Item]]
 
 
 def _members(store: Store, fund: str) -> list[str]:
-    holdings = store.holdings(fund)
+    """Return every equity member of any stored snapshot of the fund.
+
+    Point-in-time breadth needs the prices of names that left the index too.
+    """
+    holdings = store.read("holdings", where="fund = ?", params=[fund])
     if holdings.empty:
         return []
     equity = holdings[holdings["asset_class"].fillna("").str.lower() == "equity"]
