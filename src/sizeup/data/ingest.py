@@ -29,16 +29,15 @@ Rules
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
 import logging
 import re
-import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
@@ -48,7 +47,7 @@ import pandas as pd
 from sizeup.data.formats import detect, fred, french, ishares, prices
 from sizeup.data.schema import SYMBOLS
 from sizeup.data.store import ChangesRefusedError, Store, UpsertResult, payload_row
-from sizeup.errors import ImportFormatError, SchemaError, StoreError
+from sizeup.errors import ImportFormatError, SchemaError, SizeupError, StoreError
 from sizeup.types import DateLike
 
 __all__ = [
@@ -82,6 +81,8 @@ _FUND_IN_STEM: Final = re.compile(r"^([A-Za-z]{2,5})(?=[_\-.])")
 _FRED_IN_NAME: Final = re.compile(r"^([A-Za-z0-9_]{2,40})$")
 # files above this size are parsed one at a time (bounds peak memory; small ones overlap them)
 _BIG_FILE_BYTES: Final = 4 * 1024 * 1024
+# big files parsed or waiting to be written at once (one written while the next is parsed)
+_BIG_FILES_IN_FLIGHT: Final = 2
 
 
 # ---------------------------------------------------------------------------- results
@@ -496,41 +497,67 @@ def import_file(
     without being parsed again.
     """
     started = time.perf_counter()
+    prepared = _prepare(
+        Path(path),
+        store,
+        _Options(source, symbol, fund, as_of, known),
+        started=started,
+    )
+    if isinstance(prepared, FileReport):
+        return prepared, {}
+    if dry_run:
+        return _file_report(prepared, {}, "dry-run", started), {}
+    outcome = store.write_batch([_item(prepared)], accept_changes=accept_changes)[0]
+    return _outcome(prepared, outcome, started)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """Overrides passed to every file, and the (path, digest) pairs already imported."""
+
+    source: str | None
+    symbol: str | None
+    fund: str | None
+    as_of: DateLike | None
+    known: frozenset[tuple[str, str]]
+
+
+def _prepare(
+    path: Path, store: Store, opts: _Options, *, started: float
+) -> ParsedFile | FileReport:
+    """Parse one file, or report why it is unchanged, skipped or failed (nothing written)."""
     name = str(path)
-    if known:
+    if opts.known:
         try:
-            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
             digest = ""
-        if (str(Path(path).resolve()), digest) in known:
+        if (str(path.resolve()), digest) in opts.known:
             return FileReport(
                 name,
                 "-",
                 "unchanged",
                 message="same content as an earlier import (use --force to parse it again)",
                 seconds=time.perf_counter() - started,
-            ), {}
+            )
     try:
         parsed = read_file(
             path,
-            source=source,
-            symbol=symbol,
-            fund=fund,
-            as_of=as_of,
+            source=opts.source,
+            symbol=opts.symbol,
+            fund=opts.fund,
+            as_of=opts.as_of,
             tickers=_StoreTickers(store),
         )
     except ImportFormatError as exc:
         log.info("%s", exc)
-        message = str(exc)
-        if message.startswith(name + ": ") or message.startswith(name + ", line"):
-            message = message[len(name) :].lstrip(",: ")
         return FileReport(
             name,
-            _sniff(Path(path)),
+            _sniff(path),
             "failed",
-            message=message,
+            message=_without_name(str(exc), name),
             seconds=time.perf_counter() - started,
-        ), {}
+        )
     if parsed.skipped:
         return FileReport(
             name,
@@ -538,30 +565,53 @@ def import_file(
             "skipped",
             message=parsed.skipped,
             seconds=time.perf_counter() - started,
+        )
+    return parsed
+
+
+def _without_name(message: str, name: str) -> str:
+    if message.startswith(name + ": ") or message.startswith(name + ", line"):
+        return message[len(name) :].lstrip(",: ")
+    return message
+
+
+def _item(parsed: ParsedFile) -> tuple[str, dict[str, pd.DataFrame]]:
+    """Return the (detail, frames) a parsed file offers to :meth:`Store.write_batch`."""
+    name = str(parsed.path)
+    frames = dict(parsed.frames)
+    frames["payloads"] = payload_row(parsed.body, url=name, source=parsed.source)
+    return name, frames
+
+
+def _outcome(
+    parsed: ParsedFile,
+    outcome: dict[str, UpsertResult] | SizeupError,
+    started: float,
+) -> tuple[FileReport, dict[str, UpsertResult]]:
+    """Turn a file's write outcome into its report and its per-table results."""
+    name = str(parsed.path)
+    if isinstance(outcome, SizeupError):
+        if not isinstance(outcome, (SchemaError, ChangesRefusedError)):
+            raise outcome
+        what = "rows break the store contract" if isinstance(outcome, SchemaError) else "refused"
+        err = ImportFormatError(f"{what}: {outcome}", path=name)
+        log.info("%s", err)
+        return FileReport(
+            name,
+            parsed.format,
+            "failed",
+            message=str(err)[len(name) + 2 :],
+            seconds=time.perf_counter() - started,
         ), {}
-    results: dict[str, UpsertResult] = {}
-    status: Status = "dry-run"
-    if not dry_run:
-        frames = dict(parsed.frames)
-        frames["payloads"] = payload_row(parsed.body, url=name, source=parsed.source)
-        try:
-            results = store.write(
-                frames, accept_changes=accept_changes, operation="import", detail=name
-            )
-        except (SchemaError, ChangesRefusedError) as exc:
-            what = "rows break the store contract" if isinstance(exc, SchemaError) else "refused"
-            err = ImportFormatError(f"{what}: {exc}", path=name)
-            log.info("%s", err)
-            return FileReport(
-                name,
-                parsed.format,
-                "failed",
-                message=str(err)[len(name) + 2 :],
-                seconds=time.perf_counter() - started,
-            ), {}
-        results.pop("payloads", None)
-        written = sum(r.rows_added + r.rows_updated for r in results.values())
-        status = "imported" if written else "unchanged"
+    results = dict(outcome)
+    results.pop("payloads", None)
+    written = sum(r.rows_added + r.rows_updated for r in results.values())
+    return _file_report(parsed, results, "imported" if written else "unchanged", started), results
+
+
+def _file_report(
+    parsed: ParsedFile, results: Mapping[str, UpsertResult], status: Status, started: float
+) -> FileReport:
     notes = []
     if parsed.suspicious:
         notes.append(f"{parsed.suspicious} rows break OHLC ordering or have prices <= 0")
@@ -572,8 +622,8 @@ def import_file(
             notes.append(res.note)
         if res.changes is not None and res.changes.rows_changed:
             notes.append(res.changes.summary())
-    report = FileReport(
-        name,
+    return FileReport(
+        str(parsed.path),
         parsed.format,
         status,
         tables=tuple(parsed.frames),
@@ -585,7 +635,6 @@ def import_file(
         message="; ".join(notes),
         seconds=time.perf_counter() - started,
     )
-    return report, results
 
 
 def import_paths(
@@ -604,6 +653,11 @@ def import_paths(
 ) -> ImportReport:
     """Import files and folders into the store.
 
+    Files are parsed in a thread pool and written in batches: small files go to the store
+    together (one store version per batch, see :meth:`Store.write_batch`), a file of at least
+    :data:`BATCH_ROWS` rows alone. Each file is still applied whole or not at all, and a file
+    that fails writes nothing of itself while the other files of its batch land.
+
     Parameters
     ----------
     paths
@@ -619,8 +673,8 @@ def import_paths(
     progress
         Called with each file's report, in processing order.
     workers
-        Files parsed concurrently (the store serialises the writes with its lock; parsing
-        one file overlaps with writing another). 1 imports strictly one file at a time.
+        Files parsed concurrently (parsing overlaps with the writes, which one thread does in
+        order). 1 parses strictly one file at a time.
     force
         Parse every file again. By default a file whose path and content (SHA-256) were
         already imported without overrides is reported ``unchanged`` without being parsed.
@@ -640,46 +694,138 @@ def import_paths(
 
     overrides = (source, symbol, fund, as_of)
     known = frozenset() if force or any(o is not None for o in overrides) else imported_files(store)
+    opts = _Options(source, symbol, fund, as_of, known)
 
-    big_gate = threading.Semaphore(1)
+    def collect(report: FileReport, results: Mapping[str, UpsertResult]) -> None:
+        for table, res in results.items():
+            totals[table] = totals[table] + res if table in totals else res
+        reports.append(report)
+        if progress is not None:
+            progress(report)
 
-    def one(path: Path) -> tuple[FileReport, dict[str, UpsertResult]]:
-        try:
-            big = path.stat().st_size > _BIG_FILE_BYTES
-        except OSError:
-            big = False
-        with big_gate if big else contextlib.nullcontext():
-            return _one(path)
-
-    def _one(path: Path) -> tuple[FileReport, dict[str, UpsertResult]]:
-        return import_file(
-            path,
-            store,
-            source=source,
-            symbol=symbol,
-            fund=fund,
-            as_of=as_of,
-            dry_run=dry_run,
-            known=known,
-            accept_changes=accept_changes,
+    for path in first:  # symbol directories before the files that need them
+        collect(
+            *import_file(
+                path,
+                store,
+                source=source,
+                symbol=symbol,
+                fund=fund,
+                as_of=as_of,
+                dry_run=dry_run,
+                known=known,
+                accept_changes=accept_changes,
+            )
         )
-
-    def collect(outcomes: Iterable[tuple[FileReport, dict[str, UpsertResult]]]) -> None:
-        for report, results in outcomes:
-            for table, res in results.items():
-                totals[table] = totals[table] + res if table in totals else res
-            reports.append(report)
-            if progress is not None:
-                progress(report)
-
-    collect(one(p) for p in first)  # symbol directories before the files that need them
-    if workers <= 1 or len(rest) <= 1:
-        collect(one(p) for p in rest)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            collect(pool.map(one, rest))
+    batch = _Batch(store, accept_changes, collect)
+    for path, prepared, t0 in _parsed(rest, store, opts, workers):
+        if isinstance(prepared, FileReport):
+            collect(prepared, {})
+        elif dry_run:
+            collect(_file_report(prepared, {}, "dry-run", t0), {})
+        else:
+            batch.add(prepared, t0)
+        del path, prepared
+    batch.flush()
     reports.sort(key=lambda r: r.path)
     return ImportReport(tuple(reports), totals, time.perf_counter() - started)
+
+
+BATCH_ROWS: Final = 500_000
+"""Rows of small files written in one store version; a file this big is written alone."""
+BATCH_FILES: Final = 200
+"""Files written in one store version at most."""
+
+
+class _Batch:
+    """Parsed files waiting to be written together (bounded by rows and files)."""
+
+    def __init__(
+        self,
+        store: Store,
+        accept_changes: bool,
+        collect: Callable[[FileReport, Mapping[str, UpsertResult]], None],
+    ) -> None:
+        self.store = store
+        self.accept_changes = accept_changes
+        self.collect = collect
+        self.files: list[tuple[ParsedFile, float]] = []
+        self.rows = 0
+
+    def add(self, parsed: ParsedFile, started: float) -> None:
+        if parsed.rows >= BATCH_ROWS:
+            self.flush()  # the files before it first: the order of the files is kept
+            self._write([(parsed, started)])  # big files alone: memory stays bounded
+            return
+        if self.rows + parsed.rows > BATCH_ROWS or len(self.files) >= BATCH_FILES:
+            self.flush()
+        self.files.append((parsed, started))
+        self.rows += parsed.rows
+
+    def flush(self) -> None:
+        files, self.files, self.rows = self.files, [], 0
+        if files:
+            self._write(files)
+
+    def _write(self, files: list[tuple[ParsedFile, float]]) -> None:
+        outcomes = self.store.write_batch(
+            [_item(p) for p, _ in files], accept_changes=self.accept_changes
+        )
+        for (parsed, t0), outcome in zip(files, outcomes, strict=True):
+            self.collect(*_outcome(parsed, outcome, t0))
+
+
+def _parsed(
+    paths: Sequence[Path], store: Store, opts: _Options, workers: int
+) -> Iterator[tuple[Path, ParsedFile | FileReport, float]]:
+    """Parse files in a thread pool; yield them in order, at most ``workers`` ahead.
+
+    At most :data:`_BIG_FILES_IN_FLIGHT` files above :data:`_BIG_FILE_BYTES` are parsed,
+    waiting or being written at once (a big file counts until the consumer asks for the
+    next file, i.e. after writing it), so memory stays bounded whatever the number of
+    workers. Only this generator's thread hands out the slots, so no worker ever waits for
+    one.
+    """
+
+    def one(path: Path) -> tuple[Path, ParsedFile | FileReport, float]:
+        t0 = time.perf_counter()
+        return path, _prepare(path, store, opts, started=t0), t0
+
+    if workers <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield one(path)
+        return
+
+    def is_big(path: Path) -> bool:
+        try:
+            return path.stat().st_size > _BIG_FILE_BYTES
+        except OSError:
+            return False
+
+    pending = deque(paths)
+    window: deque[tuple[Future[tuple[Path, ParsedFile | FileReport, float]], bool]] = deque()
+    big_in_flight = 0
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+
+        def fill() -> None:
+            nonlocal big_in_flight
+            while pending and len(window) < workers:
+                big = is_big(pending[0])
+                if big and big_in_flight >= _BIG_FILES_IN_FLIGHT:
+                    return  # submitted once the consumer has written a big file
+                big_in_flight += int(big)
+                window.append((pool.submit(one, pending.popleft()), big))
+
+        fill()
+        while window:
+            future, big = window.popleft()
+            result = future.result()
+            fill()
+            try:
+                yield result
+            finally:
+                big_in_flight -= int(big)
+            fill()
 
 
 def imported_files(store: Store) -> frozenset[tuple[str, str]]:

@@ -296,6 +296,8 @@ def _fail_table(  # noqa: PLR0917 - internal helper, every argument names part o
     picked = table.slice(first, 1).to_pylist()[0]
     row = {k: _stamp(picked[k]) for k in schema.key}
     value = _plain(_stamp(picked[column]))
+    if value is None and pa.types.is_floating(table.schema.field(column).type):
+        value = float("nan")  # as the pandas rules report an empty price
     where = ", ".join(
         f"{k}={v.date() if isinstance(v, pd.Timestamp) else v}" for k, v in row.items()
     )

@@ -50,10 +50,10 @@ from deltalake.exceptions import DeltaError, TableNotFoundError
 
 from sizeup.data.schema import TABLES, TableSchema, empty_frame, validate
 from sizeup.data.store import _delta
-from sizeup.data.store._checks import ChangeReport, check_table, compare
+from sizeup.data.store._checks import ChangeReport, ChangesRefusedError, check_table, compare
 from sizeup.data.store._delta import CATALOG, CATALOG_SCHEMA, JOURNAL, JOURNAL_SCHEMA, PARTITION
 from sizeup.data.store._policy import assemble, restrict, splice, splice_arrays
-from sizeup.errors import SchemaError, StoreError
+from sizeup.errors import SchemaError, SizeupError, StoreError
 from sizeup.types import DateLike, PriceField
 
 __all__ = ["Store", "StoreInfo", "TableInfo", "UpsertResult", "payload_row"]
@@ -633,6 +633,130 @@ class Store:
                 for name, (frame, note) in checked.items()
             }
             return self._commit(snap, plans, operation, detail)
+
+    def write_batch(
+        self,
+        items: Sequence[tuple[str, Mapping[str, pd.DataFrame]]],
+        *,
+        accept_changes: bool = False,
+        operation: str = "import",
+    ) -> list[dict[str, UpsertResult] | SizeupError]:
+        """Write several inputs (e.g. imported files) as few store commits.
+
+        Each input is checked and compared on its own, exactly as :meth:`write` would: an
+        input that breaks a rule or would change stored values beyond the thresholds writes
+        nothing, and its outcome is the error. The other inputs are committed together, one
+        store version (and one Delta commit per table) for the whole group, so an input is
+        always applied whole or not at all. Inputs touching the same (table, source, entity)
+        slice as an earlier input of the group go to the next commit, after it.
+
+        Parameters
+        ----------
+        items
+            ``(detail, frames)`` per input: what it is (recorded in :meth:`history`, e.g. the
+            file path) and its table name -> rows.
+        accept_changes
+            Write changes to stored values even beyond the thresholds.
+        operation
+            What the commits were (recorded in :meth:`history`).
+
+        Returns
+        -------
+        list
+            Per input, in order: table name -> :class:`UpsertResult`, or the
+            :class:`~sizeup.errors.SchemaError` / :class:`ChangesRefusedError` that refused it.
+
+        Raises
+        ------
+        StoreError
+            The store cannot be written (the commits before the failing one stay).
+        """
+        outcomes: list[dict[str, UpsertResult] | SizeupError | None] = [None] * len(items)
+        checked: dict[int, dict[str, tuple[pa.Table, str]]] = {}
+        for i, (_, frames) in enumerate(items):
+            try:
+                checked[i] = {
+                    name: _checked(frame, _schema(name)) for name, frame in frames.items()
+                }
+            except SchemaError as exc:
+                outcomes[i] = exc
+        pending = list(checked)
+        while pending:
+            group, pending = _disjoint_prefix(pending, checked)
+            with self._locked():
+                snap = self._recover()
+                plans: dict[int, dict[str, _Plan]] = {}
+                for i in group:
+                    try:
+                        plans[i] = {
+                            name: self._plan(_schema(name), table, note, snap, accept_changes)
+                            for name, (table, note) in checked[i].items()
+                        }
+                    except ChangesRefusedError as exc:
+                        outcomes[i] = exc
+                    del checked[i]
+                ids = list(plans)
+                if not ids:
+                    continue
+                details = [items[i][0] for i in ids]
+                detail = (
+                    details[0]
+                    if len(details) == 1
+                    else f"{len(details)} inputs: " + "; ".join(details)
+                )
+                results = self._commit_many(snap, [plans[i] for i in ids], operation, detail)
+                for i, res in zip(ids, results, strict=True):
+                    outcomes[i] = res
+        out: list[dict[str, UpsertResult] | SizeupError] = []
+        for outcome in outcomes:
+            assert outcome is not None
+            out.append(outcome)
+        return out
+
+    def _commit_many(
+        self,
+        snap: _Snapshot,
+        items: Sequence[Mapping[str, _Plan]],
+        operation: str,
+        detail: str,
+    ) -> list[dict[str, UpsertResult]]:
+        """Commit the plans of several inputs (disjoint slices) as one store version."""
+        if len(items) == 1:
+            return [self._commit(snap, items[0], operation, detail)]
+        combined: dict[str, _Plan] = {}
+        for name in dict.fromkeys(n for item in items for n in item):
+            parts = [item[name] for item in items if name in item]
+            schema = parts[0].schema
+            total = parts[0].result
+            for part in parts[1:]:
+                total = total + part.result
+            olds = [p.old for p in parts if p.old is not None and p.old.num_rows]
+            rows = _stack([p.rows for p in parts if p.rows.num_rows], schema)
+            combined[name] = _Plan(
+                schema,
+                _stack([p.offered for p in parts], schema),
+                _unique_sorted(rows, schema) if rows.num_rows else rows,
+                any(p.merge for p in parts),
+                total,
+                old=_stack(olds, schema) if olds else None,
+            )
+        done = self._commit(snap, combined, operation, detail)
+        out: list[dict[str, UpsertResult]] = []
+        counted: set[str] = set()
+        for item in items:
+            res: dict[str, UpsertResult] = {}
+            for name, plan in item.items():
+                wrote = plan.rows.num_rows > 0
+                first = wrote and name not in counted
+                if first:
+                    counted.add(name)
+                res[name] = _replace(
+                    plan.result,
+                    files_written=done[name].files_written if first else 0,
+                    version=done[name].version if wrote else None,
+                )
+            out.append(res)
+        return out
 
     def _plan(
         self,
@@ -1825,6 +1949,46 @@ def _sorted_by_ranks(table: pa.Table, schema: TableSchema, columns: list[str]) -
                 valid="one row per key",
             )
     return table
+
+
+def _stack(tables: Sequence[pa.Table], schema: TableSchema) -> pa.Table:
+    """Concatenate tables of one store table in the contract's column order and types."""
+    target = _delta.arrow_schema(schema)
+    if not tables:
+        return target.empty_table()
+    return pa.concat_tables([t.select(target.names).cast(target) for t in tables])
+
+
+def _slices(tables: Mapping[str, tuple[pa.Table, str]]) -> set[tuple[str, Any, Any]]:
+    """Return the (table, source, entity) slices some checked frames touch."""
+    out: set[tuple[str, Any, Any]] = set()
+    for name, (table, _) in tables.items():
+        if table.num_rows == 0:
+            continue
+        entity = _ENTITY_COLUMN[name]
+        pairs = table.select([PARTITION, entity]).group_by([PARTITION, entity]).aggregate([])
+        out.update(
+            (name, s, e)
+            for s, e in zip(
+                pairs.column(PARTITION).to_pylist(), pairs.column(entity).to_pylist(), strict=True
+            )
+        )
+    return out
+
+
+def _disjoint_prefix(
+    pending: list[int], checked: Mapping[int, Mapping[str, tuple[pa.Table, str]]]
+) -> tuple[list[int], list[int]]:
+    """Split inputs into the longest prefix touching disjoint slices, and the rest."""
+    if len(pending) == 1:
+        return pending, []
+    seen: set[tuple[str, Any, Any]] = set()
+    for pos, i in enumerate(pending):
+        mine = _slices(checked[i])
+        if seen & mine:
+            return pending[:pos], pending[pos:]
+        seen |= mine
+    return pending, []
 
 
 def _checked(frame: pd.DataFrame, schema: TableSchema) -> tuple[pa.Table, str]:

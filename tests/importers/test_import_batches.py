@@ -1,0 +1,147 @@
+"""Batched imports: small files share one store version, each file lands whole or not at all.
+
+All inputs are small hand-made files; expected rows and counts are written out by hand.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sizeup.data import ingest
+from sizeup.data.ingest import import_paths
+from sizeup.data.store import Store
+
+_HEADER = "Date,Open,High,Low,Close,Adj Close,Volume\n"
+_ROWS = [
+    "2024-01-02,10.00,11.00,9.50,10.50,10.50,100",
+    "2024-01-03,10.50,11.20,10.10,11.00,11.00,110",
+    "2024-01-04,11.00,11.50,10.80,11.40,11.40,120",
+]
+
+
+def _write(folder: Path, name: str, rows: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(_HEADER + "\n".join(rows) + "\n")
+    return path
+
+
+def test_bad_file_in_a_batch_writes_nothing_and_the_others_land(tmp_path: Path) -> None:
+    folder = tmp_path / "etf"
+    for sym in ("AAA", "BBB", "DDD"):
+        _write(folder, f"{sym}.csv", _ROWS)
+    # CCC: the second bar's high (9.0) is below its close (11.0)
+    bad = [*_ROWS[:1], "2024-01-03,10.50,9.00,10.10,11.00,11.00,110", *_ROWS[2:]]
+    _write(folder, "CCC.csv", bad)
+    store = Store.open(tmp_path / "store")
+    report = import_paths([folder], store)
+    status = {Path(f.path).name: f.status for f in report.files}
+    assert status == {
+        "AAA.csv": "imported",
+        "BBB.csv": "imported",
+        "CCC.csv": "failed",
+        "DDD.csv": "imported",
+    }
+    failed = next(f for f in report.files if f.status == "failed")
+    assert "high below open or close" in failed.message
+    assert "2024-01-03" in failed.message and "high=9.0" in failed.message
+    bars = store.read("bars")
+    assert sorted(set(bars["symbol"])) == ["AAA", "BBB", "DDD"]
+    assert len(bars) == 9  # 3 files x 3 rows
+    urls = {Path(u).name for u in store.read("payloads")["url"]}
+    assert urls == {"AAA.csv", "BBB.csv", "DDD.csv"}  # the bad file is not recorded either
+    history = store.history()
+    assert len(history) == 1  # one store version for the batch
+    assert history["rows_added"].tolist() == [9 + 3]  # bars + one payload row per file
+    assert "CCC.csv" not in history["detail"].iloc[0]
+    assert all(n in history["detail"].iloc[0] for n in ("AAA.csv", "BBB.csv", "DDD.csv"))
+
+
+def test_refused_change_in_a_batch_keeps_the_stored_rows(tmp_path: Path) -> None:
+    folder = tmp_path / "etf"
+    first = _write(folder, "AAA.csv", _ROWS)
+    store = Store.open(tmp_path / "store")
+    assert import_paths([first], store).files[0].status == "imported"
+    # AAA's last close cut from 11.40 to 1.14 (-90 %), and a new file BBB in the same batch
+    damaged = [*_ROWS[:2], "2024-01-04,1.10,1.15,1.05,1.14,1.14,120"]
+    _write(folder, "AAA.csv", damaged)
+    _write(folder, "BBB.csv", _ROWS)
+    report = import_paths([folder], store)
+    by_name = {Path(f.path).name: f for f in report.files}
+    assert by_name["AAA.csv"].status == "failed"
+    assert "refused" in by_name["AAA.csv"].message
+    assert by_name["BBB.csv"].status == "imported"
+    bars = store.read("bars")
+    aaa = bars[bars["symbol"] == "AAA"]
+    assert aaa["close"].tolist() == [10.50, 11.00, 11.40]  # unchanged
+    assert len(bars[bars["symbol"] == "BBB"]) == 3
+    assert len(store.history()) == 2  # the first import, then the batch holding only BBB
+
+
+def test_files_of_the_same_slice_commit_in_order(tmp_path: Path) -> None:
+    # same folder, same symbol: both files are source yahoo_csv/etf, symbol AAA
+    folder = tmp_path / "etf"
+    _write(folder, "AAA.csv", _ROWS)
+    later = [r.replace("11.40,11.40", "11.45,11.45") for r in _ROWS]  # last close revised
+    _write(folder, "aaa.csv", [*later, "2024-01-05,11.50,11.90,11.30,11.80,11.80,130"])
+    batched = Store.open(tmp_path / "batched")
+    report = import_paths([folder], batched, workers=2)
+    assert report.failed == 0
+    one_by_one = Store.open(tmp_path / "single")
+    for name in ("aaa.csv", "AAA.csv"):  # the order import_paths uses: biggest file first
+        import_paths([folder / name], one_by_one)
+    pd.testing.assert_frame_equal(batched.read("bars"), one_by_one.read("bars"))
+    closes = batched.read("bars")["close"].tolist()
+    assert closes == [10.50, 11.00, 11.40, 11.80]  # AAA.csv came second: its 11.40 wins
+    # the second file overlaps the first: it goes to the next commit, after it
+    assert len(batched.history()) == 2
+
+
+def test_big_files_are_written_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "BATCH_ROWS", 4)
+    folder = tmp_path / "etf"
+    _write(folder, "BIG.csv", [*_ROWS, "2024-01-05,11.50,11.90,11.30,11.80,11.80,130"])  # 4 rows
+    for sym in ("AAA", "BBB"):
+        _write(folder, f"{sym}.csv", _ROWS[:1])  # 1 row each
+    store = Store.open(tmp_path / "store")
+    report = import_paths([folder], store)
+    assert report.failed == 0 and report.rows == 6
+    details = store.history()["detail"].tolist()
+    assert len(details) == 2
+    assert details[0].endswith("BIG.csv")  # biggest file first, alone
+    assert "AAA.csv" in details[1] and "BBB.csv" in details[1]
+
+
+def test_big_files_in_flight_stay_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "_BIG_FILE_BYTES", 0)  # every file counts as big
+    monkeypatch.setattr(ingest, "_BIG_FILES_IN_FLIGHT", 1)
+    folder = tmp_path / "etf"
+    for k in range(6):
+        _write(folder, f"S{k}.csv", _ROWS)
+    real = ingest._prepare
+    lock = threading.Lock()
+    busy = 0
+    most = 0
+
+    def counting(*args: object, **kwargs: object) -> object:
+        nonlocal busy, most
+        with lock:
+            busy += 1
+            most = max(most, busy)
+        try:
+            time.sleep(0.05)
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            with lock:
+                busy -= 1
+
+    monkeypatch.setattr(ingest, "_prepare", counting)
+    store = Store.open(tmp_path / "store")
+    report = import_paths([folder], store, workers=4)
+    assert report.failed == 0 and report.rows == 18
+    assert most == 1  # four workers, but one big file at a time
