@@ -139,6 +139,18 @@ def test_history_reports_failed_dates_and_stores_good_snapshots(
     again = _fetch(_handler(bodies, seen), store, _settings(tmp_path), ASKED)
     assert {r.key.split("@")[1] for r in again.skipped} == {"2025-12-31", "2026-05-05"}
     assert "20251231" not in seen and "20260505" not in seen
+    # offline: one item re-parses every archived snapshot of the fund, no request
+    offline = run_fetch(
+        "holdings",
+        store=store,
+        settings=_settings(tmp_path),
+        options=FetchOptions(fund="IWM", dates=ASKED, offline=True),
+        now=NOW,
+    )
+    assert [(r.key, r.status, r.reason) for r in offline.results] == [
+        ("ishares:IWM", "ok", "2 archived bodies")
+    ]
+    assert offline.requests == 0
 
 
 def test_only_bad_answers_leave_the_store_unchanged(tmp_path: Path) -> None:
