@@ -142,3 +142,29 @@ def test_cli(store_dir: Path) -> None:
     assert "Traceback" not in late.output
     markup = runner.invoke(app, ["--data-dir", str(store_dir), "flows", "[bold]x"])
     assert markup.exit_code == 2 and "[BOLD]X" in markup.output
+
+
+def test_closes_as_traded_first_then_the_latest_source(tmp_path: Path) -> None:
+    files = tmp_path / "files"
+    (files / "yahoo").mkdir(parents=True)
+    (files / "plain").mkdir()
+    (files / "IWM_history.csv").write_text(
+        'As Of,NAV per Share,Shares Outstanding\n"Jan 16, 2026",--,1050\n'
+        '"Jan 15, 2026",--,1100\n"Jan 14, 2026",--,1000\n'
+    )
+    # raw + adjusted closes (as traded), ending Jan 15
+    (files / "yahoo" / "IWM.csv").write_text(
+        "Date,Open,High,Low,Close,Adj Close,Volume\n"
+        "2026-01-14,19,19,19,19.0,18.8,100\n2026-01-15,20,20,20,20.0,19.8,100\n"
+    )
+    # close-only file reaching Jan 16
+    (files / "plain" / "IWM.csv").write_text("Date,Close\n2026-01-15,19.5\n2026-01-16,21.0\n")
+    store = Store.open(tmp_path / "store")
+    assert import_paths([files], store, workers=1).failed == 0
+    res = run_flows(FlowsRequest("IWM"), store)
+    # Jan 15: (1,100 - 1,000) x 20.0 (as traded) = 2,000; Jan 16: (1,050 - 1,100) x 21.0 = -1,050
+    assert res.intervals["price"].tolist() == [20.0, 21.0]
+    assert res.table["flow"].tolist() == pytest.approx([2_000.0, -1_050.0])
+    assert any("closes of 1 day(s) the as-traded source lacks" in n for n in res.provenance.notes)
+    names = [c.name for c in res.provenance.inputs]
+    assert names == ["IWM shares outstanding", "IWM close", "IWM close (latest source)"]

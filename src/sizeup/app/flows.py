@@ -239,6 +239,43 @@ def _splits(store: Store, fund: str, asof: pd.Timestamp) -> pd.Series:
     return pd.Series(rows["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["date"]))
 
 
+def _fill_closes(
+    st: Store,
+    fund: str,
+    asof: pd.Timestamp,
+    *,
+    close: pd.Series | None,
+    days: pd.DatetimeIndex,
+    inputs: list[InputCoverage],
+    notes: list[str],
+) -> pd.Series | None:
+    """Add closes of ``days`` the as-traded source lacks, from the store's latest source."""
+    have = close if close is not None else pd.Series(dtype=float)
+    lacking = days.difference(pd.DatetimeIndex(have.index))
+    if not len(lacking):
+        return close
+    panel = st.panel([fund], field="close", end=asof)
+    if fund not in panel:
+        return close
+    extra = panel[fund].dropna()
+    extra = extra[extra.index.isin(lacking)]
+    if extra.empty:
+        return close
+    srcs = st.sources([fund], field="close")
+    source = ",".join(srcs.loc[srcs["preferred"], "source"].astype(str))
+    cov, _ = coverage_of(
+        f"{fund} close (latest source)", extra.index, as_of=asof, basis="close", source=source
+    )
+    inputs.append(cov)
+    notes.append(
+        f"closes of {len(extra)} day(s) the as-traded source lacks come from the store's "
+        f"latest source of {fund} ({source}); if it stores dividend-adjusted closes they are "
+        "lower than the traded price by the dividends paid after that day"
+    )
+    out: pd.Series = pd.concat([have, extra]).sort_index()
+    return out
+
+
 def run_flows(request: FlowsRequest, store: StoreRef | Store | None = None) -> FlowsResult:
     """Compute a fund's flows from the store.
 
@@ -298,10 +335,10 @@ def run_flows(request: FlowsRequest, store: StoreRef | Store | None = None) -> F
         )
         inputs.append(cov)
     close = None
-    need_close = shares.index[1:].difference(nav.index)
+    need_close = pd.DatetimeIndex(shares.index[1:]).difference(pd.DatetimeIndex(nav.index))
     if len(need_close):
         frame, sources, close_notes = as_traded_closes(st, [fund], end=asof)
-        if fund in frame:
+        if fund in frame and frame[fund].dropna().index.isin(need_close).any():
             close = frame[fund].dropna()
             cov, _ = coverage_of(
                 f"{fund} close",
@@ -312,9 +349,12 @@ def run_flows(request: FlowsRequest, store: StoreRef | Store | None = None) -> F
             )
             inputs.append(cov)
             notes += close_notes
+        close = _fill_closes(
+            st, fund, asof, close=close, days=need_close, inputs=inputs, notes=notes
+        )
         notes.append(
             f"{len(need_close)} of {len(shares) - 1} intervals have no stored NAV on their end "
-            "day: priced at that day's close (as traded) instead"
+            "day: priced at that day's close instead"
         )
     splits = _splits(st, fund, asof)
     flows = interval_flows(
