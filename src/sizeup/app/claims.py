@@ -106,6 +106,19 @@ class StoreClaimData:
         self.notes[f"holdings {universe}"] = uni.note
         return out
 
+    def member_list(self, name: str) -> tuple[str, ...]:
+        """Members of a stored member list standing for ``name`` (``SPY`` -> S&P 500 list).
+
+        Used by universes that are no fund's holdings (``relative_valuation``, whose detail
+        names the list); empty when the store has no such list.
+        """
+        from sizeup.app.valuation import member_list
+
+        found = member_list(self.store, name)
+        if found is None:
+            return ()
+        return found[0]
+
     def fundamentals(self) -> ScreenData | None:
         """Normalised fundamentals, closes and holdings (None when the store has none)."""
         if not self._fundamentals_read:

@@ -50,6 +50,7 @@ __all__ = [
     "ValuationRequest",
     "ValuationResult",
     "load_estimates",
+    "member_list",
     "resolve_universe",
     "run_valuation",
 ]
@@ -175,6 +176,31 @@ class Universe:
         )
 
 
+def member_list(store: Store, name: str) -> tuple[tuple[str, ...], str] | None:
+    """Members of a stored member list (``symbols`` rows of one list source), or None.
+
+    ``SPY``, ``IVV``, ``VOO``, ``SP500`` (any case) name the ``sp500`` list (e.g. source
+    ``constituents_csv/sp500`` from the S&P 500 constituents file); another name matches a
+    list whose source ends with ``/<name>``.
+
+    Returns
+    -------
+    (members, sources) or None
+        Sorted symbols and the list's source(s) joined by ``+``.
+    """
+    key = name.strip().upper()
+    want = "sp500" if key in _SP500_ALIASES else key.lower()
+    syms = store.read("symbols")
+    if syms.empty:
+        return None
+    src = syms["source"].astype(str)
+    pick = syms[src.str.lower().str.rsplit("/", n=1).str[-1] == want]
+    if pick.empty:
+        return None
+    sources = "+".join(sorted(pick["source"].astype(str).unique()))
+    return tuple(sorted(set(pick["symbol"].astype(str)))), sources
+
+
 def resolve_universe(
     store: Store, spec: str, when: pd.Timestamp, *, option: str = "--small"
 ) -> Universe:
@@ -214,23 +240,20 @@ def resolve_universe(
             f"{len(last)} names in the latest"
         )
         return Universe(name, label, snaps, (uni.note,), uni.coverage())
+    listed = member_list(store, name)
+    if listed is not None:
+        members, sources = listed
+        want = "sp500" if name in _SP500_ALIASES else name.lower()
+        label = f"{name}: member list {sources} ({len(members)} names)"
+        if name != want.upper():
+            label += f", standing in for {name}'s holdings"
+        note = (
+            f"survivorship: {name} membership is one member list ({sources}) without "
+            "dates; names removed before the list was made are missing and every point "
+            "uses the same members"
+        )
+        return Universe(name, label, {pd.Timestamp.min: members}, (note,))
     syms = store.read("symbols")
-    want = "sp500" if name in _SP500_ALIASES else name.lower()
-    if not syms.empty:
-        src = syms["source"].astype(str)
-        pick = syms[src.str.lower().str.rsplit("/", n=1).str[-1] == want]
-        if not pick.empty:
-            sources = "+".join(sorted(pick["source"].astype(str).unique()))
-            members = tuple(sorted(set(pick["symbol"].astype(str))))
-            label = f"{name}: member list {sources} ({len(members)} names)"
-            if name != want.upper():
-                label += f", standing in for {name}'s holdings"
-            note = (
-                f"survivorship: {name} membership is one member list ({sources}) without "
-                "dates; names removed before the list was made are missing and every point "
-                "uses the same members"
-            )
-            return Universe(name, label, {pd.Timestamp.min: members}, (note,))
     held = store.read("holdings")
     funds = sorted(held["fund"].astype(str).unique()) if not held.empty else []
     lists = (

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from sizeup.claims import _kinds, _kinds_flows, _metrics
+from sizeup.claims import _kinds, _kinds_flows, _kinds_valuation, _metrics
 from sizeup.claims._common import MissingDataError
 from sizeup.claims._model import Claim, ClaimData, ClaimResult, Verdict
 from sizeup.errors import DataError
@@ -42,6 +42,7 @@ EVALUATORS: dict[str, Callable[[Claim, ClaimData], tuple[float, str]]] = {
     "since_when": _kinds.since_when,
     "session": _kinds.session,
     "fund_flow": _kinds_flows.fund_flow,
+    "relative_valuation": _kinds_valuation.relative_valuation_claim,
 }
 """Metric name -> evaluator ``(claim, data) -> (measured, detail)``."""
 

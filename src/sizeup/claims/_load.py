@@ -238,6 +238,7 @@ METRICS: dict[str, dict[str, _Field]] = {
         "symbol": _Field("str"),
         "date": _Field("date"),
         "start": _Field("date", False),
+        "base": _Field("str", False, "previous_close", ("previous_close", "max_close")),
         "stat": _Field(
             "str",
             False,
@@ -265,6 +266,18 @@ METRICS: dict[str, dict[str, _Field]] = {
         "window": _Field("str", False, "month", ("day", "week", "month", "quarter", "year")),
         "start": _Field("date", False),
         "end": _Field("date", False),
+    },
+    "relative_valuation": {
+        "small": _Field("str", False, "IWM"),
+        "large": _Field("str", False, "SPY"),
+        "date": _Field("date"),
+        "measure": _Field("str", False, "pe", ("pe", "pb", "ps", "earnings_yield")),
+        "aggregate": _Field("str", False, "index", ("index", "median")),
+        "losses": _Field("str", False, "exclude", ("exclude", "include")),
+        "stat": _Field("str", False, "ratio", ("ratio", "vs_mean", "percentile")),
+        "history": _Field("str", False, "yearly", ("yearly", "monthly")),
+        "start": _Field("date", False),
+        "min_coverage": _Field("float", False, 0.2),
     },
 }
 """Metric name -> its parameters (besides :data:`COMMON_FIELDS`)."""

@@ -109,6 +109,8 @@ class Claim:
         p = self.params
         if self.metric == "screen_share":
             return "fundamentals (point in time, by filing date)"
+        if self.metric == "relative_valuation":
+            return "fundamentals and closes (point in time, by filing date), small / large"
         if self.metric == "fund_flow":
             return "fund flows: change in shares outstanding x NAV of the later day (USD)"
         if self.metric == "session":
