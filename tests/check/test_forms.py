@@ -244,3 +244,38 @@ def test_after_the_close_no_session_reading() -> None:
     # no mid-session word anywhere: a day's move is the close-to-close move only
     ex = extract_claims("On Monday the Russell 2000 rose 1.1%.", WED)
     assert all((c.spec or {}).get("metric") != "session" for c in ex.claims)
+
+
+# ------------------------------------------------------------------ distance from a high
+@pytest.mark.parametrize(
+    ("phrase", "start", "search_end"),
+    [
+        ("below its 52-week high", "2024-03-13", "2025-03-12"),
+        ("off its October peak", "2024-10-01", "2024-10-31"),
+        ("versus its high from December", "2024-12-01", "2024-12-31"),
+        ("from the all-time high", "1900-01-01", "2025-03-12"),
+    ],
+)
+def test_distance_from_a_high_is_a_window_extreme(phrase: str, start: str, search_end: str) -> None:
+    ex = extract_claims(f"On Wednesday the Russell 2000 was 12.5% {phrase}.", WED)
+    specs = [c.spec for c in ex.claims if c.spec and c.spec["metric"] == "window_extreme"]
+    assert len(specs) == 1
+    spec = specs[0]
+    assert (spec["extreme"], spec["stat"]) == ("max", "distance")
+    assert (spec["start"].isoformat(), spec["end"].isoformat()) == (start, search_end)
+    # below a high: the stated distance is negative whatever the wording's sign
+    assert spec["stated"] == pytest.approx(-0.125) and spec["asof"].isoformat() == "2025-03-12"
+
+
+def test_distance_from_a_high_ends_on_the_day_named_earlier() -> None:
+    ex = extract_claims(
+        "On Monday the index fell 3%, and the Russell 2000 is now 15% below its 52-week high.", WED
+    )
+    spec = next(c.spec for c in ex.claims if c.spec and c.spec["metric"] == "window_extreme")
+    assert spec["asof"].isoformat() == "2025-03-10"
+
+
+def test_distance_said_during_the_session_reads_the_day_range() -> None:
+    ex = extract_claims("Today the S&P 500 is 4% below its all-time high.", WED)
+    alt = [c.spec for c in ex.claims if c.spec and c.spec["metric"] == "session"]
+    assert len(alt) == 1 and alt[0]["base"] == "max_close"

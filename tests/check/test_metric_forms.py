@@ -198,3 +198,25 @@ def test_session_high_record_and_ranges() -> None:
     # no session on the day asked for -> not checkable
     gone = _check(data, metric="session", symbol="A", date="2024-03-09", stated=1)
     assert gone.verdict == "NOT_CHECKABLE"
+
+
+def test_session_distance_from_the_highest_earlier_close() -> None:
+    close = pd.DataFrame({"A": [100, 101, 102, 101, 103, 104]}, index=DAYS, dtype=float)
+    high = pd.DataFrame({"A": [101, 102, 105, 102, 104, 106]}, index=DAYS, dtype=float)
+    low = pd.DataFrame({"A": [99, 100, 101, 99, 100, 102]}, index=DAYS, dtype=float)
+    data = FieldData({"close": close, "high": high, "low": low})
+    # 03-08: low 100, high 104; the highest close 03-04..03-07 is 102 (03-06), so the
+    # distances reachable are 100/102 - 1 = -1.96% .. 104/102 - 1 = +1.96%
+    kw: dict[str, Any] = {
+        "metric": "session",
+        "symbol": "A",
+        "date": "2024-03-08",
+        "start": "2024-03-04",
+        "base": "max_close",
+        "stat": "within_return",
+        "tolerance": 0.0005,
+    }
+    near = _check(data, stated=-0.0199, **kw)
+    assert near.verdict == "SUPPORTED"
+    far = _check(data, stated=-0.03, **kw)
+    assert far.verdict == "CONTRADICTED" and far.measured == pytest.approx(100 / 102 - 1)

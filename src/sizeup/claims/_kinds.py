@@ -528,8 +528,10 @@ def session(claim: Claim, data: ClaimData) -> tuple[float, str]:
     high is above every earlier session high), ``high_return`` / ``low_return`` (the extreme
     over the close before ``start``), and ``within_level`` / ``within_return`` for statements
     made during the session: the value reachable during the session closest to the stated one
-    (a level between the low and the high, or a return from the close before ``start`` to a
-    price in that range), so the stated value is supported when it was reached at some moment.
+    (a level between the low and the high, or a return from the close before ``start`` -- or
+    with ``base`` ``max_close`` from the highest close between ``start`` and the session
+    before -- to a price in that range), so the stated value is supported when it was reached
+    at some moment.
     """
     p = claim.params
     sym = p["symbol"]
@@ -551,11 +553,23 @@ def session(claim: Claim, data: ClaimData) -> tuple[float, str]:
     if stat == "within_level":
         v = min(max(claim.stated, low_), h)
         return v, f"{head}; stated level reachable: {low_ <= claim.stated <= h}"
-    base_day = pd.Timestamp(p["start"]) - pd.Timedelta(days=1)
-    closes = prices(data, [sym], "close")[sym].dropna().loc[:base_day]
-    cover(closes, base_day, f"prices {sym}")
-    base = float(closes.iloc[-1])
-    head += f"; base close {base:.6g} on {closes.index[-1]:%Y-%m-%d}"
+    if p["start"] is None:
+        raise MissingDataError(f"the start of the window of {sym} (a return needs its base)")
+    if p["base"] == "max_close":
+        # the highest close from ``start`` to the session before ``date``
+        closes = prices(data, [sym], "close")[sym].dropna()
+        before = closes.loc[pd.Timestamp(p["start"]) : day - pd.Timedelta(days=1)]
+        if before.empty:
+            raise MissingDataError(f"closes of {sym} before {day:%Y-%m-%d}")
+        when = pd.Timestamp(before.idxmax())
+        base = float(before.loc[when])
+        head += f"; highest earlier close {base:.6g} on {when:%Y-%m-%d}"
+    else:
+        base_day = pd.Timestamp(p["start"]) - pd.Timedelta(days=1)
+        closes = prices(data, [sym], "close")[sym].dropna().loc[:base_day]
+        cover(closes, base_day, f"prices {sym}")
+        base = float(closes.iloc[-1])
+        head += f"; base close {base:.6g} on {closes.index[-1]:%Y-%m-%d}"
     if stat == "high_return":
         return h / base - 1.0, head
     if stat == "low_return":

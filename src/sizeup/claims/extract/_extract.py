@@ -99,7 +99,7 @@ _BY = re.compile(
 _AVERAGE = re.compile(
     r"\baverag(?:ed|es|ing)\b|\b(?:on|an) average\b|\bof the time\b|\bmedian\b|\btypical"
 )
-_TO_DATE = ("ytd", "mtd", "since", "span", "week", "quarter", "half")
+_TO_DATE = ("ytd", "mtd", "since", "span", "week", "quarter", "half", "extreme")
 _PAST_MOVE = re.compile(
     r"(?i)\b(?:rose|fell|declined|advanced|gained|climbed|dropped|slipped|jumped|tumbled|"
     r"increased|decreased|added|lost)\s+(?:about |nearly |more than |just )?$"
@@ -512,7 +512,7 @@ def _pick_period(
 
 def _apply_end(period: Period, periods: list[PeriodMention]) -> Period:
     ends = [p for p in periods if p.end_only and p.readings]
-    if not ends and period.kind in ("ytd", "mtd", "since", "span"):
+    if not ends and period.kind in ("ytd", "mtd", "since", "span", "extreme"):
         # "hit a record Thursday, putting it up 7.8% year to date": the window ends that day
         ends = [
             p
@@ -524,7 +524,12 @@ def _apply_end(period: Period, periods: list[PeriodMention]) -> Period:
     if not ends or period.kind == "day":
         return period
     end = ends[0].readings[0].end
-    return Period(period.kind, period.start, end, f"{period.label}, through {end:%Y-%m-%d}")
+    return dataclasses.replace(
+        period,
+        end=end,
+        label=f"{period.label}, through {end:%Y-%m-%d}",
+        extreme_end=min(period.extreme_end, end) if period.extreme_end is not None else None,
+    )
 
 
 def _fmt(x: float) -> str:
@@ -1607,12 +1612,16 @@ def _quantities(
                 # piece came out before the close
                 prev = previous_close(bld.pub)
                 readings.append(
-                    Period(
-                        period.kind,
-                        period.start,
-                        prev,
-                        f"{period.label} (or through {prev:%Y-%m-%d}, if published before the "
-                        "close)",
+                    dataclasses.replace(
+                        period,
+                        end=prev,
+                        label=f"{period.label} (or through {prev:%Y-%m-%d}, if published before "
+                        "the close)",
+                        extreme_end=(
+                            min(period.extreme_end, prev)
+                            if period.extreme_end is not None
+                            else None
+                        ),
                     )
                 )
         for subj in subjects:
@@ -1680,9 +1689,26 @@ def _add_intraday(
         end = spec.get("end") if spec["metric"] == "window_return" else None
         if spec["metric"] == "window_extreme" and spec.get("start") == spec.get("end"):
             end = spec.get("end")
+        distance = spec["metric"] == "window_extreme" and spec.get("stat") == "distance"
+        if distance and spec["extreme"] == "max" and spec["end"] == spec["asof"]:
+            end = spec["asof"]
         if end is None or (not anyday and end != bld.pub.date()):
             continue
-        if spec["metric"] == "window_return":
+        if distance:
+            alt = {
+                "text": spec["text"],
+                "metric": "session",
+                "symbol": spec["symbol"],
+                "date": end,
+                "start": spec["start"],
+                "base": "max_close",
+                "stat": "within_return",
+                "stated": spec["stated"],
+                "tolerance": spec["tolerance"],
+                "compare": spec.get("compare", "approx"),
+            }
+            what = "a distance from the highest close reached during the session"
+        elif spec["metric"] == "window_return":
             alt = {
                 "text": spec["text"],
                 "metric": "session",
@@ -1761,7 +1787,28 @@ def _emit_quantity(
             f"{ent.key}{f' (proxy {proxy})' if proxy else ''} returned {_fmt(value)}% "
             f"{period.label} [period {where}; subject: {how}]"
         )
-        if why_not is None and sym:
+        if why_not is None and sym and period.kind == "extreme":
+            fld = "close" if ent.kind == "index" and not proxy else "adj_close"
+            # the distance from a high is at most 0, from a low at least 0
+            value = -abs(value) if period.extreme == "max" else abs(value)
+            reading = (
+                f"{ent.key}{f' (proxy {proxy})' if proxy else ''} {_fmt(value)}% "
+                f"{period.label} to {end:%Y-%m-%d} [period {where}; subject: {how}]"
+            )
+            spec = {
+                "metric": "window_extreme",
+                "symbol": sym,
+                "start": start.date(),
+                "end": (period.extreme_end or end).date(),
+                "extreme": period.extreme,
+                "stat": "distance",
+                "field": fld,
+                "asof": end.date(),
+                "stated": value / 100,
+                "tolerance": round(tol / 100, 10),
+                "compare": compare,
+            }
+        elif why_not is None and sym:
             fld = "close" if ent.kind == "index" and not proxy else "adj_close"
             spec = {
                 "metric": "window_return",

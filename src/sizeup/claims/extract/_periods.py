@@ -58,17 +58,23 @@ class Period:
     ----------
     kind
         ``day``, ``week``, ``mtd``, ``month``, ``quarter``, ``ytd``, ``year``, ``half``,
-        ``since`` or ``span``.
+        ``since``, ``span`` or ``extreme`` (the distance from a high or low found in the data:
+        "down 12% from its 52-week high").
     start, end
         First and last calendar day of the window.
     label
         How it was read ("week 2026-01-12..2026-01-16").
+    extreme, extreme_end
+        For ``extreme``: ``max`` or ``min`` and the last day searched for it (the high is
+        searched from ``start`` to ``extreme_end``, the distance measured at ``end``).
     """
 
     kind: str
     start: pd.Timestamp
     end: pd.Timestamp
     label: str
+    extreme: str | None = None
+    extreme_end: pd.Timestamp | None = None
 
     @property
     def days(self) -> int:
@@ -171,10 +177,12 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"(?i)\b(?:from|off|versus|below|above) (?:its|the) (?:all-time |record |52-week |"
-            r"yearly |recent |(\w+) )?(?:high|peak|low|bottom)"
+            rf"(?i)\b(?:from|off|versus|vs\.?|below|above) (?:its|the|their) "
+            rf"(?:(?P<q>all-time|record|52-week|yearly|one-year|12-month)(?: closing| intraday)? "
+            rf"|(?P<m>{_MON_RX}) )?(?P<x>high|peak|low|bottom)s?"
+            rf"(?: (?:from|in|of) (?P<m2>{_MON_RX})(?:,? (?P<y2>\d{{4}}))?\b)?"
         ),
-        "since_peak",
+        "off_extreme",
     ),
     (re.compile(r"(?i)\b(?:over |in |during )?the (?:last|past) six months of (\d{4})"), "h2_year"),
     (re.compile(r"(?i)\bsince the (?:start|beginning) of (?:this|the) decade"), "decade"),
@@ -272,6 +280,8 @@ def _resolve(rule: str, m: re.Match[str], pub: pd.Timestamp) -> tuple[list[Perio
         ], None
     if rule == "since_peak":
         return [], "the window starts at a peak or low found in the data, not at a written date"
+    if rule == "off_extreme":
+        return [_off_extreme(m, pub)], None
     if rule == "h2_year":
         y = int(g[0])
         return [Period("half", pd.Timestamp(y, 7, 1), pd.Timestamp(y, 12, 31), f"H2 {y}")], None
@@ -386,6 +396,26 @@ def _resolve(rule: str, m: re.Match[str], pub: pd.Timestamp) -> tuple[list[Perio
     if rule == "yesterday":
         return [_day(_prev_session(pub), "yesterday")], None
     return [], None  # pragma: no cover - every rule is handled above
+
+
+def _off_extreme(m: re.Match[str], pub: pd.Timestamp) -> Period:
+    """Distance from a high or low: "below its 52-week high", "off its November peak"."""
+    ext = "max" if m.group("x").lower() in ("high", "peak") else "min"
+    qual = (m.group("q") or "").lower()
+    month = m.group("m") or m.group("m2")
+    search_end = pub
+    if month:
+        mo = _month_no(month)
+        y = int(m.group("y2")) if m.group("y2") else (pub.year if mo < pub.month else pub.year - 1)
+        start, search_end = pd.Timestamp(y, mo, 1), _month_end(y, mo)
+        what = f"its {'high' if ext == 'max' else 'low'} of {y}-{mo:02d}"
+    elif qual in ("52-week", "yearly", "one-year", "12-month"):
+        start = pub - pd.DateOffset(weeks=52)
+        what = f"its 52-week {'high' if ext == 'max' else 'low'}"
+    else:
+        start = pd.Timestamp(1900, 1, 1)
+        what = f"its all-time {'high' if ext == 'max' else 'low'} (closes)"
+    return Period("extreme", pd.Timestamp(start), pub, f"from {what}", ext, search_end)
 
 
 def find_periods(sentence: str, pub: pd.Timestamp) -> list[PeriodMention]:
