@@ -306,6 +306,7 @@ def _closes(
         }
     )
     with store.connect() as con:
+        con.execute("SET enable_progress_bar = false")  # no terminal output from a library
         con.register("_pref", chosen)
         con.register("_win", win)
         px = con.execute(
