@@ -279,3 +279,58 @@ def test_distance_said_during_the_session_reads_the_day_range() -> None:
     ex = extract_claims("Today the S&P 500 is 4% below its all-time high.", WED)
     alt = [c.spec for c in ex.claims if c.spec and c.spec["metric"] == "session"]
     assert len(alt) == 1 and alt[0]["base"] == "max_close"
+
+
+# ------------------------------------------------------------------ funds and indexes
+def test_an_index_against_a_fund_is_read_through_the_fund_tracking_it() -> None:
+    ex = extract_claims("The S&P 500 has outperformed RSP by 3% over the past three months.", WED)
+    rel = [c for c in ex.claims if c.kind == "relative_return"]
+    assert rel and all(c.subjects == ("SPY", "RSP") for c in rel)
+    assert all(c.spec is not None and c.spec["field"] == "adj_close" for c in rel)
+
+
+def test_fund_price_returns_over_years() -> None:
+    text = "Since the start of this decade SPY has gained 90.5% while RSP has gained 55.2%."
+    ex = extract_claims(text, WED)
+    spy = [c for c in ex.claims if c.names == ("SPY",)]
+    # SPY's price return over five years: from the S&P 500 price index it tracks
+    assert spy and all(c.subjects == ("^GSPC",) for c in spy)
+    assert all(c.spec is not None and c.spec["field"] == "close" for c in spy)
+    rsp = [c for c in ex.claims if c.names == ("RSP",)]
+    assert rsp and all(c.spec is None and "dividend" in (c.not_checkable or "") for c in rsp)
+    # a text that quotes total returns reads the fund's adjusted closes
+    tr = extract_claims(text + " Figures are total returns.", WED)
+    assert all(c.subjects == ("SPY",) for c in tr.claims if c.names == ("SPY",))
+    # a short window stays on the fund
+    short = extract_claims("SPY has gained 2.5% this month.", WED)
+    assert all(c.subjects == ("SPY",) for c in short.claims)
+
+
+def test_past_months_read_before_the_close_end_and_start_a_day_earlier() -> None:
+    ex = extract_claims("Small caps are up 6% over the past three months.", WED)
+    windows = sorted(
+        (c.spec["start"].isoformat(), c.spec["end"].isoformat())
+        for c in ex.claims
+        if c.spec and c.spec["metric"] == "window_return"
+    )
+    assert windows == [("2024-12-12", "2025-03-11"), ("2024-12-13", "2025-03-12")]
+
+
+def test_forward_returns_after_a_condition_are_event_statistics() -> None:
+    ex = extract_claims(
+        "Looking at forward returns following SPY outperforming RSP by 5% in a 3-month span, "
+        "SPY tends to keep leading.",
+        WED,
+    )
+    assert ex.claims == ()
+    assert [n.text for n in ex.not_understood] == ["5%"]
+
+
+def test_a_restated_reading_joins_the_first_claim() -> None:
+    ex = extract_claims(
+        "Small caps are up 6% over the past three months. "
+        "Over the past three months the Russell 2000 is up 6%.",
+        WED,
+    )
+    second = [c for c in ex.claims if c.sentence == 1]
+    assert second and all(c.repeat_of == "c1" for c in second)

@@ -13,7 +13,15 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["ENTITIES", "Entity", "EntityKind", "entity_pattern", "lookup_entity"]
+__all__ = [
+    "ENTITIES",
+    "FUND_INDEX",
+    "INDEX_FUND",
+    "Entity",
+    "EntityKind",
+    "entity_pattern",
+    "lookup_entity",
+]
 
 EntityKind = Literal["index", "etf", "yield", "policy_rate"]
 
@@ -152,6 +160,12 @@ _TICKERS: dict[str, Entity] = {
     "IWO": _etf("IWO"),
     "XLG": _etf("XLG"),
 }
+
+INDEX_FUND: dict[str, str] = {"^GSPC": "SPY", "^RUT": "IWM"}
+"""Price index -> the fund tracking it (an index compared with a fund is read through it)."""
+
+FUND_INDEX: dict[str, str] = {fund: index for index, fund in INDEX_FUND.items()}
+"""Fund -> the price index it tracks (its price return over long windows)."""
 
 ENTITIES: tuple[Entity, ...] = tuple(
     {e.key: e for e in [*(e for _, e in _NAMES), *_TICKERS.values()]}.values()

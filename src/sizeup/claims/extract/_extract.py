@@ -22,7 +22,13 @@ import pandas as pd
 from sizeup import calendar as cal
 from sizeup.claims._kinds import decimal_year
 from sizeup.claims._load import METRICS
-from sizeup.claims.extract._entities import Entity, entity_pattern, lookup_entity
+from sizeup.claims.extract._entities import (
+    FUND_INDEX,
+    INDEX_FUND,
+    Entity,
+    entity_pattern,
+    lookup_entity,
+)
 from sizeup.claims.extract._grammar import (
     QUANTITY_RE,
     STREAK_RE,
@@ -99,6 +105,8 @@ _BY = re.compile(
 _AVERAGE = re.compile(
     r"\baverag(?:ed|es|ing)\b|\b(?:on|an) average\b|\bof the time\b|\bmedian\b|\btypical"
 )
+# a fund's price return over more days than this is not read from dividend-adjusted closes
+_FUND_PRICE_DAYS = 366
 _TO_DATE = ("ytd", "mtd", "since", "span", "week", "quarter", "half", "extreme")
 _PAST_MOVE = re.compile(
     r"(?i)\b(?:rose|fell|declined|advanced|gained|climbed|dropped|slipped|jumped|tumbled|"
@@ -108,7 +116,8 @@ _EVENT = re.compile(
     r"(?i)\b(?:instances|occasions|other years|prior years|other times|episodes|cases) "
     r"(?:when|where|in which)\b|\bin those cases\b|\bin which small|"
     r"\bin the (?:month|week|year|day)s? (?:following|after)\b|\bfollowing (?:the|a|such) "
-    r"\w+ (?:streak|run)s?\b|\bhistorically\b"
+    r"\w+ (?:streak|run)s?\b|\bhistorically\b|\bforward returns?\b|"
+    r"\b(?:following|after) [\w&' ]{1,30}? (?:outperform|underperform|beat|lagg|trail)\w*"
 )
 _POINTS_OR = re.compile(r"(?i)\d[\d,.]*\s*points?,?\s*(?:or|,)\s*$")
 _LONGEST_SINCE = re.compile(
@@ -351,6 +360,8 @@ class _Builder:
         self.stats: list[tuple[int, int, int]] = []
         # the text speaks of the publication day's session as it goes ("today", "is down")
         self.mid_session = _MID_SESSION_DOC.search(text) is not None
+        # the text quotes total returns: fund closes (dividend-adjusted) are its figures
+        self.total_return = re.search(r"(?i)\btotal[- ]returns?\b", text) is not None
 
     def _next_id(self) -> str:
         self.n += 1
@@ -388,7 +399,7 @@ class _Builder:
     def add(self, **kw: Any) -> None:
         claim = ExtractedClaim(**kw)
         key = _fact(claim)
-        if key is not None and claim.alternative_of is None:
+        if key is not None:
             for earlier in self.claims:
                 if _fact(earlier) == key and earlier.sentence != claim.sentence:
                     target = earlier.repeat_of or earlier.alternative_of or earlier.id
@@ -401,7 +412,8 @@ def _fact(c: ExtractedClaim) -> tuple[Any, ...] | None:
     """Return what a claim asserts, to recognise a restatement of an earlier claim."""
     if c.window is None:
         return None
-    return (c.kind, c.names, c.window.start, c.window.end, round(c.stated, 6), c.unit)
+    who = c.subjects or c.names
+    return (c.kind, who, c.window.start, c.window.end, round(c.stated, 6), c.unit)
 
 
 def _window_spec(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -1609,11 +1621,14 @@ def _quantities(
             readings.append(period)
             if period.kind in _TO_DATE and period.end == bld.pub and not has_day:
                 # publication time unknown: through today's close, or the previous close if the
-                # piece came out before the close
+                # piece came out before the close ("the past three months" then end there too)
                 prev = previous_close(bld.pub)
                 readings.append(
                     dataclasses.replace(
                         period,
+                        start=period.start - (period.end - prev)
+                        if period.kind == "span"
+                        else period.start,
                         end=prev,
                         label=f"{period.label} (or through {prev:%Y-%m-%d}, if published before "
                         "the close)",
@@ -1743,7 +1758,6 @@ def _add_intraday(
                 reading=f"{c.reading} (or {what} of {end:%Y-%m-%d}: the text speaks of it as "
                 "it goes)",
                 spec=alt,
-                repeat_of=None,
             )
         )
 
@@ -1787,6 +1801,19 @@ def _emit_quantity(
             f"{ent.key}{f' (proxy {proxy})' if proxy else ''} returned {_fmt(value)}% "
             f"{period.label} [period {where}; subject: {how}]"
         )
+        long_fund = (
+            ent.kind == "etf" and sym and period.days > _FUND_PRICE_DAYS and not bld.total_return
+        )
+        if long_fund and why_not is None and sym in FUND_INDEX:
+            # a fund's price return over years: its index's (dividends would add several points)
+            sym, proxy, ent = FUND_INDEX[sym], None, dataclasses.replace(ent, kind="index")
+            subjects = (sym,)
+            reading += f" (price return of {names[0]} read from the index it tracks, {sym})"
+        elif long_fund and why_not is None:
+            why_not = (
+                f"the price return of {sym} over {period.days} days is not in the data: its "
+                "closes are dividend-adjusted, and dividends over that long add several points"
+            )
         if why_not is None and sym and period.kind == "extreme":
             fld = "close" if ent.kind == "index" and not proxy else "adj_close"
             # the distance from a high is at most 0, from a low at least 0
@@ -1824,11 +1851,18 @@ def _emit_quantity(
         bsym, bproxy, bwhy = bld._resolve_symbol(bench.entity, period)
         why_not = why_not or bwhy
         names = (ent.key, bench.entity.key)
+        twin = ""
+        # an index against a fund: both on total return, the index through the fund tracking it
+        if ent.kind == "index" and bench.entity.kind == "etf" and sym in INDEX_FUND and not proxy:
+            sym, twin = INDEX_FUND[sym], f" ({ent.key} read through its fund {INDEX_FUND[sym]})"
+        elif bench.entity.kind == "index" and ent.kind == "etf" and bsym in INDEX_FUND:
+            bsym = INDEX_FUND[bsym]
+            twin = f" ({bench.entity.key} read through its fund {bsym})"
         subjects = tuple(x for x in (sym, bsym) if x)
         proxy = proxy or bproxy
         reading = (
             f"{ent.key} minus {bench.entity.key}: {_fmt(value)} percentage points "
-            f"{period.label} [period {where}]"
+            f"{period.label} [period {where}]{twin}"
         )
         if why_not is None and sym and bsym:
             both_index = ent.kind == "index" and bench.entity.kind == "index" and not proxy

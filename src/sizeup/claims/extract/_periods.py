@@ -191,6 +191,12 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         "half",
     ),
     (re.compile(r"(?i)\b(?:over|in|during) the (?:past|last) (\w+) months"), "past_months"),
+    (
+        re.compile(
+            r"(?i)\b(?:rolling |trailing )?(\w+)-month (?:performance|return|span|window|period)"
+        ),
+        "past_months",
+    ),
     (re.compile(r"(?i)\b(?:in )?(?:([1-4])Q(\d{2})|Q([1-4])(?: (\d{4}))?)\b"), "quarter"),
     (
         re.compile(
