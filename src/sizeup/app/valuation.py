@@ -28,6 +28,7 @@ import pandas as pd
 from sizeup.app._membership import load_membership
 from sizeup.app._result import ChartResult, InputCoverage, Provenance
 from sizeup.app._store import StoreRef, open_store
+from sizeup.calendar import asof_session
 from sizeup.errors import ConfigError, DataError
 from sizeup.fundamentals import normalize
 from sizeup.fundamentals._valuation import (
@@ -554,7 +555,11 @@ def run_valuation(request: ValuationRequest, *, store: Store | None = None) -> V
             value=str(when.date()),
             valid=f"on or after {first_filed.date()}",
         )
-    dates = history_dates(first_filed, when, _history(request.history))
+    # every point is an XNYS session: the last one on or before the year/month end or as-of
+    when = asof_session(when)
+    dates = sorted(
+        {asof_session(d) for d in history_dates(first_filed, when, _history(request.history))}
+    )
     if request.asof is None:  # snapshots up to the as-of date only
         small = resolve_universe(st, request.small, when, option="--small")
         large = resolve_universe(st, request.large, when, option="--large")

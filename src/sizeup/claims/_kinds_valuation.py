@@ -26,6 +26,7 @@ from typing import Final
 
 import pandas as pd
 
+from sizeup.calendar import asof_session
 from sizeup.claims._common import MissingDataError
 from sizeup.claims._model import Claim, ClaimData
 from sizeup.errors import DataError
@@ -105,7 +106,9 @@ def relative_valuation_claim(claim: Claim, data: ClaimData) -> tuple[float, str]
     small_name, large_name = str(p["small"]).upper(), str(p["large"]).upper()
     small, large = _snapshots(data, small_name), _snapshots(data, large_name)
     first = pd.Timestamp(p["start"]) if p.get("start") is not None else fd.items["filed"].min()
-    dates = history_dates(first, date, "yearly" if p["history"] == "yearly" else "monthly")
+    date = asof_session(date)
+    raw = history_dates(first, date, "yearly" if p["history"] == "yearly" else "monthly")
+    dates = sorted({asof_session(d) for d in raw})  # XNYS sessions, as the use case
     everyone = {s for snaps in (small, large) for d in dates for s in _at(snaps, d)}
     px = fd.prices
     if not px.empty:  # only the closes the history points can use
