@@ -44,6 +44,7 @@ from sizeup.data.providers.fetch import (
     snapshot_dates,
 )
 from sizeup.data.providers.http import HttpClient
+from sizeup.data.providers.ishares_history import build_request as fund_history_request
 from sizeup.data.store import Store, StoreInfo
 from sizeup.errors import ConfigError
 
@@ -179,7 +180,8 @@ class FetchRequest:
     Attributes
     ----------
     bundle
-        ``core``, ``universe``, ``fundamentals`` or ``symbols``.
+        ``core``, ``universe``, ``fundamentals``, ``symbols``, ``holdings`` or
+        ``fund-history``.
     store
         The store written.
     symbols
@@ -191,7 +193,8 @@ class FetchRequest:
     since, until
         Date range (ISO dates).
     fund
-        Universe fund (the ``holdings`` bundle: the fund whose snapshots are fetched).
+        Universe fund (``holdings``: the fund whose snapshots are fetched; ``fund-history``:
+        the fund whose daily NAV and shares outstanding are fetched).
     prices
         ``yahoo`` or ``stooq``.
     asof
@@ -310,6 +313,8 @@ def run_fetch_request(
                 value=asked[given[0]],
                 valid="the holdings bundle",
             )
+    if request.bundle == "fund-history":
+        fund_history_request(request.fund)  # an unknown fund or bad ticker: ConfigError now
     settings = load_settings()
     options = FetchOptions(
         symbols=tuple(request.symbols) or None,

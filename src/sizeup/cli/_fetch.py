@@ -94,13 +94,15 @@ def fetch(
     bundle: Annotated[
         str,
         typer.Argument(
-            help="core | universe | fundamentals | symbols | holdings", show_default=False
+            help="core | universe | fundamentals | symbols | holdings | fund-history",
+            show_default=False,
         ),
     ],
     target: Annotated[
         str | None,
         typer.Argument(
-            help="holdings: the fund (IWM, IJR...); same as --fund.", show_default=False
+            help="holdings, fund-history: the fund (IWM, IJR...); same as --fund.",
+            show_default=False,
         ),
     ] = None,
     *,
@@ -158,9 +160,12 @@ def fetch(
 
     When the network is down (every host fails to resolve or connect) the run stops after the
     first items with one message instead of trying each item. ``holdings`` fetches a fund's
-    holdings snapshots (best effort: the dates that failed are listed with the reason).
+    holdings snapshots (best effort: the dates that failed are listed with the reason);
+    ``fund-history`` a fund's daily NAV and shares outstanding (iShares data download, not yet
+    met a live response).
 
-    Example: sizeup fetch core; sizeup fetch holdings IWM --from 2024-01-01 --to 2024-12-31
+    Example: sizeup fetch core; sizeup fetch holdings IWM --from 2024-01-01 --to 2024-12-31;
+    sizeup fetch fund-history IWM
     """
     from sizeup.app.data import BUNDLES, FetchReport, FetchRequest, describe_bundle
     from sizeup.app.data import run_fetch_request as run
@@ -174,9 +179,10 @@ def fetch(
         )
     if prices not in ("yahoo", "stooq"):
         raise typer.BadParameter(f"{prices!r}: use yahoo or stooq", param_hint="--prices")
-    if target is not None and bundle != "holdings":
+    if target is not None and bundle not in ("holdings", "fund-history"):
         raise typer.BadParameter(
-            f"{target!r}: only the holdings bundle takes a fund argument (use --symbols)",
+            f"{target!r}: only the holdings and fund-history bundles take a fund argument "
+            "(use --symbols)",
             param_hint="TARGET",
         )
     wanted = [s.strip().upper() for v in symbols or [] for s in v.split(",") if s.strip()]

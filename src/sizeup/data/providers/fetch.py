@@ -38,6 +38,11 @@ holdings
     malformed file fails with the reason and writes nothing; a file whose ``Fund Holdings as
     of`` is another date fails for the date asked, names the real date and is stored under it.
     Bodies are archived only once they parse, so a failed date leaves the store unchanged.
+fund-history
+    A fund's daily NAV per share and shares outstanding (the iShares fund page's data
+    download, :mod:`sizeup.data.providers.ishares_history`; **not yet met a live response**).
+    One item; a refused, HTML, empty or unparsable body fails with the reason and writes
+    nothing (the body is archived only once it parses).
 """
 
 from __future__ import annotations
@@ -61,7 +66,16 @@ import pandas as pd
 from sizeup import calendar
 from sizeup.config import Settings
 from sizeup.data.formats.prices import canonical_symbol
-from sizeup.data.providers import fred, french, ishares, nasdaqtrader, sec, stooq, yahoo
+from sizeup.data.providers import (
+    fred,
+    french,
+    ishares,
+    ishares_history,
+    nasdaqtrader,
+    sec,
+    stooq,
+    yahoo,
+)
 from sizeup.data.providers.http import SITES, HttpClient, NetworkDownError, Request, Response
 from sizeup.data.store import Store
 from sizeup.errors import (
@@ -89,8 +103,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Bundle = Literal["core", "universe", "fundamentals", "symbols", "holdings"]
-BUNDLES: Final[tuple[Bundle, ...]] = ("core", "universe", "fundamentals", "symbols", "holdings")
+Bundle = Literal["core", "universe", "fundamentals", "symbols", "holdings", "fund-history"]
+BUNDLES: Final[tuple[Bundle, ...]] = (
+    "core",
+    "universe",
+    "fundamentals",
+    "symbols",
+    "holdings",
+    "fund-history",
+)
 Every = Literal["week", "month", "quarter", "year"]
 EVERY: Final[dict[str, str]] = {"week": "W", "month": "M", "quarter": "Q", "year": "Y"}
 MAX_SNAPSHOT_DATES: Final = 600
@@ -698,6 +719,49 @@ class _SnapshotItem(_Item):
         raise _Skip("offline: the fund's archived snapshots are rebuilt by one item")
 
 
+@dataclass
+class _FundHistoryItem(_Item):
+    """One fund's daily NAV and shares outstanding (iShares data download)."""
+
+    fund: str
+
+    def __post_init__(self) -> None:
+        self.key = f"ishares:{self.fund}:fund-history"
+        self.source = ishares_history.SOURCE
+        self.site = "ishares"
+
+    def request(self, ctx: _Context, start: dt.date | None) -> Request:
+        return ishares_history.build_request(self.fund, base_url=ctx.base("ishares"))
+
+    def check(self, response: Response) -> None:
+        ishares_history.check(response, fund=self.fund)
+
+    def parse(self, ctx: _Context, body: bytes) -> dict[str, pd.DataFrame]:
+        return ishares_history.parse(body, fund=self.fund, name=self.key)
+
+    def run(self, ctx: _Context) -> tuple[int, str]:
+        planned = self.plan(ctx)
+        if isinstance(planned, str):
+            raise _Skip(planned)
+        if ctx.client is None:  # pragma: no cover - offline runs rebuild instead
+            raise ConfigError("offline run tried to send a request")
+        ctx.requests += 1
+        rows = ishares_history.fetch_fund_history(ctx.store, self.fund, ctx.client)
+        ctx.ledger.mark(self.key, ctx.until)
+        return rows, _history_note(ctx.store, self.fund)
+
+
+def _history_note(store: Store, fund: str) -> str:
+    """``shares outstanding stored 2026-01-05..2026-01-07 (3 days)`` (history and snapshots)."""
+    files = [store.partition_path("series", [ishares_history.SOURCE, f"{fund}.shares_outstanding"])]
+    frame = store.read("series", files=files)
+    if frame.empty:
+        return ""
+    days = pd.to_datetime(frame["date"]).drop_duplicates().sort_values()
+    first, last = days.iloc[0].date(), days.iloc[-1].date()
+    return f"shares outstanding stored {first}..{last} ({len(days)} days)"
+
+
 class _SubstitutedError(ProviderError):
     """A date asked was answered with another date's file (stored under its own date)."""
 
@@ -972,6 +1036,12 @@ def _bundle_stages(bundle: Bundle, options: FetchOptions, store: Store) -> list[
             return [_SnapshotItem(options.fund, d) for d in options.dates]
 
         return [snapshots]
+    if bundle == "fund-history":
+
+        def history(ctx: _Context) -> list[_Item]:
+            return [_FundHistoryItem(options.fund)]
+
+        return [history]
     raise ConfigError(f"unknown fetch bundle {bundle!r}; valid bundles are {list(BUNDLES)}")
 
 
@@ -1148,4 +1218,6 @@ def describe_bundle(bundle: Bundle) -> str:
         "symbols": "Nasdaq Trader symbol directories and the SEC ticker map",
         "holdings": "a fund's holdings snapshots (current, --asof DATE, or --from/--to "
         "--every month; iShares, best effort)",
+        "fund-history": "a fund's daily NAV and shares outstanding (iShares data download; "
+        "not yet met a live response)",
     }[bundle]
