@@ -220,3 +220,19 @@ def test_session_distance_from_the_highest_earlier_close() -> None:
     assert near.verdict == "SUPPORTED"
     far = _check(data, stated=-0.03, **kw)
     assert far.verdict == "CONTRADICTED" and far.measured == pytest.approx(100 / 102 - 1)
+
+
+def test_wilder_rsi_by_hand() -> None:
+    # changes +1, -0.5, +1, -0.5, +1 with n = 3:
+    # first averages gain (1 + 0 + 1)/3 = 2/3, loss 0.5/3 = 1/6 -> RS 4 -> RSI 80
+    # then gain (2/3*2 + 0)/3 = 4/9, loss (1/6*2 + 0.5)/3 = 5/18 -> RS 1.6 -> RSI 61.538
+    # then gain (4/9*2 + 1)/3 = 17/27, loss (5/18*2)/3 = 5/27 -> RS 3.4 -> RSI 77.273
+    idx = pd.bdate_range("2024-03-04", periods=6)
+    px = pd.DataFrame({"A": [10, 11, 10.5, 11.5, 11, 12]}, index=idx, dtype=float)
+    data = FieldData({"close": px})
+    r = _check(data, metric="rsi", symbol="A", n=3, asof="2024-03-11", stated=77, tolerance=0.5)
+    assert r.measured == pytest.approx(100 - 100 / 4.4) and r.verdict == "SUPPORTED"
+    mid = _check(data, metric="rsi", symbol="A", n=3, asof="2024-03-08", stated=80, tolerance=0.1)
+    assert mid.measured == pytest.approx(100 - 100 / 2.6)
+    first = _check(data, metric="rsi", symbol="A", n=3, asof="2024-03-07", stated=80, tolerance=0.1)
+    assert first.measured == pytest.approx(80.0)

@@ -41,6 +41,7 @@ EVALUATORS: dict[str, Callable[[Claim, ClaimData], tuple[float, str]]] = {
     "screen_share": _kinds.screen_share,
     "since_when": _kinds.since_when,
     "session": _kinds.session,
+    "rsi": _kinds.rsi,
     "fund_flow": _kinds_flows.fund_flow,
     "relative_valuation": _kinds_valuation.relative_valuation_claim,
 }

@@ -21,6 +21,7 @@
 ``since_when``     date (decimal year) of the last earlier level, change or record close at least
                    as extreme as the one at ``asof`` ("highest since August 7", "worst day
                    since 2022", "the previous record, set in November 2021")
+``rsi``            Wilder's relative strength index of the daily closes at ``asof``
 ``session``        one session's range from daily highs and lows: high, low, intraday record,
                    return to the high, and values reachable during the session
 ``screen_share``   share of a fund's members meeting a condition (``unprofitable`` = TTM net
@@ -60,6 +61,7 @@ __all__ = [
     "breadth_rank",
     "period_rank",
     "records",
+    "rsi",
     "screen_share",
     "session",
     "since_when",
@@ -577,3 +579,42 @@ def session(claim: Claim, data: ClaimData) -> tuple[float, str]:
     r_lo, r_hi = low_ / base - 1.0, h / base - 1.0
     v = min(max(claim.stated, r_lo), r_hi)
     return v, f"{head}; returns reachable in the session {100 * r_lo:+.2f}%..{100 * r_hi:+.2f}%"
+
+
+# ------------------------------------------------------------------ momentum
+def wilder_rsi(closes: pd.Series, n: int = 14) -> pd.Series:
+    """Relative strength index with Wilder's smoothing (Wilder 1978).
+
+    The first average gain and loss are the simple means of the first ``n`` changes; each later
+    average is ``(previous * (n - 1) + current) / n``. RSI = 100 - 100 / (1 + gain / loss)
+    (100 when there was no loss). NaN for the first ``n`` closes.
+    """
+    chg = closes.dropna().diff().to_numpy(dtype=float)[1:]
+    out = np.full(len(chg) + 1, np.nan)
+    if len(chg) < n:
+        return pd.Series(out, index=closes.dropna().index)
+    gain, loss = np.clip(chg, 0, None), np.clip(-chg, 0, None)
+    avg_g, avg_l = gain[:n].mean(), loss[:n].mean()
+    for i in range(n, len(chg) + 1):
+        if i > n:
+            avg_g = (avg_g * (n - 1) + gain[i - 1]) / n
+            avg_l = (avg_l * (n - 1) + loss[i - 1]) / n
+        out[i] = 100.0 if avg_l == 0 else 100.0 - 100.0 / (1.0 + avg_g / avg_l)
+    return pd.Series(out, index=closes.dropna().index)
+
+
+def rsi(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Wilder RSI of the daily closes at ``asof`` over the whole history before it."""
+    p = claim.params
+    assert claim.asof is not None  # enforced by the loader
+    px = prices(data, [p["symbol"]], p["field"])[p["symbol"]].dropna().loc[: claim.asof]
+    cover(px, claim.asof, f"prices {p['symbol']}")
+    n = int(p["n"])
+    if n < 2:
+        raise DataError(f"RSI period n={n} must be >= 2")
+    r = wilder_rsi(px, n)
+    value = float(r.iloc[-1])
+    return value, (
+        f"{p['symbol']} RSI({n}, Wilder) on {px.index[-1]:%Y-%m-%d}: {value:.2f} "
+        f"(smoothed over {len(px)} closes from {px.index[0]:%Y-%m-%d})"
+    )

@@ -234,6 +234,11 @@ METRICS: dict[str, dict[str, _Field]] = {
         "mode": _MODE,
         "field": _PRICE_FIELD,
     },
+    "rsi": {
+        "symbol": _Field("str"),
+        "n": _Field("int", False, 14),
+        "field": _PRICE_FIELD,
+    },
     "session": {
         "symbol": _Field("str"),
         "date": _Field("date"),
@@ -285,7 +290,7 @@ METRICS: dict[str, dict[str, _Field]] = {
 # metrics whose window needs an end: ``end`` or the claim's ``asof``
 _NEEDS_END = ("window_return", "relative_return", "rate_change", "records", "correlation")
 # metrics that are about one date and need it stated
-_NEEDS_ASOF = ("breadth_level", "breadth_rank", "period_rank", "since_when")
+_NEEDS_ASOF = ("breadth_level", "breadth_rank", "period_rank", "since_when", "rsi")
 
 
 def _describe(kind: _Kind) -> str:
