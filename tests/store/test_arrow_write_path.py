@@ -84,7 +84,7 @@ def test_row_rules_on_arrow_match_the_pandas_rules(frame: pd.DataFrame) -> None:
     if ref_rows is None:
         assert rows is None
     else:
-        assert rows is not None and rows.equals(ref_rows)
+        assert rows is not None and _delta.plain(rows, BARS).equals(ref_rows)
 
 
 def test_first_bad_row_is_named_with_its_key_and_value() -> None:
@@ -125,7 +125,9 @@ def test_categoricals_and_missing_columns_convert_like_the_reference() -> None:
     )
     fast = _delta.frame_to_arrow(frame, BARS)
     ref = _delta.to_arrow(validate(frame, BARS, keys_and_order=False), BARS)
-    assert fast is not None and fast.equals(ref)
+    assert fast is not None and _delta.plain(fast, BARS).equals(ref)
+    # categoricals stay dictionary-encoded until the Delta writer gets them, slice by slice
+    assert pa.types.is_dictionary(fast.column("symbol").type)
     # a time of day is dropped (1969-12-31 23:00 is the day 1969-12-31, not 1970-01-01)
     assert fast.column("date")[2].as_py().isoformat() == "1969-12-31"
     assert fast.column("close").null_count == 1 and fast.column("open").null_count == n

@@ -448,7 +448,8 @@ def _bars(
     else:
         out["adj_close"] = cols.get("adj_close", nan)
     out["source"] = _constant(source, n)
-    return pd.DataFrame(out, columns=BARS.column_names)
+    # copy=False: one block per column, the empty price columns share one NaN array
+    return pd.DataFrame(out, columns=BARS.column_names, copy=False)
 
 
 def _constant(text: str, n: int) -> pd.Categorical:
@@ -715,17 +716,22 @@ def _parse_matrix(data: bytes, header: list[str], *, name: str, source: str) -> 
         data, name=name, skip_rows=1, names=["date", *col_names], date_col="date", floats=col_names
     )
     _check_dup_dates(dates, name=name, first_line=2)
-    values = np.column_stack([cols[c] for c in col_names])
     order = np.argsort(np.asarray(tickers, dtype=object), kind="stable")
+    # one row per ticker (sorted), one column per date: row-major order is (symbol, date)
+    block = np.stack([cols.pop(col_names[i]) for i in order])
     date_order = np.argsort(dates, kind="stable")
-    # column-major stacking: all dates of the first ticker, then the next -> sorted output
-    block = values[np.ix_(date_order, order)].T
+    if np.any(date_order != np.arange(len(dates))):
+        block = block[:, date_order]
     mask = ~np.isnan(block)
-    sym_idx, date_idx = np.nonzero(mask)
-    sym_names = pd.Index(np.asarray(tickers, dtype=object)[order])
     close = block[mask]
+    del block
+    sym_idx, date_idx = np.nonzero(mask)
+    del mask
+    sym_names = pd.Index(np.asarray(tickers, dtype=object)[order])
+    symbols = pd.Categorical.from_codes(sym_idx, categories=sym_names)
+    del sym_idx
     bars = _bars(
-        pd.Categorical.from_codes(sym_idx, categories=sym_names),
+        symbols,
         dates[date_order][date_idx],
         {"close": close},
         source=source,

@@ -352,6 +352,8 @@ def check_table(table: pa.Table, schema: TableSchema) -> tuple[pa.Table, str]:
     last_day = int((CALENDAR_END - pd.Timestamp("1970-01-01")).days)
     for name, kind in schema.columns.items():
         if kind == "float":
+            if table.column(name).null_count == table.num_rows:
+                continue  # no values, nothing to check
             values = _floats(table, name)
             with np.errstate(invalid="ignore"):
                 inf = np.isinf(values)
@@ -388,17 +390,22 @@ def check_table(table: pa.Table, schema: TableSchema) -> tuple[pa.Table, str]:
                 )
     if schema.name != "bars":
         return table, ""
-    px = {c: _floats(table, c) for c in PRICES}
     n = table.num_rows
+    # columns without any value (close-only files) take no memory and no work
+    px = {c: _floats(table, c) for c in PRICES if table.column(c).null_count < n}
     nonpos = np.zeros(n, dtype=bool)
     empty = np.ones(n, dtype=bool)
+    has_range = np.zeros(n, dtype=bool)
     with np.errstate(invalid="ignore"):
-        for c in PRICES:
-            value = px[c]
+        for c, value in px.items():
             nonpos |= (value <= 0) | (value > MAX_ABS_VALUE)  # NaN compares False
             empty &= np.isnan(value)
-    has_range = ~(np.isnan(px["open"]) & np.isnan(px["high"]) & np.isnan(px["low"]))
-    no_close = has_range & np.isnan(px["close"]) & np.isnan(px["adj_close"])
+            if c in ("open", "high", "low"):
+                has_range |= ~np.isnan(value)
+    no_close = has_range
+    for c in ("close", "adj_close"):
+        if c in px:
+            no_close = no_close & np.isnan(px[c])
     if no_close.any():
         _fail_table(table, schema, no_close, "close", "no close but other prices", "a close price")
     keep = ~(nonpos | empty)
@@ -406,7 +413,9 @@ def check_table(table: pa.Table, schema: TableSchema) -> tuple[pa.Table, str]:
     if nonpos.any():
         first = int(np.flatnonzero(nonpos)[0])
         bad_col = next(
-            c for c in PRICES if not 0 < np.nan_to_num(px[c][first], nan=1.0) <= MAX_ABS_VALUE
+            c
+            for c in PRICES
+            if c in px and not 0 < np.nan_to_num(px[c][first], nan=1.0) <= MAX_ABS_VALUE
         )
         picked = table.select(["symbol", "date"]).slice(first, 1).to_pylist()[0]
         notes.append(
@@ -416,27 +425,56 @@ def check_table(table: pa.Table, schema: TableSchema) -> tuple[pa.Table, str]:
     if empty.any():
         notes.append(f"{int(empty.sum()):,} rows without any price not written")
     note = "; ".join(notes)
-    o, h, low, cl = px["open"], px["high"], px["low"], px["close"]
-    with np.errstate(invalid="ignore"):
-        top = np.fmax(o, cl)
-        bottom = np.fmin(o, cl)
-        tol_h = np.abs(h) * OHLC_RTOL
-        tol_l = np.abs(low) * OHLC_RTOL
-        bad_high = keep & (top - h > tol_h)
-        bad_low = keep & (low - bottom > tol_l)
-        bad_range = keep & (low - h > tol_h)
-    for mask, col, rule in (
-        (bad_high, "high", "high below open or close"),
-        (bad_low, "low", "low above open or close"),
-        (bad_range, "low", "low above high"),
-    ):
-        if mask.any():
-            _fail_table(
-                table, schema, mask, col, rule, "high >= max(open, close) >= min(...) >= low"
-            )
+    for mask, col, rule in _ohlc_breaks(px, keep):
+        _fail_table(table, schema, mask, col, rule, "high >= max(open, close) >= min(...) >= low")
     if not keep.all():
-        table = table.filter(pa.array(keep))
+        table = _filter(table, keep)
     return table, note
+
+
+def _filter(table: pa.Table, keep: np.ndarray) -> pa.Table:
+    """Keep rows; columns without any value stay one shared all-NULL array (no copy)."""
+    n = int(keep.sum())
+    empty: pa.Array | None = None
+    arrays = []
+    mask = pa.array(keep)
+    for name in table.column_names:
+        col = table.column(name)
+        if pa.types.is_floating(col.type) and col.null_count == len(col):
+            if empty is None:
+                validity = pa.py_buffer(np.zeros((n + 7) // 8, dtype=np.uint8))
+                data = pa.py_buffer(np.zeros(n, dtype=np.float64))
+                empty = pa.Array.from_buffers(col.type, n, [validity, data], null_count=n)
+            arrays.append(empty)
+        else:
+            arrays.append(col.filter(mask))
+    return pa.Table.from_arrays(arrays, names=table.column_names)
+
+
+def _ohlc_breaks(px: dict[str, np.ndarray], keep: np.ndarray) -> list[tuple[np.ndarray, str, str]]:
+    """Masks of kept rows breaking the OHLC ordering (absent columns break nothing)."""
+    h, low = px.get("high"), px.get("low")
+    if h is None and low is None:
+        return []
+    o, cl = px.get("open"), px.get("close")
+    with np.errstate(invalid="ignore"):
+        top = bottom = None
+        if o is not None and cl is not None:
+            top, bottom = np.fmax(o, cl), np.fmin(o, cl)
+        elif o is not None or cl is not None:
+            top = bottom = o if o is not None else cl
+        out = []
+        if h is not None and top is not None:
+            out.append(
+                (keep & (top - h > np.abs(h) * OHLC_RTOL), "high", "high below open or close")
+            )
+        if low is not None and bottom is not None:
+            out.append(
+                (keep & (low - bottom > np.abs(low) * OHLC_RTOL), "low", "low above open or close")
+            )
+        if h is not None and low is not None:
+            out.append((keep & (low - h > np.abs(h) * OHLC_RTOL), "low", "low above high"))
+    return [(mask, col, rule) for mask, col, rule in out if mask.any()]
 
 
 def compare(

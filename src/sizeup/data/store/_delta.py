@@ -144,6 +144,10 @@ def frame_to_arrow(frame: pd.DataFrame, schema: TableSchema) -> pa.Table | None:
     float or integer dtype; integers ``int64``/``Int64``. Missing optional columns become
     NULL. NaN in a float column becomes NULL, as in :func:`to_arrow`.
 
+    To keep big imports small in memory, a categorical column stays dictionary-encoded
+    (``dictionary<string>``: one code per row) and float columns without any value share one
+    zero-filled buffer that is never written to. :func:`plain` gives the contract's types.
+
     Returns
     -------
     pyarrow.Table or None
@@ -155,20 +159,49 @@ def frame_to_arrow(frame: pd.DataFrame, schema: TableSchema) -> pa.Table | None:
         return None
     n = len(frame)
     arrays: list[pa.Array] = []
+    empty = _NullFloats(n)
     try:
         for name, kind in schema.columns.items():
             if name not in frame.columns:
                 if name in schema.required:
                     return None
-                arrays.append(pa.nulls(n, _ARROW[kind]))
+                arrays.append(empty.get() if kind == "float" else pa.nulls(n, _ARROW[kind]))
                 continue
             arr = _column_to_arrow(frame[name], kind)
             if arr is None or (name in schema.required and arr.null_count):
                 return None
+            if kind == "float" and n and arr.null_count == n:
+                arr = empty.get()
             arrays.append(arr)
     except (pa.ArrowException, ValueError, TypeError, OverflowError):
         return None
-    return pa.Table.from_arrays(arrays, schema=arrow_schema(schema))
+    return pa.Table.from_arrays(arrays, names=list(schema.columns))
+
+
+class _NullFloats:
+    """All-NULL float64 arrays of one length sharing one lazily zeroed buffer."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self._array: pa.Array | None = None
+
+    def get(self) -> pa.Array:
+        if self._array is None:
+            # np.zeros takes fresh zero pages from the OS: no memory is touched until read
+            validity = pa.py_buffer(np.zeros((self.n + 7) // 8, dtype=np.uint8))
+            data = pa.py_buffer(np.zeros(self.n, dtype=np.float64))
+            self._array = pa.Array.from_buffers(
+                pa.float64(), self.n, [validity, data], null_count=self.n
+            )
+        return self._array
+
+
+def plain(table: pa.Table, schema: TableSchema) -> pa.Table:
+    """Return ``table`` with the contract's Arrow types (dictionary columns decoded)."""
+    target = arrow_schema(schema)
+    if table.schema.equals(target):
+        return table
+    return table.select(target.names).cast(target)
 
 
 def _column_to_arrow(col: pd.Series, kind: ColumnKind) -> pa.Array | None:
@@ -180,7 +213,8 @@ def _column_to_arrow(col: pd.Series, kind: ColumnKind) -> pa.Array | None:
             if len(cats) and pd.api.types.infer_dtype(cats, skipna=False) != "string":
                 return None
             arr = pa.array(col, from_pandas=True)
-            return arr.cast(pa.string()) if len(col) else pa.array([], pa.string())
+            values = arr.dictionary.cast(pa.string())
+            return pa.DictionaryArray.from_arrays(arr.indices, values)
         if pd.api.types.is_string_dtype(dtype):  # object columns included
             # raises ArrowTypeError on a non-string value (the slow path turns it into text)
             return pa.array(col, type=pa.string(), from_pandas=True)

@@ -89,6 +89,7 @@ _SELECTOR = {
     "payloads": ("source",),
 }
 _TARGET_FILE_BYTES = 64 * 1024 * 1024
+_WRITE_BATCH_ROWS = 262_144  # rows per slice streamed to the Delta writer
 # checkpoints keep opening a table fast after many small commits (one per imported file)
 _CONFIG: dict[str, str | None] = {"delta.checkpointInterval": "10"}
 
@@ -771,6 +772,8 @@ class Store:
         entity = _ENTITY_COLUMN[schema.name]
         sources = pc.unique(new.column(PARTITION)).to_pylist()
         entities = pc.unique(new.column(entity))
+        if pa.types.is_dictionary(entities.type):
+            entities = entities.cast(entities.type.value_type)
         if self._catalog_has(snap, schema.name, sources, entities):
             filt = pds.field(PARTITION).isin(sources) & pds.field(entity).isin(entities)
             old = self._arrow_at(schema.name, snap, filt)
@@ -779,6 +782,7 @@ class Store:
         if old.num_rows == 0:
             res = UpsertResult(schema.name, new.num_rows, 0, 0, new.num_rows, 0, note=note)
             return _Plan(schema, new, new, False, res, old=old)
+        new = _delta.plain(new, schema)
         values = [c for c in schema.column_names if c not in schema.key]
         if schema.name == "payloads":
             values = [c for c in values if c != "fetched_at"]  # first record of a body stays
@@ -854,7 +858,7 @@ class Store:
                 else:
                     write_deltalake(
                         live if live is not None else location,
-                        plan.rows,
+                        _batches(plan.rows, plan.schema),
                         mode="append",
                         partition_by=[PARTITION],
                         target_file_size=_TARGET_FILE_BYTES,
@@ -1863,6 +1867,7 @@ def _unique_sorted(table: pa.Table, schema: TableSchema) -> pa.Table:
     fast = _sorted_by_ranks(table, schema, columns)
     if fast is not None:
         return fast
+    table = _delta.plain(table, schema)
     order = [(c, "ascending") for c in columns]
     table = table.sort_by(order)
     if table.num_rows < 2:
@@ -1892,8 +1897,12 @@ def _ranks(col: pa.ChunkedArray) -> np.ndarray | None:
     if col.null_count:
         return None
     typ = col.type
-    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
-        enc = pc.dictionary_encode(col).combine_chunks()
+    if pa.types.is_dictionary(typ) or pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        enc = (
+            col.unify_dictionaries().combine_chunks()
+            if pa.types.is_dictionary(typ)
+            else pc.dictionary_encode(col).combine_chunks()
+        )
         if not isinstance(enc, pa.DictionaryArray):  # pragma: no cover - pyarrow contract
             return None
         dictionary = enc.dictionary
@@ -1951,12 +1960,25 @@ def _sorted_by_ranks(table: pa.Table, schema: TableSchema, columns: list[str]) -
     return table
 
 
+def _batches(table: pa.Table, schema: TableSchema) -> pa.RecordBatchReader:
+    """Stream a table to the Delta writer in slices with the contract's types.
+
+    A whole table costs the writer about twice its size; dictionary columns are decoded one
+    slice at a time.
+    """
+    target = _delta.arrow_schema(schema)
+    table = table.select(target.names)
+    return pa.RecordBatchReader.from_batches(
+        target,
+        (b.cast(target) for b in table.to_batches(max_chunksize=_WRITE_BATCH_ROWS)),
+    )
+
+
 def _stack(tables: Sequence[pa.Table], schema: TableSchema) -> pa.Table:
     """Concatenate tables of one store table in the contract's column order and types."""
-    target = _delta.arrow_schema(schema)
     if not tables:
-        return target.empty_table()
-    return pa.concat_tables([t.select(target.names).cast(target) for t in tables])
+        return _delta.arrow_schema(schema).empty_table()
+    return pa.concat_tables([_delta.plain(t, schema) for t in tables])
 
 
 def _slices(tables: Mapping[str, tuple[pa.Table, str]]) -> set[tuple[str, Any, Any]]:
@@ -2074,10 +2096,13 @@ def _catalog_stats(plan: _Plan) -> pa.Table:
     dates = final.column(datecol)
     if pa.types.is_timestamp(dates.type):
         dates = pc.cast(pc.cast(dates, pa.timestamp("us")), pa.date32())
+    ent = final.column(entity)
+    if not (pa.types.is_dictionary(ent.type) or pa.types.is_string(ent.type)):
+        ent = pc.cast(ent, pa.string())
     work = pa.table(
         {
             "source": final.column(PARTITION),
-            "entity": pc.cast(final.column(entity), pa.string()),
+            "entity": ent,
             "date": dates,
             **{f"n_{c}": final.column(c) for c in _delta.CATALOG_VALUES if c in final.column_names},
         }
@@ -2089,8 +2114,8 @@ def _catalog_stats(plan: _Plan) -> pa.Table:
     n = grouped.num_rows
     columns: dict[str, Any] = {
         "table": pa.array([schema.name] * n, pa.string()),
-        "source": grouped.column("source"),
-        "entity": grouped.column("entity"),
+        "source": grouped.column("source").cast(pa.string()),
+        "entity": grouped.column("entity").cast(pa.string()),
         "rows": grouped.column("count_all"),
         "first": grouped.column("date_min"),
         "last": grouped.column("date_max"),
