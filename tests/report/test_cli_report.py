@@ -50,10 +50,12 @@ def test_report_from_empty_store_names_missing_data(app, tmp_path):
         app, ["report", "--out", str(out)], env={"SIZEUP_DATA_DIR": str(tmp_path / "store")}
     )
     assert result.exit_code == 1
-    assert "FF:SMB:M" in result.stderr
-    assert "FF:25P:S1V1:M" in result.stderr
-    assert "^GSPC" in result.stderr and "^IXIC" in result.stderr
-    assert "sizeup report --sample" in result.stderr
+    err = " ".join(result.stderr.split())  # Rich wraps lines
+    assert "FF:SMB:M" in err
+    assert "FF:25P:S1V1:M" in err
+    assert "^GSPC" in err and "IWM" in err
+    assert "sizeup fetch core" in err and "sizeup fetch universe --fund IWM" in err
+    assert "sizeup report --sample" in err
     assert not out.exists()
 
 
@@ -68,6 +70,10 @@ def test_report_from_store_uses_settings_data_dir(app, tmp_path, monkeypatch):
     html = out.read_text(encoding="utf-8")
     assert "store: sample/arch" in html
     assert f"local store at {store.root}" in html
-    # the only skipped section is the rotation monitor: the sample has no small/large pair
-    assert html.count("Skipped: ") == 1
-    assert "Rotation monitor: skipped, needs: IWM and SPY prices, or ^RUT and ^GSPC" in html
+    # the sample has no small/large fund pair: the rotation leads, saying what is missing
+    first = html.index('<section class="report-section"')
+    assert html.index("Rotation: small caps vs large caps", first) < html.index(
+        "Size premium (SMB)", first
+    )
+    assert "Data missing:</strong> this part needs prices of IWM and SPY" in html
+    assert "Skipped: " not in html

@@ -12,34 +12,111 @@ from __future__ import annotations
 import html
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import pandas as pd
 
 from sizeup.app._store import StoreRef, open_store
-from sizeup.errors import SizeupError
+from sizeup.errors import ConfigError, SizeupError
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from sizeup.app._result import Provenance
     from sizeup.app.backtest import BacktestResult
+    from sizeup.app.claims import ClaimsResult
     from sizeup.app.monitor import Monitor
+    from sizeup.app.screens import ScreenRunResult
     from sizeup.data.store import Store
 
+T = TypeVar("T")
+
 __all__ = [
+    "DEFAULT_PAIR",
+    "REPORT_SECTIONS",
     "ReportData",
     "ReportRequest",
     "SampleData",
     "footnote",
     "load_sample",
     "open_report_data",
+    "parse_pair",
+    "parse_sections",
     "save_chart",
     "write_bytes_atomic",
 ]
+
+
+REPORT_SECTIONS: Final = (
+    "rotation",
+    "pnf",
+    "breadth",
+    "seasonality",
+    "size-premium",
+    "conditional",
+    "screens",
+    "backtests",
+    "claims",
+)
+"""Parts of the report in display order (names of ``sizeup report --sections``)."""
+
+DEFAULT_PAIR: Final = ("IWM", "SPY")
+
+
+def parse_pair(text: str | None) -> tuple[str, str]:
+    """Parse ``SMALL:LARGE`` (e.g. ``IWM:SPY``) into two upper-case symbols.
+
+    Raises
+    ------
+    ConfigError
+        Not two non-empty symbols separated by one colon, or twice the same symbol.
+    """
+    if text is None:
+        return DEFAULT_PAIR
+    parts = [p.strip() for p in str(text).split(":")]
+    if len(parts) != 2 or not all(parts) or any(len(p) > 20 or " " in p for p in parts):
+        raise ConfigError(
+            f"--pair {text!r} is not SMALL:LARGE; e.g. IWM:SPY",
+            input="--pair",
+            value=text,
+            valid="two symbols separated by a colon, e.g. IWM:SPY or IJR:IVV",
+        )
+    a, b = (p.upper() for p in parts)
+    if a == b:
+        raise ConfigError(
+            f"--pair {text!r} compares a symbol with itself",
+            input="--pair",
+            value=text,
+            valid="two different symbols, e.g. IWM:SPY",
+        )
+    return a, b
+
+
+def parse_sections(text: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """Parse a comma list of report parts (``None``: all), keeping the report's order.
+
+    Raises
+    ------
+    ConfigError
+        An unknown name (the message lists the valid ones) or an empty list.
+    """
+    if text is None:
+        return None
+    items = text.split(",") if isinstance(text, str) else list(text)
+    names = [n.strip().lower() for n in items if n.strip()]
+    bad = [n for n in names if n not in REPORT_SECTIONS]
+    if bad or not names:
+        raise ConfigError(
+            f"--sections: unknown section(s) {', '.join(bad) or '(none given)'}; "
+            f"valid: {', '.join(REPORT_SECTIONS)}",
+            input="--sections",
+            value=",".join(bad) if bad else str(text),
+            valid=", ".join(REPORT_SECTIONS),
+        )
+    return tuple(n for n in REPORT_SECTIONS if n in names)
 
 
 @dataclass(frozen=True)
@@ -54,11 +131,29 @@ class ReportRequest:
         Cut every input at this date (default: no cut; the report states each input's end).
     monitor
         Compute the rotation monitor for the report's first section.
+    pair
+        Small-cap and large-cap fund compared (``IWM``, ``SPY``); their indexes (``^RUT``,
+        ``^GSPC``) are added when the pair is the default one.
+    sections
+        Parts to build (names in :data:`REPORT_SECTIONS`; ``None``: all).
+    claims
+        Claims file (TOML) for the claims part; ``None`` names the command that adds one.
     """
 
     sample: bool = False
     asof: pd.Timestamp | None = None
     monitor: bool = True
+    pair: tuple[str, str] = DEFAULT_PAIR
+    sections: tuple[str, ...] | None = None
+    claims: Path | None = None
+
+    def __post_init__(self) -> None:
+        parse_sections(self.sections)
+        parse_pair(":".join(self.pair) if len(self.pair) == 2 else str(self.pair))
+
+    def wants(self, name: str) -> bool:
+        """Return True when the part ``name`` is asked for."""
+        return self.sections is None or name in self.sections
 
 
 @dataclass(frozen=True)
@@ -130,6 +225,16 @@ class ReportData:
     store: Store
     asof: pd.Timestamp | None = None
     _monitor: Monitor | None = field(default=None, repr=False)
+    _cache: dict[tuple[str, ...], object] = field(default_factory=dict, repr=False)
+    _tried: set[str] = field(default_factory=set, repr=False)
+    reads: dict[str, int] = field(default_factory=dict, repr=False)
+    """Store reads per kind (``series``, ``bars``, ``panel``...): each input is read once."""
+
+    def _memo(self, key: tuple[str, ...], read: Callable[[], T]) -> T:
+        if key not in self._cache:
+            self.reads[key[0]] = self.reads.get(key[0], 0) + 1
+            self._cache[key] = read()
+        return self._cache[key]  # type: ignore[return-value]
 
     @property
     def location(self) -> str:
@@ -143,12 +248,22 @@ class ReportData:
         return version if isinstance(version, int) else None
 
     def series(self, ids: Sequence[str]) -> pd.DataFrame:
-        """Return series (DatetimeIndex x id), newest vintage per id, cut at the as-of date."""
-        wide = self.store.series(list(ids))
-        return wide if self.asof is None else wide.loc[: self.asof]
+        """Return series (DatetimeIndex x id), newest vintage per id, cut at the as-of date.
+
+        Each set of ids is read from the store once per report (later calls get a copy).
+        """
+
+        def read() -> pd.DataFrame:
+            wide = self.store.series(list(ids))
+            return wide if self.asof is None else wide.loc[: self.asof]
+
+        return self._memo(("series", *ids), read).copy()
 
     def series_sources(self, ids: Sequence[str]) -> dict[str, str]:
         """Return id -> ``"store: <sources>"`` for the ids the store holds."""
+        return dict(self._memo(("series_sources", *ids), lambda: self._series_sources(ids)))
+
+    def _series_sources(self, ids: Sequence[str]) -> dict[str, str]:
         frame = self.store.query(
             "SELECT series_id, string_agg(DISTINCT source, ', ' ORDER BY source) AS sources "
             "FROM series WHERE series_id IN (SELECT unnest(?)) GROUP BY series_id",
@@ -161,15 +276,47 @@ class ReportData:
         }
 
     def bars(self, symbol: str) -> pd.DataFrame:
-        """Return tidy bars of one symbol (the store's one-source-per-symbol rule), cut."""
-        return self.store.bars([symbol], end=self.asof)
+        """Return tidy bars of one symbol (the store's one-source-per-symbol rule), cut.
+
+        Read once per report.
+        """
+        return self._memo(("bars", symbol), lambda: self.store.bars([symbol], end=self.asof)).copy()
+
+    def traded_bars(self, symbol: str) -> tuple[pd.DataFrame, list[str]]:
+        """Return tidy bars of one symbol as traded (split-adjusted, not dividend-adjusted), cut.
+
+        The data policy's choice of source (:func:`sizeup.app._prices.as_traded_bars`), read
+        once per report; the notes say when no source separates raw from adjusted closes.
+        Empty bars when the store has none.
+        """
+        from sizeup.app._prices import as_traded_bars
+        from sizeup.errors import DataError
+
+        def read() -> tuple[pd.DataFrame, list[str]]:
+            try:
+                rows, notes = as_traded_bars(self.store, symbol)
+            except DataError:
+                return pd.DataFrame(), []
+            if self.asof is not None:
+                rows = rows[pd.DatetimeIndex(rows["date"]) <= self.asof]
+            return rows, notes
+
+        rows, notes = self._memo(("traded_bars", symbol), read)
+        return rows.copy(), list(notes)
 
     def panel(self, symbols: Sequence[str], *, field: str = "close") -> pd.DataFrame:
-        """Return a wide frame of one price field, cut at the as-of date."""
-        return self.store.panel(list(symbols), field=field, end=self.asof)  # type: ignore[arg-type]
+        """Return a wide frame of one price field, cut at the as-of date (read once)."""
+
+        def read() -> pd.DataFrame:
+            return self.store.panel(list(symbols), field=field, end=self.asof)  # type: ignore[arg-type]
+
+        return self._memo(("panel", field, *symbols), read).copy()
 
     def preferred_sources(self, symbols: Sequence[str]) -> dict[str, str]:
         """Return symbol -> ``"store: <source>"`` of the source each read uses."""
+        return dict(self._memo(("sources", *symbols), lambda: self._preferred(symbols)))
+
+    def _preferred(self, symbols: Sequence[str]) -> dict[str, str]:
         chosen = self.store.sources(list(symbols))
         if chosen.empty:
             return {}
@@ -181,17 +328,49 @@ class ReportData:
         from sizeup.app.backtest import BacktestRequest, run_backtest
         from sizeup.errors import SizeupError
 
-        try:
-            return run_backtest(BacktestRequest(strategy, asof=self.asof), self.store)
-        except SizeupError:
-            return None
+        def read() -> BacktestResult | None:
+            try:
+                return run_backtest(BacktestRequest(strategy, asof=self.asof), self.store)
+            except SizeupError:
+                return None
+
+        return self._memo(("backtest", strategy), read)
+
+    def screen(self, name: str = "quality-value", *, top: int = 25) -> ScreenRunResult | None:
+        """Return a built-in screen on the store's fundamentals, or ``None`` without them."""
+        from sizeup.app.screens import ScreenRequest, run_screen_request
+
+        def read() -> ScreenRunResult | None:
+            try:
+                return run_screen_request(
+                    ScreenRequest(name, as_of=self.asof, top=top, store=StoreRef(self.store.root)),
+                )
+            except SizeupError:
+                return None
+
+        return self._memo(("screen", name, str(top)), read)
+
+    def claims(self, path: Path) -> ClaimsResult:
+        """Check a claims file against the store (as-of date as the claims' default).
+
+        Raises
+        ------
+        ClaimSpecError
+            The file is missing or malformed.
+        """
+        from sizeup.app.claims import ClaimsRequest, StoreClaimData, check_claims
+
+        request = ClaimsRequest(file=path, asof=self.asof)
+        return check_claims(request, data=StoreClaimData(self.store))
 
     def monitor(self) -> Monitor | None:
         """Return the rotation monitor at the as-of date, or ``None`` without its inputs."""
         from sizeup.app.monitor import MonitorRequest, run_monitor
         from sizeup.errors import DataError
 
-        if self._monitor is None:
+        if self._monitor is None and "monitor" not in self._tried:
+            self._tried.add("monitor")
+            self.reads["monitor"] = self.reads.get("monitor", 0) + 1
             try:
                 self._monitor = run_monitor(MonitorRequest(asof=self.asof), self.store)
             except DataError:

@@ -20,7 +20,7 @@ Inputs from the store
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -114,7 +114,10 @@ def _try(
 
 
 def statistics_sections(
-    inputs: StatsInputs, *, options: StatsOptions | None = None
+    inputs: StatsInputs,
+    *,
+    options: StatsOptions | None = None,
+    include: Collection[str] | None = None,
 ) -> tuple[dict[str, ReportSection], tuple[SkippedSection, ...]]:
     """Build the seasonality, conditional, size-regime, P&F and RS sections that the inputs allow.
 
@@ -124,6 +127,8 @@ def statistics_sections(
         Index bars and SMB; any may be ``None``.
     options
         Bootstrap and permutation settings.
+    include
+        Base titles to build (default: all); the others are neither built nor listed.
 
     Returns
     -------
@@ -139,6 +144,9 @@ def statistics_sections(
     built: dict[str, ReportSection] = {}
     skipped: list[SkippedSection] = []
 
+    def wanted(title: str) -> bool:
+        return include is None or title in include
+
     def keep(title: str, result: tuple[ReportSection | None, SkippedSection | None]) -> None:
         section, skip = result
         if section is not None:
@@ -146,7 +154,9 @@ def statistics_sections(
         if skip is not None:
             skipped.append(skip)
 
-    if smb is not None:
+    if not wanted(TITLE_SIZE_REGIME):
+        pass
+    elif smb is not None:
         series = smb
         keep(
             TITLE_SIZE_REGIME,
@@ -164,6 +174,8 @@ def statistics_sections(
         (TITLE_CONDITIONAL, conditional_section),
     )
     for title, builder in builders:
+        if not wanted(title):
+            continue
         if large is None and smb is None:
             skipped.append(SkippedSection(title, (large_name, SMB_ID)))
             continue
@@ -179,12 +191,16 @@ def statistics_sections(
             if absent:
                 skipped.append(SkippedSection(f"{title} (partly)", tuple(absent), "no data for"))
 
-    if large is not None:
+    if not wanted(TITLE_PNF):
+        pass
+    elif large is not None:
         big = large
         keep(TITLE_PNF, _try(lambda: pnf_section(big), TITLE_PNF, (big.symbol,)))
     else:
         skipped.append(SkippedSection(TITLE_PNF, (LARGE_SYMBOL,), "no bars for"))
-    if large is not None and small is not None:
+    if not wanted(TITLE_RS):
+        pass
+    elif large is not None and small is not None:
         pair = (small, large)
         keep(
             TITLE_RS,

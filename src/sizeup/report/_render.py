@@ -229,6 +229,15 @@ class ReportSection:
         Paragraphs of method notes and caveats.
     survivorship
         Survivorship-bias statement where it applies (``None`` when it does not).
+    basis
+        Price basis of the section's numbers (e.g. ``"prices as traded"``), shown with the
+        coverage; empty when the section has no prices.
+    missing
+        Sentences saying which data are missing and which ``sizeup fetch`` / ``sizeup import``
+        command brings them; a section with ``missing`` and nothing else is a placeholder that
+        tells the reader what to do instead of silently disappearing.
+    key
+        Name of the report part the section belongs to (``--sections``), e.g. ``"rotation"``.
     """
 
     title: str
@@ -236,6 +245,14 @@ class ReportSection:
     tables: tuple[ReportTable, ...] = ()
     notes: tuple[str, ...] = ()
     survivorship: str | None = None
+    basis: str = ""
+    missing: tuple[str, ...] = ()
+    key: str = ""
+
+    @property
+    def has_data(self) -> bool:
+        """True when the section shows at least one table or figure."""
+        return bool(self.figures or self.tables)
 
     @property
     def as_of(self) -> pd.Timestamp | None:

@@ -139,8 +139,8 @@ class IndexBars:
 
     @property
     def label(self) -> str:
-        """``S&P 500 (^GSPC)``."""
-        return f"{self.name} ({self.symbol})"
+        """``S&P 500 (^GSPC)`` (just the symbol when the name is the symbol)."""
+        return self.symbol if self.name == self.symbol else f"{self.name} ({self.symbol})"
 
 
 def daily_coverage(index: IndexBars) -> Coverage:

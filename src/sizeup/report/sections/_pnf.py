@@ -216,8 +216,11 @@ def pnf_section(
     reversal: int = 3,
     columns: int = COLUMNS_SHOWN,
     pattern_rows: int = PATTERN_ROWS,
+    basis: str = "price index (dividends excluded)",
+    units: str = "",
+    survivorship: str | None = _SURVIVORSHIP,
 ) -> ReportSection:
-    """Build the P&F section of one index.
+    """Build the P&F section of one index, fund or series.
 
     Parameters
     ----------
@@ -231,6 +234,13 @@ def pnf_section(
         Most recent columns drawn.
     pattern_rows
         Most recent pattern events listed.
+    basis
+        What the prices are (shown as the section's price basis), e.g. ``"prices as traded
+        (split-adjusted, dividends excluded)"`` for a fund or ``"yield in percent"``.
+    units
+        Extra sentence on the units (e.g. the x10 quote of ``^TNX``).
+    survivorship
+        Survivorship statement (``None`` for a single fund or a rate).
 
     Raises
     ------
@@ -300,9 +310,12 @@ def pnf_section(
     notes = [
         f"{index.label} as of {_day(as_of)}: current column {said['current column']}; "
         f"signal in effect: {said['signal in effect']}; trend {said['trend']}.",
-        "Price index (dividends excluded). The chart reads only bars up to its as-of date; "
-        "markers 1-9, A-C in the figure are the first box filled in each month.",
+        f"Basis: {basis}. The chart reads only bars up to its as-of date; "
+        "markers 1-9, A-C in the figure are the first box filled in each month, and the "
+        "horizontal axis is labelled with the date each column starts.",
     ]
+    if units:
+        notes.append(units)
     if not hl:
         notes.append("The bars have no highs and lows here, so the close method is used.")
     return ReportSection(
@@ -313,13 +326,17 @@ def pnf_section(
                 fig,
                 as_of,
                 cov,
-                caption="X = rising column, O = falling column; triangles mark pattern events "
-                "(hover for the name). Vertical axis: box prices of the traditional table.",
+                caption="Green X = rising column, red O = falling column; triangles mark "
+                "pattern events (hover for the name); green / red straight lines are the "
+                "45-degree bullish support / bearish resistance lines; dashed purple lines the "
+                f"price objectives. Vertical axis: box levels of the {chart.scale.name} scale.",
             ),
         ),
         tables=tuple(tables),
         notes=tuple(notes),
-        survivorship=_SURVIVORSHIP,
+        survivorship=survivorship,
+        basis=basis,
+        key="pnf",
     )
 
 
@@ -342,6 +359,7 @@ def rs_section(
     *,
     box_pct: float = RS_BOX_DEFAULT,
     reversal: int = 3,
+    survivorship: str | None = _SURVIVORSHIP,
 ) -> ReportSection:
     """Build the P&F relative-strength section of ``small`` against ``large``.
 
@@ -354,6 +372,8 @@ def rs_section(
         to the table.
     reversal
         Reversal in boxes.
+    survivorship
+        Survivorship statement (``None`` for funds).
 
     Raises
     ------
@@ -435,5 +455,7 @@ def rs_section(
             "Computed on price indices (dividends excluded); DWA uses total-return series "
             "where available. The 3.25 % row reads the same ratio on half-size boxes.",
         ),
-        survivorship=_SURVIVORSHIP,
+        survivorship=survivorship,
+        basis="ratio of prices as traded (dividends excluded)",
+        key="pnf",
     )
