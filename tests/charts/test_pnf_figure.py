@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.pnf import pnf_chart
+from sizeup.analytics.pnf import pnf_chart, price_objective
 from sizeup.charts._pnf import (
     O_COLOR,
     X_COLOR,
@@ -143,14 +143,22 @@ def test_trend_lines_follow_the_worked_example(chart) -> None:  # type: ignore[n
 
 def test_objectives_are_drawn_at_their_price(chart) -> None:  # type: ignore[no-untyped-def]
     # buy in effect; vertical count of the last X column 12..18 (7 boxes, provisional):
-    # 12 + 7 x 3 x 1 = 33
+    # 12 + 7 x 3 x 1 = 33, 15 boxes above the top box 18: noted at the edge, not drawn
     fig = pnf_figure(chart)
-    obj = {s.name: s for s in fig.layout.shapes if str(s.name).endswith("objective")}
-    assert obj["vertical objective"].y0 == pytest.approx(33.0)
+    drawn = {s.name: s for s in fig.layout.shapes if str(s.name).endswith("objective")}
+    assert "vertical objective" not in drawn
+    # the horizontal count (from the analytics) is within 12 boxes: a line at its price
+    horizontal = price_objective(chart, kind="horizontal")
+    assert horizontal is not None and horizontal.price <= 18 + 12
+    line = drawn["horizontal objective"]
+    assert line.y0 == line.y1 == pytest.approx(horizontal.price)  # $1 boxes: box = price
+    assert line.x1 == 6.5
     texts = [a.text for a in fig.layout.annotations]
-    assert any(t.startswith("vertical bullish objective 33") for t in texts)
+    assert "above the chart: vertical bullish objective 33, provisional" in texts
+    edge = next(a for a in fig.layout.annotations if str(a.text).startswith("above the chart"))
+    assert edge.y == 19  # one box above the top
     none = pnf_figure(chart, objectives=None)
-    assert not [s for s in none.layout.shapes if str(s.name).endswith("objective")]
+    assert not [a for a in none.layout.annotations if "objective" in str(a.text)]
 
 
 def test_percent_scale_objective_between_boxes() -> None:
@@ -163,5 +171,6 @@ def test_percent_scale_objective_between_boxes() -> None:
     small = pnf_chart(closes, box=2.0, method="close")
     fig = pnf_figure(small, objectives={"vertical": po})
     (shape,) = [s for s in fig.layout.shapes if s.name == "vertical objective"]
-    assert shape.y0 == pytest.approx(3.5)
+    assert shape.y0 == pytest.approx(3.5)  # 7 is half-way between boxes 3 (6) and 4 (8)
     assert np.isfinite(shape.x1)
+    assert any(str(a.text) == "vertical bullish objective 7" for a in fig.layout.annotations)

@@ -53,6 +53,9 @@ _RESIST_COLOR: Final = "#cf222e"
 _OBJECTIVE_COLOR: Final = "#8250df"
 _YEAR_COLOR: Final = "#57606a"
 
+_OFF_CHART: Final = 12.0
+"""Objectives more than this many boxes beyond the drawn boxes are noted at the edge."""
+
 SUPPORT_NAME: Final = "bullish support line"
 RESISTANCE_NAME: Final = "bearish resistance line"
 
@@ -271,8 +274,9 @@ def pnf_figure(
         and, with patterns, ``"patterns"``. Each box point carries
         ``customdata = [price, date, column, column start date]``. Trend lines, year separators
         and objectives are layout shapes named ``"bullish support line"`` / ``"bearish
-        resistance line"``, ``"year YYYY"`` and ``"<kind> objective"``; the x axis ticks are
-        from :func:`date_ticks`.
+        resistance line"``, ``"year YYYY"`` and ``"<kind> objective"``; an objective more than
+        12 boxes beyond the drawn boxes is only an annotation at the chart's edge. The x axis
+        ticks are from :func:`date_ticks`.
     """
     if columns is not None and columns < 1:
         raise ConfigError(f"columns={columns}: show at least 1 column")
@@ -378,11 +382,28 @@ def pnf_figure(
             )
 
     wanted = _auto_objectives(chart) if objectives == "auto" else dict(objectives or {})
+    top = float(box.max()) if box.size else 0.0
+    bottom = float(box.min()) if box.size else 0.0
     for kind, po in wanted.items():
         if po is None or not cols.n_columns:
             continue
         y = _box_position(chart.scale, float(po.price))
         if y is None:
+            continue
+        state = "" if po.final else ", provisional"
+        if box.size and not bottom - _OFF_CHART <= y <= top + _OFF_CHART:
+            # far off the drawn boxes: say so at the edge instead of squashing the chart
+            above = y > top
+            fig.add_annotation(
+                x=last_col + 0.5,
+                y=top + 1 if above else bottom - 1,
+                text=f"{'above' if above else 'below'} the chart: {kind} {po.side} objective "
+                f"{po.price:,.6g}{state}",
+                showarrow=False,
+                xanchor="right",
+                font={"color": _OBJECTIVE_COLOR, "size": 10},
+                name=f"{kind} objective",
+            )
             continue
         x0 = max(first, po.column if po.column is not None else last_col) - 0.5
         fig.add_shape(
@@ -394,7 +415,6 @@ def pnf_figure(
             y1=y,
             line={"color": _OBJECTIVE_COLOR, "width": 1.2, "dash": "dash"},
         )
-        state = "" if po.final else ", provisional"
         fig.add_annotation(
             x=last_col + 0.5,
             y=y,

@@ -241,7 +241,7 @@ class _StoreParts:
                     f"store: {c.source}" if c.source else "store",
                     c.first,
                     c.last,
-                    0,
+                    -1,
                     0,
                 )
             )
@@ -558,7 +558,7 @@ def _screen_section(result: object) -> ReportSection:
     keep = [c for c in frame.columns if c != "sql"][:10]
     prov = result.provenance
     at = pd.Timestamp(prov.as_of if prov.as_of is not None else result.result.as_of)
-    cov = tuple(Coverage(c.name, c.source or "store", c.first, c.last, 0, 0) for c in prov.inputs)
+    cov = tuple(Coverage(c.name, c.source or "store", c.first, c.last, -1, 0) for c in prov.inputs)
     name = result.result.screen.name
     summary = pd.DataFrame({"summary": result.summary().splitlines()})
     tables = [ReportTable(f"{name}: what was screened", summary, at, cov)]
@@ -600,7 +600,7 @@ def _claims_section(result: object) -> ReportSection:
     prov = result.provenance
     dates = [c.last for c in prov.inputs if c.last is not None]
     at = pd.Timestamp(max(dates)) if dates else pd.Timestamp.today().normalize()
-    cov = tuple(Coverage(c.name, c.source or "store", c.first, c.last, 0, 0) for c in prov.inputs)
+    cov = tuple(Coverage(c.name, c.source or "store", c.first, c.last, -1, 0) for c in prov.inputs)
     counts = ", ".join(f"{k}: {v}" for k, v in result.counts.items())
     return ReportSection(
         PART_TITLES["claims"],

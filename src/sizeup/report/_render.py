@@ -67,7 +67,7 @@ class Coverage:
     first, last
         First and last date with data (``None`` when empty).
     rows
-        Number of dated rows.
+        Number of dated rows (``-1``: not counted, only the date range is known).
     missing
         Dates without a value inside ``first .. last``: dates of the expected calendar
         (``calendar``) that are absent or NaN, or NaN rows when no calendar is given.
@@ -124,8 +124,10 @@ class Coverage:
 
     def text(self) -> str:
         """One-line description, e.g. ``FF:SMB:M (sample/arch): 1926-07-31 to ... 0 missing``."""
-        if self.rows == 0:
+        if self.rows == 0 or self.first is None:
             return f"{self.name} ({self.source}): no data"
+        if self.rows < 0:  # rows not counted (coverage reported by a use case's provenance)
+            return f"{self.name} ({self.source}): {_date(self.first)} to {_date(self.last)}"
         against = f" {self.calendar}" if self.calendar else ""
         return (
             f"{self.name} ({self.source}): {_date(self.first)} to {_date(self.last)}, "
