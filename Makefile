@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: demo test check bench mutate venv clean
+.PHONY: demo test check bench mutate venv clean browser
 
 venv: $(VENV)/.synced
 
@@ -23,7 +23,14 @@ $(VENV)/.synced: pyproject.toml uv.lock $(UV)
 demo: venv
 	$(VENV)/bin/sizeup report --sample --out sizeup-report.html
 
-test: venv
+# Debian's chromium drives the browser tests and chart export (kaleido); never downloaded by pip.
+# As root apt-get runs directly, otherwise through sudo.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
+
+test: venv browser
 	$(VENV)/bin/python -m pytest -q --timeout=900
 
 check: venv
