@@ -334,3 +334,70 @@ def test_a_restated_reading_joins_the_first_claim() -> None:
     )
     second = [c for c in ex.claims if c.sentence == 1]
     assert second and all(c.repeat_of == "c1" for c in second)
+
+
+# ------------------------------------------------------------------ named thresholds and others
+def test_correction_and_bear_market_territory() -> None:
+    ex = extract_claims("The Russell 2000 slid into correction territory on Tuesday.", WED)
+    (c,) = [c for c in ex.claims if c.spec and c.spec["metric"] == "window_extreme"]
+    assert (c.stated, c.comparator, c.spec["compare"]) == (-10.0, "lt", "at_most")  # type: ignore[index]
+    assert (
+        c.spec is not None
+        and c.spec["stated"] == -0.1
+        and c.spec["asof"].isoformat() == "2025-03-11"
+    )
+    assert c.spec["start"].isoformat() == "2024-03-12"  # 52 weeks before Tuesday
+    bear = extract_claims("Small caps entered a bear market last week.", WED)
+    assert [x.stated for x in bear.claims if x.spec] == [-20.0]
+    # definitions and hypotheses are not claims, nor are the figures of a definition
+    text = "A bear market is commonly defined as a decline of 20% from a peak."
+    assert extract_claims(text, WED).claims == ()
+    assert extract_claims("The S&P 500 could enter a correction soon.", WED).claims == ()
+
+
+def test_rsi_level() -> None:
+    ex = extract_claims("The Russell 2000's relative strength index stands at 68.", WED)
+    (c,) = [c for c in ex.claims if c.alternative_of is None or c.id.endswith("a")]
+    assert c.spec is not None and (c.spec["metric"], c.spec["stated"]) == ("rsi", 68.0)
+    assert c.spec["tolerance"] == 0.5
+
+
+def test_fed_move_without_the_rate_named() -> None:
+    ex = extract_claims(
+        "The Federal Reserve delivered a 25-basis-point cut at its December meeting.", WED
+    )
+    (c,) = ex.claims
+    assert c.subjects == ("FRED:EFFR",) and c.stated == -25.0
+    assert c.spec is not None
+    # over the month of the meeting: from the last value before December 1
+    assert (c.spec["start"].isoformat(), c.spec["end"].isoformat()) == ("2024-11-30", "2024-12-31")
+    both = extract_claims("The Fed moved by 50 basis points on Wednesday.", WED)
+    assert sorted(x.stated for x in both.claims) == [-50.0, 50.0]
+    assert {x.alternative_of for x in both.claims} == {both.claims[0].alternative_of}
+
+
+def test_nth_record_of_the_year() -> None:
+    ex = extract_claims(
+        "The S&P 500 closed at a record on Feb. 19, marking its 4th this year.", WED
+    )
+    (c,) = [c for c in ex.claims if c.spec and c.spec["metric"] == "records"]
+    assert c.stated == 4.0 and c.spec is not None
+    assert (c.spec["start"].isoformat(), c.spec["end"].isoformat()) == ("2025-01-01", "2025-02-19")
+
+
+def test_reached_a_level_is_read_as_close_or_session_high() -> None:
+    ex = extract_claims("The Russell 2000 reached 2,301.5 on Feb. 7.", WED)
+    metrics = sorted(str((c.spec or {}).get("metric")) for c in ex.claims)
+    assert metrics == ["session", "window_extreme"]
+    assert len({c.alternative_of for c in ex.claims}) == 1
+    assert extract_claims("Strategists think the S&P 500 can hit 6,500 soon.", WED).claims == ()
+
+
+def test_it_refers_to_the_index_named_earlier_in_the_sentence() -> None:
+    ex = extract_claims(
+        "Futures on the Russell 2000 fell 2% on Monday. "
+        "Last week the index entered a correction, as it is now 11% below its 52-week high.",
+        WED,
+    )
+    second = [c for c in ex.claims if c.sentence == 1]
+    assert second and all(c.names == ("Russell 2000",) for c in second)

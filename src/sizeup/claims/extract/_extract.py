@@ -23,6 +23,7 @@ from sizeup import calendar as cal
 from sizeup.claims._kinds import decimal_year
 from sizeup.claims._load import METRICS
 from sizeup.claims.extract._entities import (
+    ENTITIES,
     FUND_INDEX,
     INDEX_FUND,
     Entity,
@@ -55,6 +56,8 @@ __all__ = [
 ]
 
 _ENTITY_RE = entity_pattern()
+_BY_KEY = {e.key: e for e in ENTITIES}
+_UNDERLYING = {"Russell 2000 futures": _BY_KEY["Russell 2000"]}
 # one-for-one replacements keep every character offset valid
 _SAME_LENGTH = str.maketrans(
     {"\u2011": "-", "\u2010": "-", "\u2212": "-", "\u2019": "'", "\u2018": "'", "\u00a0": " "}
@@ -139,7 +142,7 @@ _RECORD = re.compile(
 _PRIOR_RECORD = re.compile(r"(?i)\b(?:previous|prior|last|its \d{4}|since its last|before)\b")
 _LEVEL_RE = re.compile(
     r"(?i)\b(?:close[sd]? at|closing at|to close at|at|to|of|touching|ending the week at|"
-    r"high (?:today )?of|peak (?:on \w+ )?of)\s+(?:about\s+|around\s+)?"
+    r"high (?:today )?of|peak (?:on \w+ )?of|reached|hit|topped)\s+(?:about\s+|around\s+)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{3,5}\.\d{1,2}|\d{4,5})"
     r"(?!\d|[.,]\d|\s?(?:%|percent|points? of|basis))"
     r"(?!\s+(?:\w+\s+)?(?:companies|stocks|firms|members|names|shares|issues|constituents))"
@@ -596,7 +599,14 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
             pick = prev[-1]
             if word in ("the former", "the latter") and bld.former_latter:
                 pick = bld.former_latter[0 if word == "the former" else -1]
+            if "index" in word and pick.entity.key in _UNDERLYING:
+                # "the index" after futures on it is the index itself
+                pick = dataclasses.replace(pick, entity=_UNDERLYING[pick.entity.key])
+            earlier = [e for e in ents if e.span[1] <= m.start()]
+            if word in ("it", "its") and earlier and len({e.entity.key for e in ents}) == 1:
+                pick = earlier[-1]  # "the index ... as it is now down": the same one
             ents.append(_Ent(m.span(), pick.entity, m.group(0)))
+            ents.sort(key=lambda e: e.span)
         ents.sort(key=lambda e: e.span)
     for p in periods:
         for r in (p.span,):
@@ -611,6 +621,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     _records(bld, sent, s, off, ents=ents, periods=periods)
     _rank_forms(bld, sent, s, off, ents=ents, periods=periods)
     _since_when(bld, sent, s, off, ents=ents, periods=periods)
+    _named_forms(bld, sent, s, off, ents=ents, periods=periods)
     _directions(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
     _rate_held(bld, sent, s, off, ents=ents)
     _beats(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
@@ -1390,6 +1401,20 @@ def _records(
             )
 
 
+def _level_day(
+    periods: list[PeriodMention], a: int, b: int, pub: pd.Timestamp
+) -> tuple[pd.Timestamp, str]:
+    """Return the day of a level at ``a:b``: a day written right after it, else the sentence's."""
+    after = [
+        p
+        for p in periods
+        if p.readings and p.readings[0].kind == "day" and b <= p.span[0] <= b + 20
+    ]
+    if after:
+        return after[0].readings[0].end, after[0].text
+    return _day_of(periods, pub)
+
+
 def _levels(
     bld: _Builder,
     sent: Sentence,
@@ -1416,9 +1441,12 @@ def _levels(
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         approx = bool(re.search(r"(?i)about|around", m.group(0)))
         tol = 0.02 if decimals else (1.0 if approx else 0.5)
-        if re.search(r"(?i)\btarget", s[max(0, a - 60) : a]):
+        if re.search(r"(?i)\btarget", s[max(0, a - 60) : a]) or re.search(
+            r"(?i)\b(?:can|could|will|would|may|might|to)\s+(?:\w+\s+)?$",
+            s[max(0, m.start() - 20) : m.start()],
+        ):
             continue  # a forecast, not a level reached
-        asof, why = _day_of(periods, bld.pub)
+        asof, why = _level_day(periods, a, b, bld.pub)
         high = bool(re.search(r"(?i)high|touching|peak", m.group(0))) and not re.search(
             r"(?i)\b(?:clos\w*|finish\w*|end\w*|settl\w*) at (?:a |an )?[\w-]*\s?$",
             s[max(0, m.start() - 30) : m.start()],
@@ -1475,7 +1503,30 @@ def _levels(
             spec=spec if why_not is None else None,
             not_checkable=why_not,
         )
-        if not high:
+        reached = re.match(r"(?i)reached|hit|topped", m.group(0)) is not None
+        if reached and spec is not None and why_not is None:
+            # "reached 2,466 on May 3": the close, or a level touched during the session
+            first = bld.claims[-1]
+            bld.claims[-1] = dataclasses.replace(first, alternative_of=first.id)
+            bld.claims.append(
+                dataclasses.replace(
+                    first,
+                    id=f"{first.id}h",
+                    alternative_of=first.id,
+                    reading=f"{subj.entity.key} traded as high as {value:g} on {asof:%Y-%m-%d} "
+                    f"({why}; 'reached' read also as the session high)",
+                    spec={
+                        "text": spec["text"],
+                        "metric": "session",
+                        "symbol": spec["symbol"],
+                        "date": asof.date(),
+                        "stat": "high",
+                        "stated": value,
+                        "tolerance": tol,
+                    },
+                )
+            )
+        elif not high:
             _add_intraday(bld, s, off, before, periods)
 
 
@@ -1562,6 +1613,13 @@ def _quantities(
         contrast = re.search(
             r"(?i)(?:compared (?:to|with)|versus|vs\.?)\s+$", s[max(0, a - 20) : a]
         )
+        if re.search(
+            r"(?i)\b(?:defined as|considered (?:a|an)|qualifies as|is called|means)\b",
+            s[max(0, a - 60) : b + 40],
+        ):
+            # "defined as a pullback of 10% to 20%": the figures of a definition, no claim
+            bld.stats.append((sent.index, off + a, off + b))
+            continue
         if (
             _AVERAGE.search(s[max(lo, a - 40) : b])
             or re.match(r"(?i)\s*of the time", s[b:])
@@ -2330,3 +2388,279 @@ def _prior_records(
                 spec=spec,
                 not_checkable=why_not if spec is None else None,
             )
+
+
+# ------------------------------------------------------------------ named thresholds, RSI, Fed
+_TERRITORY = re.compile(
+    r"(?i)\b(?:in|into|entered|enters|entering|enter)\s+(?:an?\s+)?(?:official\s+)?"
+    r"(?P<what>correction|bear[- ]market)(?:\s+territory)?\b"
+)
+_MONTHS_RX = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
+)
+_DEFINITION = re.compile(r"(?i)\b(?:defined|considered|qualif\w+|means|is when|refers)\b")
+_RSI_RE = re.compile(
+    r"(?i)\b(?:relative strength index|RSI)\b(?:\s*\(RSI\))?[^.;\d]{0,30}?"
+    r"(?P<num>\d{1,3}(?:\.\d+)?)(?![\d%]|\.\d)"
+)
+_FED_MOVE = re.compile(
+    r"(?i)\b(?:the Fed|Federal Reserve|FOMC|central bank)\b[^.;]{0,80}?"
+    r"\b(?P<num>\d{1,3}(?:\.\d+)?)[- ]basis[- ]points?\b"
+)
+_ORDINAL_RECORD = re.compile(
+    r"(?i)\b(?:marking|marks|its|the|for (?:its|the))\s+(?P<n>\d+(?:st|nd|rd|th)|"
+    + "|".join(
+        [
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+        ]
+    )
+    + r")\s+(?:(?:record|all-time high|closing high|record close|record high)s?\s+)?"
+    r"(?P<per>this year|so far this year|of the year|this month|so far this month)\b"
+)
+_ORDINAL_WORDS = {
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+}
+
+
+def _subject_before(ents: list[_Ent], a: int, bld: _Builder) -> _Ent | None:
+    left = [e for e in ents if e.span[1] <= a and e.entity.kind in ("index", "etf")]
+    named = [e for e in left if not _ANAPHORA.fullmatch(e.text)]
+    if named or left:
+        return (named or left)[-1]
+    return bld.last_subject[0] if bld.last_subject else None
+
+
+def _named_forms(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    """Correction / bear-market territory, RSI levels, Fed moves, the Nth record of a year."""
+    hypothetical = re.search(r"(?i)\b(?:could|would|might|if|whether|risk of|on the verge)\b", s)
+    for m in _TERRITORY.finditer(s):
+        a, b = m.span()
+        subj = _subject_before(ents, a, bld)
+        if subj is None or _DEFINITION.search(s[max(0, a - 60) : a]) or hypothetical:
+            continue
+        depth = 20.0 if m.group("what").lower().startswith("bear") else 10.0
+        asof, why = _day_of(periods, bld.pub)
+        start = asof - pd.DateOffset(weeks=52)
+        sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
+        spec: dict[str, Any] | None = None
+        if why_not is None and sym:
+            spec = {
+                "text": s[min(subj.span[0], a) : b],
+                "metric": "window_extreme",
+                "symbol": sym,
+                "start": start.date(),
+                "end": asof.date(),
+                "extreme": "max",
+                "stat": "distance",
+                "field": "close" if subj.entity.kind == "index" and not proxy else "adj_close",
+                "asof": asof.date(),
+                "stated": -depth / 100,
+                "tolerance": 0.0,
+                "compare": "at_most",
+            }
+        bld.used.append((sent.index, off + a, off + b))
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + min(subj.span[0], a), off + b),
+            quote=s,
+            reading=(
+                f"{subj.entity.key}{f' (proxy {proxy})' if proxy else ''} at least {depth:g}% "
+                f"below its 52-week closing high on {asof:%Y-%m-%d} ({why}; "
+                f"'{m.group('what').lower()}' read as a fall of {depth:g}% or more)"
+            ),
+            kind="return",
+            names=(subj.entity.key,),
+            subjects=(sym,) if sym else (),
+            window=Period("extreme", start, asof, "from its 52-week high", "max", asof),
+            stated=-depth,
+            unit="pct",
+            comparator="lt",
+            tolerance=0.0,
+            proxy=proxy,
+            spec=spec,
+            not_checkable=why_not if spec is None else None,
+        )
+    for m in _RSI_RE.finditer(s):
+        a, b = m.span("num")
+        subj = _subject_before(ents, m.start(), bld)
+        if subj is None or hypothetical:
+            continue
+        value = float(m.group("num"))
+        if value > 100:
+            continue
+        asof, why = _day_of(periods, bld.pub)
+        sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
+        tol = 0.5 if "." not in m.group("num") else 0.05
+        spec = None
+        if why_not is None and sym and "rsi" in METRICS:
+            spec = {
+                "text": s[min(subj.span[0], m.start()) : b],
+                "metric": "rsi",
+                "symbol": sym,
+                "field": "close" if subj.entity.kind == "index" and not proxy else "adj_close",
+                "asof": asof.date(),
+                "stated": value,
+                "tolerance": tol,
+            }
+        bld.used.append((sent.index, off + a, off + b))
+        before = len(bld.claims)
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + min(subj.span[0], m.start()), off + b),
+            quote=s,
+            reading=f"{subj.entity.key}: 14-day RSI (Wilder) {value:g} on {asof:%Y-%m-%d} ({why})",
+            kind="level",
+            names=(subj.entity.key,),
+            subjects=(sym,) if sym else (),
+            window=Period("day", asof, asof, f"on {asof:%Y-%m-%d}"),
+            stated=value,
+            unit="level",
+            comparator="approx",
+            tolerance=tol,
+            proxy=proxy,
+            spec=spec,
+            not_checkable=why_not if spec is None else None,
+        )
+        _to_previous_close(bld, before, periods)
+    for m in _FED_MOVE.finditer(s):
+        a, b = m.span("num")
+        if any(c.sentence == sent.index and c.span[0] <= off + a < c.span[1] for c in bld.claims):
+            continue
+        if any(e.entity.kind == "policy_rate" for e in ents) or hypothetical:
+            continue  # read by the quantity forms with the rate named
+        own = [p for p in periods if p.readings and not p.end_only]
+        meeting = re.search(
+            rf"(?i)\b({_MONTHS_RX})\.?\s+(?:policy\s+|FOMC\s+|rate\s+)?(?:meeting|decision)",
+            s,
+        )
+        if meeting:
+            mo = pd.Timestamp(f"1 {meeting.group(1)[:3]} 2000").month
+            y = bld.pub.year if mo <= bld.pub.month else bld.pub.year - 1
+            mstart = pd.Timestamp(y, mo, 1)
+            mend = min(mstart + pd.offsets.MonthEnd(0), bld.pub)
+            win = Period("month", mstart, mend, f"the {meeting.group(1)} meeting's month")
+        elif own:
+            win = own[0].readings[0]
+        else:
+            win = Period("day", bld.pub, bld.pub, f"the publication day {bld.pub:%Y-%m-%d}")
+        end = pd.Timestamp(cal.next_session(win.end)) if win.kind == "day" else win.end
+        bp = float(m.group("num"))
+        cut = re.search(r"(?i)\b(?:cut\w*|lower\w*|reduc\w*|eas\w*)\b", s)
+        hike = re.search(r"(?i)\b(?:hike\w*|rais\w*|increas\w*|tighten\w*)\b", s)
+        signs = [-1.0] if cut and not hike else [1.0] if hike and not cut else [-1.0, 1.0]
+        group = bld._next_id()
+        for k, sign in enumerate(signs):
+            spec = {
+                "text": s[m.start() : b],
+                "metric": "rate_change",
+                "series": "FRED:EFFR",
+                "start": (win.start - pd.Timedelta(days=1)).date(),
+                "end": end.date(),
+                "stated": sign * bp / 10000,
+                "tolerance": 0.0002,
+            }
+            bld.add(
+                id=f"{group}{'ab'[k]}" if len(signs) > 1 else group,
+                sentence=sent.index,
+                span=(off + m.start(), off + b + 12),
+                quote=s,
+                reading=(
+                    f"federal funds rate changed by {sign * bp:+g} bp {win.label} "
+                    f"({win.start:%Y-%m-%d}..{end:%Y-%m-%d})"
+                    + ("; no 'cut' or 'hike' said: read both ways" if len(signs) > 1 else "")
+                ),
+                kind="rate_change",
+                names=("federal funds rate",),
+                subjects=("FRED:EFFR",),
+                window=Period(win.kind, win.start, end, win.label),
+                stated=sign * bp,
+                unit="bp",
+                comparator="approx",
+                tolerance=2.0,
+                spec=spec,
+                alternative_of=group if len(signs) > 1 else None,
+            )
+        bld.used.append((sent.index, off + m.start(), off + b + 12))
+    for m in _ORDINAL_RECORD.finditer(s):
+        if not re.search(r"(?i)record|all-time|\bhigh\b", s):
+            continue
+        a, b = m.span()
+        subj = _subject_before(ents, a, bld)
+        if subj is None:
+            continue
+        word = m.group("n").lower()
+        n = _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word) or 0)
+        if not n:
+            continue
+        asof, why = _day_of(periods, bld.pub)
+        month = "month" in m.group("per").lower()
+        start = asof.replace(day=1) if month else pd.Timestamp(asof.year, 1, 1)
+        sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
+        if proxy is not None and why_not is None:
+            why_not = f"the records of {subj.entity.key} cannot be read from its proxy {proxy}"
+        spec = None
+        if why_not is None and sym:
+            spec = {
+                "text": s[min(subj.span[0], a) : b],
+                "metric": "records",
+                "symbol": sym,
+                "field": "close" if subj.entity.kind == "index" else "adj_close",
+                "stat": "count",
+                "start": start.date(),
+                "end": asof.date(),
+                "stated": float(n),
+                "tolerance": 0.0,
+            }
+        bld.used.append((sent.index, off + a, off + b))
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + min(subj.span[0], a), off + b),
+            quote=s,
+            reading=(
+                f"{subj.entity.key}: record close number {n} of {start:%Y-%m-%d}..{asof:%Y-%m-%d} "
+                f"({why})"
+            ),
+            kind="rank",
+            names=(subj.entity.key,),
+            subjects=(sym,) if sym else (),
+            window=Period("span", start, asof, f"{start:%Y-%m-%d}..{asof:%Y-%m-%d}"),
+            stated=float(n),
+            unit="count",
+            comparator="approx",
+            tolerance=0.0,
+            proxy=proxy,
+            spec=spec,
+            not_checkable=why_not if spec is None else None,
+        )
