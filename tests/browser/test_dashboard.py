@@ -58,3 +58,101 @@ def test_page_loads_and_every_chart_renders(
         assert "2016-01-04" in prov  # coverage: first date of the data
     screenshot(page, "dashboard" + (path.replace("/", "_") if path != "/" else "_rotation"))
     assert_page_clean(page)
+
+
+def _title(page: Any, chart: str) -> str:
+    return str(page.text_content(f"#chart-{chart} .gtitle"))
+
+
+def _wait_title(page: Any, chart: str, text: str) -> None:
+    page.wait_for_function(
+        "([id, text]) => { const t = document.querySelector(`#chart-${id} .gtitle`);"
+        " return t !== null && t.textContent.includes(text); }",
+        arg=[chart, text],
+        timeout=60_000,
+    )
+
+
+def test_pnf_chart_follows_symbol_box_and_asof(
+    page: Any, web_server: Any, screenshot: Any, assert_page_clean: Any
+) -> None:
+    page.goto(web_server.url + "/pnf")
+    _wait_ready(page)
+    _wait_title(page, "pnf", "IWM")
+    first = _title(page, "pnf")
+    assert "as of 2024-06-28" in first and _rendered(page, "pnf") > 0
+    screenshot(page, "pnf_0_initial")
+
+    page.fill("input[name=symbol]", "^RUT")
+    page.press("input[name=symbol]", "Enter")
+    _wait_title(page, "pnf", "^RUT")
+    assert _rendered(page, "pnf") > 0
+    screenshot(page, "pnf_1_symbol_rut")
+
+    before = page.inner_text("#state")
+    page.fill("input[name=box]", "5%")
+    page.press("input[name=box]", "Enter")
+    _wait_title(page, "pnf", "5%")
+    assert page.inner_text("#state") != before  # the columns were redrawn on the new box
+    screenshot(page, "pnf_2_box_5pct")
+
+    page.fill("input[name=asof]", "2020-03-31")
+    page.press("input[name=asof]", "Enter")
+    _wait_title(page, "pnf", "as of 2020-03-31")
+    _wait_title(page, "rs", "2020-03-31")
+    assert "as of 2020-03-31" in page.inner_text("#provenance")
+    assert "^RUT" in _title(page, "pnf") and _rendered(page, "pnf") > 0
+    screenshot(page, "pnf_3_asof_2020")
+
+    page.fill("input[name=symbol]", "../../etc/passwd")
+    page.press("input[name=symbol]", "Enter")
+    page.wait_for_function(
+        "document.querySelector('#status').textContent.includes('not a valid name')"
+    )
+    page.console_errors[:] = [e for e in page.console_errors if "422" not in e]
+    assert_page_clean(page)
+
+
+_CLAIM = """[[claim]]
+text = "IWM rose on 28 June 2024"
+metric = "window_return"
+symbol = "IWM"
+field = "adj_close"
+start = 2024-06-28
+end = 2024-06-28
+stated = 0.5
+tolerance = 0.0001
+"""
+
+
+def test_claims_page_checks_a_pasted_file(
+    page: Any, web_server: Any, screenshot: Any, assert_page_clean: Any
+) -> None:
+    page.goto(web_server.url + "/claims")
+    _wait_ready(page)
+    page.fill("#claims-text", _CLAIM)
+    page.click("#claims-form button[type=submit]")
+    page.wait_for_selector("#verdicts table", timeout=60_000)
+    text = page.inner_text("#verdicts")
+    assert "CONTRADICTED" in text  # a 50 % one-day return is not what the store holds
+    assert "as of" in page.inner_text("#provenance")
+    screenshot(page, "claims_checked")
+    assert_page_clean(page)
+
+
+def test_backtest_page_reruns_on_a_parameter_change(
+    page: Any, web_server: Any, screenshot: Any, assert_page_clean: Any
+) -> None:
+    page.goto(web_server.url + "/backtests")
+    _wait_ready(page)
+    assert _rendered(page, "equity") > 0 and _rendered(page, "drawdown") > 0
+    metrics = page.inner_text("#metrics")
+    box = page.locator("input[name='param:signal.box_pct']")
+    box.fill("0.1")
+    box.dispatch_event("change")
+    page.wait_for_function(
+        "(old) => document.querySelector('#metrics').innerText !== old", arg=metrics
+    )
+    assert _rendered(page, "equity") > 0
+    screenshot(page, "backtest_box_0.1")
+    assert_page_clean(page)

@@ -133,6 +133,7 @@ def test_pnf_bad_inputs_are_clear_4xx(client: Any) -> None:
     _error(client.get("/api/pnf/IWM", params={"asof": "2030-13-01"}), 422, "asof")
     _error(client.get("/api/pnf/IWM", params={"asof": "2001-01-02"}), 422, "--asof")
     _error(client.get("/api/pnf/IWM", params={"vs": "NOPE"}), 404, "vs")
+    _error(client.get("/api/pnf/SPY", params={"vs": "SPY"}), 422, "vs")
     _error(client.get("/api/rs/IWM", params={"vs": "IWM"}), 422, "vs")
     _error(client.get("/api/rs/IWM", params={"box_pct": 2}), 422, "box_pct")
 

@@ -260,7 +260,7 @@ def fund_scores(request: Request, *, asof: AsOf = None, figures: Figures = False
 # ------------------------------------------------------------------------------- charts
 
 
-@router.get("/pnf/{symbol}", summary="Point-and-figure chart of a symbol or series")
+@router.get("/pnf/{symbol:path}", summary="Point-and-figure chart of a symbol or series")
 def pnf(
     request: Request,
     *,
@@ -282,6 +282,13 @@ def pnf(
     snap = _snapshot(request)
     sym = _symbol(snap, symbol)
     bench = None if vs in (None, "") else _symbol(snap, str(vs), "vs")
+    if bench == sym:
+        raise WebInputError(
+            f"vs {vs!r} is the charted symbol itself; compare with another symbol",
+            input="vs",
+            value=vs,
+            valid="a symbol other than the charted one",
+        )
     spec = check_box(box)
     when = _asof(asof)
     pb = PriceBasis.AS_TRADED if basis == "as-traded" else PriceBasis.TOTAL_RETURN
@@ -299,7 +306,7 @@ def pnf(
     return JSONResponse(body)
 
 
-@router.get("/rs/{symbol}", summary="Relative-strength P&F chart of a symbol against another")
+@router.get("/rs/{symbol:path}", summary="Relative-strength P&F chart of a symbol against another")
 def rs(
     request: Request,
     *,
@@ -341,7 +348,7 @@ def screens() -> dict[str, Any]:
     return {"screens": screen_catalog()}
 
 
-@router.get("/screens/{name}", summary="Run a built-in screen on the store's fundamentals")
+@router.get("/screens/{name:path}", summary="Run a built-in screen on the store's fundamentals")
 def screen(
     request: Request,
     *,
@@ -448,7 +455,7 @@ def backtests() -> dict[str, Any]:
 _Scalar = str | int | float | bool
 
 
-@router.post("/backtests/{name}", summary="Backtest a built-in strategy with parameters")
+@router.post("/backtests/{name:path}", summary="Backtest a built-in strategy with parameters")
 def backtest(
     request: Request,
     *,

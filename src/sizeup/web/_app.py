@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sizeup import __version__
@@ -192,6 +193,25 @@ def create_app(store_ref: StoreRef | None = None) -> FastAPI:
             "valid": valid,
         }
         return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        path = request.url.path
+        if exc.status_code == 404:
+            message = f"no page or endpoint at {path}; see /docs for the API"
+            valid = "a path listed in /openapi.json or a dashboard page"
+        else:
+            message = f"{path}: {exc.detail}"
+            valid = None
+        body = {
+            "error": "HTTPException",
+            "message": message,
+            "input": "path",
+            "value": path[:200],
+            "valid": valid,
+            "detail": exc.detail,
+        }
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(UnicodeDecodeError)
     async def _decode_error(request: Request, exc: UnicodeDecodeError) -> JSONResponse:

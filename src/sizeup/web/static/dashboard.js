@@ -126,6 +126,12 @@
     } catch (e) { $("#store-version").textContent = "store unavailable"; }
   }
 
+  // Wrap a page's update so only the latest request draws (inputs may change mid-flight).
+  function latest(run) {
+    let seq = 0;
+    return async () => { const mine = ++seq; await run(() => mine !== seq); };
+  }
+
   function onChange(form, run) {
     form.addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
     form.addEventListener("change", () => run());
@@ -134,11 +140,12 @@
   // ------------------------------------------------------------------ rotation
   async function rotation() {
     const form = $("#controls");
-    const run = async () => {
+    const run = latest(async (stale) => {
       const v = formValues(form);
       status("computing…");
       try {
         const d = await api("/api/monitor?" + query({ asof: v.asof, universe: v.universe, figures: "true" }));
+        if (stale()) return;
         const sb = (d.scoreboard_tr && d.scoreboard_tr.rows) || d.scoreboard_tr || [];
         table("#scoreboard", Array.isArray(sb) ? sb : [], null);
         const streaks = clear($("#streaks"));
@@ -153,8 +160,8 @@
         ["relative", "breadth", "bpi", "bpi_pnf", "rs_breadth", "fund_scores"].forEach((k) => plot("chart-" + k, figs[k]));
         provenance(d.provenance, ["pair: " + (d.pair || []).join(" vs ")]);
         status("");
-      } catch (e) { status(e.message, "error"); }
-    };
+      } catch (e) { if (!stale()) status(e.message, "error"); }
+    });
     onChange(form, run);
     await run();
   }
@@ -167,13 +174,15 @@
       const list = clear($("#symbols"));
       s.symbols.forEach((x) => { const o = el("option"); o.value = x; list.appendChild(o); });
     } catch (e) { status(e.message, "error"); }
-    const run = async () => {
+    const run = latest(async (stale) => {
       const v = formValues(form);
       status("computing…");
       try {
         const sym = encodeURIComponent(v.symbol || "");
-        const q = query({ box: v.box, reversal: v.reversal, method: v.method, basis: v.basis, asof: v.asof, vs: v.vs, figure: "true" });
+        const vs = v.vs && v.vs !== v.symbol ? v.vs : "";
+        const q = query({ box: v.box, reversal: v.reversal, method: v.method, basis: v.basis, asof: v.asof, vs: vs, figure: "true" });
         const d = await api("/api/pnf/" + sym + "?" + q);
+        if (stale()) return;
         plot("chart-pnf", d.figure);
         const st = d.state || {};
         const col = st.column || {};
@@ -186,16 +195,25 @@
         ]);
         table("#patterns", (d.patterns || []).slice(-15).reverse(), null);
         provenance(d.provenance);
-        if (v.vs) {
+        if (!vs) {
+          plot("chart-rs", null);
+          clear($("#rs-text")).appendChild(el("p", "RS: choose a benchmark other than the charted symbol", "muted"));
+        } else {
           try {
-            const r = await api("/api/rs/" + sym + "?" + query({ vs: v.vs, asof: v.asof, figure: "true" }));
+            const r = await api("/api/rs/" + sym + "?" + query({ vs: vs, asof: v.asof, figure: "true" }));
+            if (stale()) return;
             plot("chart-rs", r.figure);
             clear($("#rs-text")).appendChild(el("p", r.reading));
-          } catch (e) { plot("chart-rs", null); clear($("#rs-text")).appendChild(el("p", "RS: " + e.message, "warning")); }
+          } catch (e) {
+            if (stale()) return;
+            plot("chart-rs", null);
+            clear($("#rs-text")).appendChild(el("p", "RS: " + e.message, "warning"));
+          }
         }
         status("");
-      } catch (e) { status(e.message, "error"); }
-    };
+        document.body.dataset.updated = String(Number(document.body.dataset.updated || "0") + 1);
+      } catch (e) { if (!stale()) status(e.message, "error"); }
+    });
     onChange(form, run);
     await run();
   }
@@ -209,22 +227,24 @@
       const o = el("option", name); o.value = name; o.title = desc; sel.appendChild(o);
     });
     if (form.dataset.name && cat.screens[form.dataset.name]) sel.value = form.dataset.name;
-    const run = async () => {
+    const run = latest(async (stale) => {
       const v = formValues(form);
       $("#screen-description").textContent = cat.screens[v.name] || "";
       status("running…");
       try {
         const d = await api("/api/screens/" + encodeURIComponent(v.name) + "?" + query({ asof: v.asof, top: v.top }));
+        if (stale()) return;
         clear($("#screen-summary")).appendChild(el("p", d.n_passed + " names passed as of " + d.as_of + (d.universe ? " in " + d.universe : "")));
         table("#screen-rows", d.rows || [], null);
         provenance(d.provenance);
         status("");
       } catch (e) {
+        if (stale()) return;
         clear($("#screen-rows"));
         provenance(null);
         status(e.message, "error");
       }
-    };
+    });
     onChange(form, run);
     await run();
   }
@@ -284,7 +304,7 @@
         lab.appendChild(inp); box.appendChild(lab);
       });
     };
-    const run = async () => {
+    const run = latest(async (stale) => {
       const s = cat.strategies[sel.value];
       const defaults = Object.fromEntries(flatten(s.spec, "", []));
       const params = {};
@@ -300,6 +320,7 @@
           method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ params: params, start: v.start || null, end: v.end || null }),
         });
+        if (stale()) return;
         const m = d.metrics || {};
         keyValues("#metrics", [["period", d.start + " .. " + d.end], ["final value", d.final_value]].concat(
           ["cagr", "volatility", "sharpe", "sortino", "max_drawdown", "calmar", "turnover", "exposure", "alpha", "beta"].filter((k) => k in m).map((k) => [k, m[k]])));
@@ -311,8 +332,8 @@
         plot("chart-drawdown", { data: [{ x: ser.date, y: ser.drawdown, name: "drawdown", type: "scatter", fill: "tozeroy" }], layout: { title: { text: "drawdown — as of " + asof }, yaxis: { tickformat: ".0%" } } });
         provenance(d.provenance);
         status("");
-      } catch (e) { status(e.message, "error"); }
-    };
+      } catch (e) { if (!stale()) status(e.message, "error"); }
+    });
     sel.addEventListener("change", () => { showParams(); run(); });
     form.addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
     $("#params").addEventListener("change", () => run());
