@@ -68,7 +68,8 @@ def _register_commands() -> dict[str, tuple[str, str]]:
         ),
         "report": (
             "_report",
-            "Write the HTML report (rotation, size effect, seasonality, conditional, P&F).",
+            "Write the HTML report: rotation first, then P&F, breadth, statistics, screens,"
+            " backtests.",
         ),
         "claims": (
             "_claims",
