@@ -401,3 +401,28 @@ def test_it_refers_to_the_index_named_earlier_in_the_sentence() -> None:
     )
     second = [c for c in ex.claims if c.sentence == 1]
     assert second and all(c.names == ("Russell 2000",) for c in second)
+
+
+# ------------------------------------------------------------------ runs of years and of big moves
+def test_runs_of_calendar_years_end_at_the_last_year_end() -> None:
+    ex = extract_claims(
+        "The S&P 500 has outperformed the Russell 2000 for each of the past four years.", WED
+    )
+    (c,) = ex.claims
+    assert c.spec is not None and c.spec["freq"] == "Y"
+    assert (c.spec["symbol"], c.spec["benchmark"], c.spec["stated"]) == ("^GSPC", "^RUT", 4)
+    assert c.spec["asof"].isoformat() == "2024-12-31"
+    lag = extract_claims(
+        "It was a sixth straight year of underperformance for the Russell 2000 against the "
+        "S&P 500.",
+        WED,
+    )
+    (d,) = lag.claims
+    assert d.spec is not None and d.spec["stated"] == -6 and d.spec["symbol"] == "^RUT"
+
+
+def test_runs_of_one_percent_days() -> None:
+    ex = extract_claims("On Monday the Russell 2000 rose 1%+ for a third straight day.", WED)
+    (c,) = [c for c in ex.claims if c.kind == "streak"]
+    assert c.spec is not None and c.spec["min_move"] == pytest.approx(0.01)
+    assert c.spec["stated"] == 3 and c.spec["asof"].isoformat() == "2025-03-10"

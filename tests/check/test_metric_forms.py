@@ -236,3 +236,38 @@ def test_wilder_rsi_by_hand() -> None:
     assert mid.measured == pytest.approx(100 - 100 / 2.6)
     first = _check(data, metric="rsi", symbol="A", n=3, asof="2024-03-07", stated=80, tolerance=0.1)
     assert first.measured == pytest.approx(80.0)
+
+
+def test_runs_of_moves_of_at_least_a_threshold_and_of_years() -> None:
+    # daily returns: +2%, +0.5%, +1.2%, +1.5%, +1.1% -> the last three are >= 1%
+    closes = [100.0]
+    for r in (0.02, 0.005, 0.012, 0.015, 0.011):
+        closes.append(closes[-1] * (1 + r))
+    px = pd.DataFrame({"A": closes}, index=DAYS)
+    data = FieldData({"close": px})
+    kw: dict[str, Any] = {"metric": "streak", "symbol": "A", "freq": "D", "asof": "2024-03-11"}
+    run = _check(data, min_move=0.01, stated=3, **kw)
+    assert run.measured == 3 and run.verdict == "SUPPORTED"
+    # without the threshold every day rose: a run of 5
+    assert _check(data, stated=5, **kw).measured == 5
+    # a run of declines of at least 1%: none at the end
+    assert _check(data, min_move=0.01, stated=-2, **kw).measured == 0
+    # calendar years: A beats B in 2021, 2022 and 2023 after losing in 2020
+    idx = pd.DatetimeIndex(["2019-12-31", "2020-12-31", "2021-12-31", "2022-12-30", "2023-12-29"])
+    yearly = FieldData(
+        {
+            "close": pd.DataFrame(
+                {"A": [100, 101, 112, 120, 130], "B": [100, 110, 111, 112, 113.0]}, index=idx
+            )
+        }
+    )
+    yr = _check(
+        yearly,
+        metric="streak",
+        symbol="A",
+        benchmark="B",
+        freq="Y",
+        asof="2023-12-31",
+        stated=3,
+    )
+    assert yr.measured == 3

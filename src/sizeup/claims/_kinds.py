@@ -1,8 +1,9 @@
 """Evaluators of the claim kinds strategists write every week (pure; no I/O).
 
 =================  ==========================================================================
-``streak``         signed run of periods (D/W/M) in which ``symbol`` beat ``benchmark`` (or
-                   rose, without a benchmark); ``stat``: ``length`` (+3 = third straight),
+``streak``         signed run of periods (D/W/M/Y) in which ``symbol`` beat ``benchmark`` (or
+                   rose, without a benchmark; with ``min_move``, by at least that much);
+                   ``stat``: ``length`` (+3 = third straight),
                    ``is_longest`` (longer than every run that ended within ``lookback``
                    periods; 1/0), ``since_year`` (year of the last earlier run at least as long:
                    "the longest streak since 2008")
@@ -69,8 +70,8 @@ __all__ = [
     "window_extreme",
 ]
 
-_UNIT = {"D": "session", "W": "week", "M": "month"}
-_LOOKBACK = {"D": 252, "W": 52, "M": 12}
+_UNIT = {"D": "session", "W": "week", "M": "month", "Y": "year"}
+_LOOKBACK = {"D": 252, "W": 52, "M": 12, "Y": 10}
 _PERIOD_FREQ: dict[str, Frequency] = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
@@ -108,6 +109,8 @@ def streak(claim: Claim, data: ClaimData) -> tuple[float, str]:
     rel, what = _period_rel(claim, data)
     if rel.dropna().empty:
         raise MissingDataError(f"complete {_UNIT[p['freq']]}s of {what}")
+    if p["min_move"]:
+        return _run_of_moves(claim, rel, what)
     st = signed_streak(rel)
     cur = int(st.iloc[-1])
     unit = _UNIT[p["freq"]]
@@ -138,6 +141,21 @@ def streak(claim: Claim, data: ClaimData) -> tuple[float, str]:
     return float(when.year), (
         f"{head}; last run at least as long: {int(longer.iloc[-1])} {unit}s ending "
         f"{when:%Y-%m-%d} (data from {first:%Y-%m-%d})"
+    )
+
+
+def _run_of_moves(claim: Claim, rel: pd.Series, what: str) -> tuple[float, str]:
+    """Measure the current run of periods that moved at least ``min_move`` in one direction."""
+    p = claim.params
+    if p["benchmark"] or p["stat"] != "length":
+        raise DataError("'min_move' is for the length of a run of one symbol's own moves")
+    sign = -1.0 if claim.stated < 0 else 1.0
+    hit = (rel.dropna() * sign >= p["min_move"]).to_numpy()
+    n = len(hit) - int(np.flatnonzero(~hit)[-1]) - 1 if (~hit).any() else len(hit)
+    unit = _UNIT[p["freq"]]
+    return sign * n, (
+        f"{what}: {n} {unit}s in a row to {rel.dropna().index[-1]:%Y-%m-%d} with a move of "
+        f"{'+' if sign > 0 else '-'}{100 * p['min_move']:g}% or more"
     )
 
 

@@ -97,8 +97,9 @@ METRICS: dict[str, dict[str, _Field]] = {
     "streak": {
         "symbol": _Field("str"),
         "benchmark": _Field("str", False),
-        "freq": _Field("str", False, "W", ("D", "W", "M")),
+        "freq": _Field("str", False, "W", ("D", "W", "M", "Y")),
         "stat": _Field("str", False, "length", ("length", "is_longest", "since_year")),
+        "min_move": _Field("float", False, 0.0),
         "lookback": _Field("int", False),
         "allow_tie": _Field("bool", False, False),
         "field": _PRICE_FIELD,

@@ -98,7 +98,7 @@ _POS = re.compile(
     r"increas\w*|higher|added|rebound\w*|soar\w*|positive|raised|hike\w*)\b"
 )
 _REL = re.compile(
-    r"(?i)\b(?:outperform\w*|beat(?:en|ing|s)?|best(?:ed)?|outpac\w*|lead|led|rout|"
+    r"(?i)\b(?:outperform\w*|underperform\w*|beat(?:en|ing|s)?|best(?:ed)?|outpac\w*|lead|led|rout|"
     r"trounc\w*|better than|edg\w+ out)\b"
 )
 _BY = re.compile(
@@ -151,7 +151,7 @@ _NUMBER_RE = re.compile(r"(?<![\w.])[-+\u2212]?\$?\d[\d,]*(?:\.\d+)?(?:\s?%)?")
 _ANAPHORA = re.compile(
     r"(?i)\b(?:the index|the benchmark(?!\s+(?:interest|rate|yield|treasury|10|2)\b)|"
     r"the small-cap index|the former|the latter|"
-    r"(?<![\w-])it(?:s)?(?![\w-])(?!'s the| is the)|the group)\b"
+    r"(?<![\w-])it(?:s)?(?![\w-])(?!'s (?:the|a|an)\b| is (?:the|a|an)\b)|the group)\b"
 )
 
 
@@ -727,6 +727,10 @@ def _one_streak(
     if st.form == "each_of" and re.search(r"(?i)first", m.group(0)) and st.freq == "D":
         asof = pd.Timestamp(cal.nth_session_of_year(bld.pub.year, st.count))
         why = f"session {st.count} of {bld.pub.year}"
+    if st.freq == "Y" and why == "the publication date":
+        # runs of calendar years are about complete years: to the last year end
+        asof = pd.Timestamp(bld.pub.year - 1, 12, 31)
+        why = "the last complete calendar year"
     bld.used.append((sent.index, off + a, off + b))
     cid = bld._next_id()
     base = dict(
@@ -740,7 +744,10 @@ def _one_streak(
         tolerance=0.0,
     )
     pair = [e for e in ents if e.entity.kind in ("index", "etf")]
-    if rel and len({e.entity.key for e in pair}) >= 2 and st.freq in ("D", "W", "M"):
+    named_pair = [e for e in pair if not _ANAPHORA.fullmatch(e.text)]
+    if len({e.entity.key for e in named_pair}) >= 2:
+        pair = named_pair
+    if rel and len({e.entity.key for e in pair}) >= 2:
         first = (
             next(e for e in pair if e.span[0] < a) if any(e.span[0] < a for e in pair) else pair[0]
         )
@@ -748,10 +755,12 @@ def _one_streak(
         sym_a, _, why_a = bld._resolve_symbol(first.entity, None)
         sym_b, _, why_b = bld._resolve_symbol(other.entity, None)
         span = (off + min(first.span[0], a), off + b)
+        lag = re.search(r"(?i)underperform\w*|lagg\w*|trail\w*", s[max(0, a - 60) : b + 30])
         reading = (
-            f"{first.entity.key} beat {other.entity.key} in {st.count} straight "
-            f"{ {'D': 'sessions', 'W': 'weeks', 'M': 'months'}[st.freq] } to {asof:%Y-%m-%d} "
-            f"(as of {why})"
+            f"{first.entity.key} {'lagged' if lag else 'beat'} {other.entity.key} in "
+            f"{st.count} straight "
+            f"{ {'D': 'sessions', 'W': 'weeks', 'M': 'months', 'Y': 'years'}[st.freq] } to "
+            f"{asof:%Y-%m-%d} (as of {why})"
         )
         spec = None
         why_not = why_a or why_b
@@ -765,7 +774,7 @@ def _one_streak(
                 "freq": st.freq,
                 "field": fld,
                 "asof": asof.date(),
-                "stated": st.count,
+                "stated": -st.count if lag else st.count,
                 "tolerance": 0.0,
             }
         bld.add(
@@ -784,7 +793,7 @@ def _one_streak(
         near = s[max(0, a - 60) : b] + tail
         down = re.search(r"(?i)\b(?:losing|loss(?:es)?|declin\w*|down|fell|lower|drop\w*)\b", near)
         up = re.search(r"(?i)\b(?:gain\w*|advanc\w*|rose|up|higher|ris\w*)\b", near)
-        threshold = re.search(r"\d+(?:\.\d+)?%(?:\+| or more)", near)
+        threshold = re.search(r"(\d+(?:\.\d+)?)%(?:\+| or more)", near)
         sign = -1 if down and not up else 1
         reason: str | None = None
         sym: str | None = None
@@ -794,10 +803,7 @@ def _one_streak(
                 "a run without a named benchmark (or of an unnamed kind) has no metric in "
                 "the claim model"
             )
-        elif threshold:
-            reason = "runs of moves above a threshold (e.g. 1%+ days) are not in the model"
-        elif st.freq not in ("D", "W", "M"):
-            reason = "runs of years are not in the claim model (sessions, weeks, months)"
+
         if subj is not None:
             sym, proxy, why_sym = bld._resolve_symbol(subj.entity, None)
             reason = reason or why_sym
@@ -813,6 +819,9 @@ def _one_streak(
                 "stated": sign * st.count,
                 "tolerance": 0.0,
             }
+            if threshold:
+                # "the fifth straight day of 1%+ gains": a run of moves of at least 1%
+                spec["min_move"] = float(threshold.group(1)) / 100
         unit_word = {"D": "sessions", "W": "weeks", "M": "months", "Y": "years"}[st.freq]
         bld.add(
             **base,
@@ -820,7 +829,9 @@ def _one_streak(
             reading=(
                 f"{subj.entity.key if subj else '?'}"
                 f"{f' (proxy {proxy})' if proxy else ''} "
-                f"{'fell' if sign < 0 else 'rose'} {st.count} {unit_word} in a row to "
+                f"{'fell' if sign < 0 else 'rose'}"
+                f"{f' {threshold.group(1)}% or more' if threshold and spec else ''} "
+                f"{st.count} {unit_word} in a row to "
                 f"{asof:%Y-%m-%d} ({why})"
             ),
             names=names,
