@@ -49,9 +49,16 @@ def as_traded_bars(store: Store, symbol: str) -> tuple[pd.DataFrame, list[str]]:
     notes: list[str] = []
     skipped: list[str] = []
     candidates: list[pd.DataFrame] = []
-    for source in src["source"].tolist():
-        rows = store.bars([symbol], source=str(source))
-        if rows.empty:
+    names = [str(s) for s in src["source"]]
+    # one read of every source of the symbol, split per source (as reading each alone gives)
+    every = store.bars([symbol], source=names)
+    by_source = {
+        str(k): g.reset_index(drop=True)
+        for k, g in every.groupby("source", sort=False, observed=True)
+    }
+    for source in names:
+        rows = by_source.get(source)
+        if rows is None or rows.empty:
             continue
         raw = symbol.startswith("^") or bool(
             (rows["close"] - rows["adj_close"]).abs().gt(1e-9 * rows["close"].abs()).any()
@@ -66,8 +73,7 @@ def as_traded_bars(store: Store, symbol: str) -> tuple[pd.DataFrame, list[str]]:
             f"the store's sources of {symbol} do not separate raw and adjusted closes; the "
             "chart uses the prices as stored (dividend-adjusted if the source adjusted them)"
         ]
-        candidates = [store.bars([symbol], source=str(s)) for s in src["source"].tolist()]
-        candidates = [c for c in candidates if not c.empty]
+        candidates = [by_source[s] for s in names if s in by_source and not by_source[s].empty]
     else:
         later = [
             pd.Timestamp(d)

@@ -257,6 +257,7 @@ class Store:
         self._want_time = None if timestamp is None else _utc(timestamp)
         self._snap: _Snapshot | None = None
         self._tables: dict[tuple[str, int], DeltaTable] = {}
+        self._datasets: dict[str, tuple[DeltaTable, int, pds.Dataset]] = {}
         self._handles: dict[str, DeltaTable] = {}
         self._journal_cache: tuple[int, pd.DataFrame] | None = None
         self._catalog_cache: tuple[int, pa.Table] | None = None
@@ -446,14 +447,30 @@ class Store:
                 return None
             return dt
 
-    def _dataset(self, name: str) -> pds.Dataset | None:
+    def _dataset(self, name: str, *, dictionary: bool = False) -> pds.Dataset | None:
+        """Return the table's Arrow dataset at the version read (once per handle and version).
+
+        Building one lists and parses every file's partition values (~30 ms on the bars
+        table); a command reads the same table several times. ``dictionary`` reads the
+        ``symbol`` column dictionary-encoded, as Parquet stores it (no string per row).
+        """
         dt = self._table(name)
         if dt is None:
             return None
+        version = dt.version()
+        key = f"{name}:dict" if dictionary else name
+        with self._mutex:
+            cached = self._datasets.get(key)
+            if cached is not None and cached[0] is dt and cached[1] == version:
+                return cached[2]
+        options = pds.ParquetReadOptions(dictionary_columns={"symbol"}) if dictionary else None
         try:
-            return dt.to_pyarrow_dataset()
+            ds = dt.to_pyarrow_dataset(parquet_read_options=options)
         except (DeltaError, OSError) as exc:
             raise StoreError(f"cannot read table {name!r} in {self.uri}: {exc}") from exc
+        with self._mutex:
+            self._datasets[key] = (dt, version, ds)
+        return ds
 
     def _arrow(
         self,
@@ -461,8 +478,9 @@ class Store:
         *,
         columns: Sequence[str] | None = None,
         filter: pds.Expression | None = None,
+        dictionary: bool = False,
     ) -> pa.Table:
-        ds = self._dataset(name)
+        ds = self._dataset(name, dictionary=dictionary)
         schema = _table_schema(name)
         if ds is None:
             empty = schema.empty_table()
@@ -479,6 +497,34 @@ class Store:
                 value=self.version,
                 valid="a version younger than the last vacuum's retention",
             ) from exc
+
+    def _source_rows(
+        self,
+        source: str,
+        symbols: Sequence[str],
+        columns: Sequence[str],
+        dates: pds.Expression | None,
+    ) -> pa.Table:
+        """Rows of some symbols of one source (``columns`` only; the partition prunes files).
+
+        When the symbols are most of the source's, the symbol filter is left to the caller
+        (``_split_columns(keep=...)`` drops the others per symbol, far cheaper than testing
+        every row against a set of strings); otherwise it is pushed down.
+        """
+        filt = pds.field("source") == source
+        if dates is not None:
+            filt = filt & dates
+        if 2 * len(symbols) < self._entity_count("bars", source):
+            filt = filt & pds.field("symbol").isin(list(symbols))
+        return self._arrow("bars", columns=list(columns), filter=filt, dictionary=True)
+
+    def _entity_count(self, table: str, source: str) -> int:
+        """Entities (symbols) the catalog lists for one source of a table."""
+        cat = self._catalog()
+        if cat.num_rows == 0:
+            return 0
+        mask = pc.and_(pc.equal(cat.column("table"), table), pc.equal(cat.column("source"), source))
+        return int(pc.sum(mask).as_py() or 0)
 
     # ------------------------------------------------------------------ paths (compatibility)
     def partition_path(self, table: TableSchema | str, values: Sequence[Any]) -> Path:
@@ -1412,7 +1458,7 @@ class Store:
         *,
         start: DateLike | None = None,
         end: DateLike | None = None,
-        source: str | None = None,
+        source: str | Sequence[str] | None = None,
         splice: bool = True,
         prefer_field: PriceField | None = None,
     ) -> pd.DataFrame:
@@ -1425,7 +1471,8 @@ class Store:
         start, end
             Inclusive date bounds.
         source
-            Read only this source.
+            Read only this source; several sources: every row of each (one history per
+            (symbol, source), not spliced; what reading them one by one gives, in one read).
         splice
             Without ``source``: start from the preferred source (see :meth:`sources`) and
             extend it backwards and forwards with other sources of the same symbol that agree
@@ -1444,7 +1491,10 @@ class Store:
         """
         dates = _date_expr("date", start, end)
         if source is not None:
-            filt = pds.field("source") == source
+            if isinstance(source, str):
+                filt = pds.field("source") == source
+            else:
+                filt = pds.field("source").isin([str(s) for s in source])
             if symbols is not None:
                 filt = filt & pds.field("symbol").isin(list(symbols))
             if dates is not None:
@@ -1506,38 +1556,27 @@ class Store:
             multi = set(pref.loc[pref.duplicated("symbol", keep=False), "symbol"])
             single = pref[pref["preferred"] & ~pref["symbol"].isin(multi)]
             columns, names = [], []
-            filt = _pairs_filter(single)
-            if filt is not None:
-                singles = self._arrow(
-                    "bars",
-                    columns=["symbol", "date", field],
-                    filter=filt if dates is None else filt & dates,
-                )
-                columns, names = _split_columns(singles, field)
+            for src, syms in _symbols_by_source(single):
+                rows = self._source_rows(src, syms, ["symbol", "date", field], dates)
+                got, got_names = _split_columns(rows, field, keep=set(syms))
+                columns += got
+                names += got_names
             if multi:
+                # Splicing compares whole histories, so these reads carry no date bound.
                 ranked = pref[pref["symbol"].isin(multi)]
-                wanted = list(
-                    dict.fromkeys(["symbol", "source", "date", "close", "adj_close", field])
-                )
-                rows = self._arrow("bars", columns=wanted, filter=_pairs_filter(ranked))
-                frame = rows.to_pandas(date_as_object=False).sort_values(
-                    ["symbol", "source", "date"], kind="mergesort"
-                )
-                groups = {(str(k[0]), str(k[1])): g for k, g in frame.groupby(["symbol", "source"])}
+                wanted = list(dict.fromkeys(["symbol", "date", "close", "adj_close", field]))
+                pieces: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+                for src, syms in _symbols_by_source(ranked):
+                    rows = self._source_rows(src, syms, wanted, None)
+                    for sym, piece in _split_spliceable(rows, field, keep=set(syms)):
+                        pieces[(sym, src)] = piece
                 ranks = ranked.groupby("symbol", sort=False)["source"].agg(list).to_dict()
                 for sym in sorted(multi):
-                    parts = []
-                    for src in ranks.get(sym, []):
-                        g = groups.get((str(sym), str(src)))
-                        if g is None or g.empty:
-                            continue
-                        parts.append(
-                            (
-                                g["date"].to_numpy().astype("datetime64[ns]"),
-                                g[field].to_numpy(dtype=float),
-                                g[["close", "adj_close"]].to_numpy(dtype=float),
-                            )
-                        )
+                    parts = [
+                        pieces[(str(sym), str(src))]
+                        for src in ranks.get(sym, [])
+                        if (str(sym), str(src)) in pieces
+                    ]
                     if parts:
                         columns.append(splice_arrays(parts))
                         names.append(sym)
@@ -2151,29 +2190,83 @@ def _date_expr(column: str, start: DateLike | None, end: DateLike | None) -> pds
     return out
 
 
-def _split_columns(
-    table: pa.Table, field: str
-) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[str]]:
-    """Split (symbol, date, value) rows into per-symbol sorted (dates, values) arrays."""
-    if table.num_rows == 0:
-        return [], []
-    enc = pc.dictionary_encode(table.column("symbol")).combine_chunks()
+def _symbols_by_source(pairs: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """Group the listed (source, symbol) pairs by source (sources sorted)."""
+    return [
+        (str(src), [str(s) for s in group["symbol"]])
+        for src, group in pairs.groupby("source", sort=True)
+    ]
+
+
+def _symbol_runs(
+    table: pa.Table, keep: set[str] | None
+) -> tuple[np.ndarray | None, list[tuple[str, int, int]]]:
+    """Sort order and per-symbol row runs ``(symbol, a, b)`` of a (symbol, date, ...) table.
+
+    The order is ``None`` when the rows are already sorted by (symbol, date) (files are
+    written sorted); symbols not in ``keep`` are left out.
+    """
+    if pa.types.is_dictionary(table.schema.field("symbol").type):
+        # read dictionary-encoded: one dictionary for all chunks, codes in first-seen order
+        enc = table.select(["symbol"]).unify_dictionaries().column("symbol").combine_chunks()
+    else:
+        enc = pc.dictionary_encode(table.column("symbol")).combine_chunks()
     codes = enc.indices.to_numpy(zero_copy_only=False)
     names = enc.dictionary.to_pylist()
     dates = table.column("date").to_numpy().astype("datetime64[D]").astype("int64")
-    values = table.column(field).to_numpy().astype("float64", copy=False)
     step_code, step_date = np.diff(codes), np.diff(dates)
+    order = None
     if not bool(np.all((step_code > 0) | ((step_code == 0) & (step_date > 0)))):
-        order = np.lexsort((dates, codes))  # files are written sorted; sort only when not
-        codes, dates, values = codes[order], dates[order], values[order]
+        order = np.lexsort((dates, codes))
+        codes = codes[order]
     bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
-    cols: list[tuple[np.ndarray, np.ndarray]] = []
-    out_names: list[str] = []
-    days = dates.view("datetime64[D]")  # day numbers; assemble() takes them as they are
+    runs = []
     for a, b in itertools.pairwise(bounds):
-        cols.append((days[a:b], values[a:b]))
-        out_names.append(str(names[codes[a]]))
-    return cols, out_names
+        name = str(names[codes[a]])
+        if keep is None or name in keep:
+            runs.append((name, int(a), int(b)))
+    return order, runs
+
+
+def _column(table: pa.Table, name: str, order: np.ndarray | None) -> np.ndarray:
+    """One column as numpy (dates as day numbers, prices as float64), in ``order``."""
+    values: np.ndarray = table.column(name).to_numpy()
+    if name == "date":
+        values = values.astype("datetime64[D]")
+    else:
+        values = values.astype("float64", copy=False)
+    return values if order is None else values[order]
+
+
+def _split_columns(
+    table: pa.Table, field: str, *, keep: set[str] | None = None
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[str]]:
+    """Split (symbol, date, value) rows into per-symbol sorted (dates, values) arrays.
+
+    Symbols not in ``keep`` (when given) are dropped.
+    """
+    if table.num_rows == 0:
+        return [], []
+    order, runs = _symbol_runs(table, keep)
+    days = _column(table, "date", order)  # day numbers; assemble() takes them as they are
+    values = _column(table, field, order)
+    return [(days[a:b], values[a:b]) for _, a, b in runs], [name for name, _, _ in runs]
+
+
+def _split_spliceable(
+    table: pa.Table, field: str, *, keep: set[str] | None = None
+) -> list[tuple[str, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Per symbol of one source: sorted dates, ``field`` and the (close, adj_close) check pair.
+
+    The pieces :func:`~sizeup.data.store._policy.splice_arrays` joins.
+    """
+    if table.num_rows == 0:
+        return []
+    order, runs = _symbol_runs(table, keep)
+    days = _column(table, "date", order)
+    values = _column(table, field, order)
+    check = np.column_stack([_column(table, "close", order), _column(table, "adj_close", order)])
+    return [(name, (days[a:b], values[a:b], check[a:b])) for name, a, b in runs]
 
 
 def _utc(value: DateLike) -> pd.Timestamp:
