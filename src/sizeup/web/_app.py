@@ -161,6 +161,8 @@ def create_app(store_ref: StoreRef | None = None) -> FastAPI:
     """
     from sizeup.web._api import router as api_router
     from sizeup.web._pages import router as page_router
+    from sizeup.web._valuation_flows import api_router as valuation_flows_api
+    from sizeup.web._valuation_flows import page_router as valuation_flows_page
 
     app = FastAPI(
         title="sizeup",
@@ -225,7 +227,9 @@ def create_app(store_ref: StoreRef | None = None) -> FastAPI:
         return JSONResponse(body, status_code=400)
 
     app.include_router(api_router)
+    app.include_router(valuation_flows_api)
     app.include_router(page_router)
+    app.include_router(valuation_flows_page)
 
     static = resources.files("sizeup.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -20,6 +20,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/screens": ("screens.html", "Screens"),
     "/claims": ("claims.html", "Claims"),
     "/backtests": ("backtests.html", "Backtests"),
+    "/valuation-flows": ("valuation_flows.html", "Valuation & flows"),
 }
 
 _templates = Jinja2Templates(directory=str(resources.files("sizeup.web") / "templates"))
