@@ -409,7 +409,7 @@ def test_runs_of_calendar_years_end_at_the_last_year_end() -> None:
         "The S&P 500 has outperformed the Russell 2000 for each of the past four years.", WED
     )
     (c,) = ex.claims
-    assert c.spec is not None and c.spec["freq"] == "Y"
+    assert c.spec is not None and c.spec["metric"] == "year_streak"
     assert (c.spec["symbol"], c.spec["benchmark"], c.spec["stated"]) == ("^GSPC", "^RUT", 4)
     assert c.spec["asof"].isoformat() == "2024-12-31"
     lag = extract_claims(

@@ -262,12 +262,6 @@ def test_runs_of_moves_of_at_least_a_threshold_and_of_years() -> None:
         }
     )
     yr = _check(
-        yearly,
-        metric="streak",
-        symbol="A",
-        benchmark="B",
-        freq="Y",
-        asof="2023-12-31",
-        stated=3,
+        yearly, metric="year_streak", symbol="A", benchmark="B", asof="2023-12-31", stated=3
     )
     assert yr.measured == 3

@@ -42,6 +42,7 @@ EVALUATORS: dict[str, Callable[[Claim, ClaimData], tuple[float, str]]] = {
     "since_when": _kinds.since_when,
     "session": _kinds.session,
     "rsi": _kinds.rsi,
+    "year_streak": _kinds.year_streak,
     "fund_flow": _kinds_flows.fund_flow,
     "relative_valuation": _kinds_valuation.relative_valuation_claim,
 }

@@ -1,8 +1,9 @@
 """Evaluators of the claim kinds strategists write every week (pure; no I/O).
 
 =================  ==========================================================================
-``streak``         signed run of periods (D/W/M/Y) in which ``symbol`` beat ``benchmark`` (or
-                   rose, without a benchmark; with ``min_move``, by at least that much);
+``streak``         signed run of periods (D/W/M; ``year_streak``: calendar years) in which
+                   ``symbol`` beat ``benchmark`` (or rose, without a benchmark; with
+                   ``min_move``, by at least that much);
                    ``stat``: ``length`` (+3 = third straight),
                    ``is_longest`` (longer than every run that ended within ``lookback``
                    periods; 1/0), ``since_year`` (year of the last earlier run at least as long:
@@ -32,6 +33,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Collection
 
@@ -68,6 +70,7 @@ __all__ = [
     "since_when",
     "streak",
     "window_extreme",
+    "year_streak",
 ]
 
 _UNIT = {"D": "session", "W": "week", "M": "month", "Y": "year"}
@@ -142,6 +145,19 @@ def streak(claim: Claim, data: ClaimData) -> tuple[float, str]:
         f"{head}; last run at least as long: {int(longer.iloc[-1])} {unit}s ending "
         f"{when:%Y-%m-%d} (data from {first:%Y-%m-%d})"
     )
+
+
+def year_streak(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Measure the signed run of calendar years to ``asof`` (``streak`` with years)."""
+    params = {
+        **claim.params,
+        "freq": "Y",
+        "stat": "length",
+        "lookback": None,
+        "allow_tie": False,
+        "min_move": 0.0,
+    }
+    return streak(dataclasses.replace(claim, params=params), data)
 
 
 def _run_of_moves(claim: Claim, rel: pd.Series, what: str) -> tuple[float, str]:

@@ -97,7 +97,7 @@ METRICS: dict[str, dict[str, _Field]] = {
     "streak": {
         "symbol": _Field("str"),
         "benchmark": _Field("str", False),
-        "freq": _Field("str", False, "W", ("D", "W", "M", "Y")),
+        "freq": _Field("str", False, "W", ("D", "W", "M")),
         "stat": _Field("str", False, "length", ("length", "is_longest", "since_year")),
         "min_move": _Field("float", False, 0.0),
         "lookback": _Field("int", False),
@@ -235,6 +235,11 @@ METRICS: dict[str, dict[str, _Field]] = {
         "mode": _MODE,
         "field": _PRICE_FIELD,
     },
+    "year_streak": {
+        "symbol": _Field("str"),
+        "benchmark": _Field("str", False),
+        "field": _PRICE_FIELD,
+    },
     "rsi": {
         "symbol": _Field("str"),
         "n": _Field("int", False, 14),
@@ -291,7 +296,14 @@ METRICS: dict[str, dict[str, _Field]] = {
 # metrics whose window needs an end: ``end`` or the claim's ``asof``
 _NEEDS_END = ("window_return", "relative_return", "rate_change", "records", "correlation")
 # metrics that are about one date and need it stated
-_NEEDS_ASOF = ("breadth_level", "breadth_rank", "period_rank", "since_when", "rsi")
+_NEEDS_ASOF = (
+    "breadth_level",
+    "breadth_rank",
+    "period_rank",
+    "since_when",
+    "rsi",
+    "year_streak",
+)
 
 
 def _describe(kind: _Kind) -> str:

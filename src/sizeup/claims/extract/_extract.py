@@ -777,6 +777,7 @@ def _one_streak(
                 "stated": -st.count if lag else st.count,
                 "tolerance": 0.0,
             }
+            spec = _year_streak_spec(spec)
         bld.add(
             **base,
             span=span,
@@ -822,6 +823,7 @@ def _one_streak(
             if threshold:
                 # "the fifth straight day of 1%+ gains": a run of moves of at least 1%
                 spec["min_move"] = float(threshold.group(1)) / 100
+            spec = _year_streak_spec(spec)
         unit_word = {"D": "sessions", "W": "weeks", "M": "months", "Y": "years"}[st.freq]
         bld.add(
             **base,
@@ -841,6 +843,15 @@ def _one_streak(
             spec=spec,
             not_checkable=reason if spec is None else None,
         )
+
+
+def _year_streak_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """Return a streak spec of calendar years as the ``year_streak`` metric (else unchanged)."""
+    if spec.get("freq") != "Y":
+        return spec
+    if spec.get("min_move"):
+        return spec  # runs of big yearly moves: not in the model (the loader says so)
+    return {k: v for k, v in spec.items() if k != "freq"} | {"metric": "year_streak"}
 
 
 def _longest_since(
