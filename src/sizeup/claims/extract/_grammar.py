@@ -268,6 +268,7 @@ class _ToQuantity(Transformer[Token, Quantity]):
         return Quantity(value, "pct", "approx", decimals, explicit, None, True, "pp_compound")
 
 
+@lru_cache(maxsize=8192)
 def parse_quantity(text: str) -> Quantity | None:
     """Parse one candidate phrase (a match of :data:`QUANTITY_RE`); None if it is no quantity.
 
@@ -288,6 +289,7 @@ def parse_quantity(text: str) -> Quantity | None:
     return out if isinstance(out, Quantity) else None
 
 
+@lru_cache(maxsize=4096)
 def parse_streak(text: str) -> Streak | None:
     """Parse one candidate streak phrase (a match of :data:`STREAK_RE`).
 
