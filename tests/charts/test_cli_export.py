@@ -86,3 +86,60 @@ def test_no_browser_exits_2_with_the_install_command(
     assert "apt-get install chromium" in res.output
     assert "Traceback" not in res.output
     assert not (tmp_path / "x.png").exists()
+
+
+def test_report_png_dir_writes_one_png_per_chart(tmp_path: Path) -> None:
+    _need_browser()
+    import numpy as np
+
+    from sizeup.data.store import Store
+
+    root = tmp_path / "data"
+    idx = pd.bdate_range("2021-01-04", "2024-06-28")
+    rng = np.random.default_rng(5)
+    frames = []
+    for sym, start in (("IWM", 200.0), ("SPY", 370.0)):
+        px = start * np.exp(np.cumsum(rng.normal(0.0003, 0.012, len(idx))))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "symbol": sym,
+                    "date": idx,
+                    "open": px,
+                    "high": px * 1.01,
+                    "low": px * 0.99,
+                    "close": px,
+                    "adj_close": px,
+                    "volume": np.nan,
+                    "source": "handmade",
+                }
+            )
+        )
+    Store.open(root).write({"bars": pd.concat(frames, ignore_index=True)})
+    out, images = tmp_path / "r.html", tmp_path / "png"
+    res = CliRunner().invoke(
+        app,
+        [
+            "--data-dir",
+            str(root),
+            "report",
+            "--sections",
+            "pnf",
+            "--out",
+            str(out),
+            "--png-dir",
+            str(images),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    # P&F of IWM (1 chart) and the IWM/SPY RS section (P&F + ratio line): 3 charts
+    html = out.read_text(encoding="utf-8")
+    n_charts = html.count('class="plotly-graph-div"')
+    files = sorted(images.glob("*.png"))
+    assert n_charts == 3 and len(files) == n_charts
+    assert files[0].name.startswith("01-01-point-and-figure-ishares-russell-2000-etf-iwm")
+    for f in files:
+        data = f.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", data[16:24])
+        assert width == 1100 and height >= 460
