@@ -228,3 +228,22 @@ def test_sections_render_with_provenance_and_missing_text(tmp_path: Path, store:
     assert "NAV per share of each interval" in text  # the flows' basis
     assert "sizeup fetch fund-history IJR" in text and "Data missing" in text
     assert "+1,274.0" not in text and "+1.3" in text  # USD million, one decimal
+
+
+def test_report_plan_has_the_valuation_and_flows_parts(store: Store) -> None:
+    from sizeup.app.reports import ReportRequest, load_sample, parse_sections
+    from sizeup.report._layout import report_plan
+
+    wanted = parse_sections("flows,valuation")
+    assert wanted == ("valuation", "flows")  # the report's order
+    plan = report_plan(
+        ReportData(store, pd.Timestamp("2026-02-02")),
+        ReportRequest(asof=pd.Timestamp("2026-02-02"), sections=wanted),
+    )
+    assert [s.key for s in plan.sections] == ["valuation", "flows"]
+    flows = plan.sections[1]
+    assert flows.tables[0].frame["net flow (USD m)"].tolist() == pytest.approx([0.26, 1.274])
+    sample = report_plan(load_sample(), ReportRequest(sample=True, sections=wanted))
+    assert [s.key for s in sample.sections] == ["valuation", "flows"]
+    assert all(s.missing and not s.has_data for s in sample.sections)
+    assert "sizeup fetch fund-history IWM" in sample.sections[1].missing[0]

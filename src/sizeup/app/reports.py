@@ -58,6 +58,8 @@ REPORT_SECTIONS: Final = (
     "size-premium",
     "conditional",
     "screens",
+    "valuation",
+    "flows",
     "backtests",
     "claims",
 )

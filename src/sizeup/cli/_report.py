@@ -50,7 +50,7 @@ def report(  # noqa: PLR0917 - Typer maps parameters to options
         typer.Option(
             "--sections",
             help="Comma list of parts: rotation, pnf, breadth, seasonality, size-premium, "
-            "conditional, screens, backtests, claims (default: all).",
+            "conditional, screens, valuation, flows, backtests, claims (default: all).",
         ),
     ] = None,
     claims: Annotated[

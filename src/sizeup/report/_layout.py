@@ -63,11 +63,16 @@ from sizeup.report.sections import (
     store_plan,
 )
 from sizeup.report.sections._common import daily_coverage
+from sizeup.report.sections._flows import flows_missing_section, store_flows_section
 from sizeup.report.sections._monitor import (
     RsLine,
     breadth_section,
     monitor_section,
     rs_line_figure,
+)
+from sizeup.report.sections._valuation import (
+    store_valuation_section,
+    valuation_missing_section,
 )
 
 __all__ = [
@@ -621,6 +626,8 @@ def _store_report(data: ReportData, request: ReportRequest, options: StatsOption
         "size-premium": lambda: parts.statistics("size-premium"),
         "conditional": lambda: parts.statistics("conditional"),
         "screens": parts.screens,
+        "valuation": lambda: [store_valuation_section(data, *request.pair)],
+        "flows": lambda: [store_flows_section(data, request.pair[0])],
         "backtests": parts.backtests,
         "claims": parts.claims,
     }
@@ -691,6 +698,10 @@ def _sample_report(
     by_key["backtests"].append(
         missing_section("backtests", "total-return prices of IWM and SPY", [FETCH_CORE])
     )
+    by_key["valuation"].append(
+        valuation_missing_section("the offline sample has none", small=a, large=b)
+    )
+    by_key["flows"].append(flows_missing_section("the offline sample has none", fund=a))
     by_key["claims"].append(
         ReportSection(
             PART_TITLES["claims"],
