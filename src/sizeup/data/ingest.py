@@ -30,6 +30,8 @@ Rules
 from __future__ import annotations
 
 import csv
+import ctypes
+import functools
 import hashlib
 import io
 import logging
@@ -43,6 +45,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 import pandas as pd
+import pyarrow as pa
 
 from sizeup.data.formats import detect, fred, french, ishares, prices
 from sizeup.data.schema import SYMBOLS
@@ -79,10 +82,11 @@ _VINTAGE_IN_NAME: Final = re.compile(r"(?<!\d)((?:19|20)\d{2}(?:0[1-9]|1[0-2]))(
 _FUND_IN_NAME: Final = re.compile(r"^([A-Za-z]{2,5})_holdings", re.IGNORECASE)
 _FUND_IN_STEM: Final = re.compile(r"^([A-Za-z]{2,5})(?=[_\-.])")
 _FRED_IN_NAME: Final = re.compile(r"^([A-Za-z0-9_]{2,40})$")
-# files above this size are parsed one at a time (bounds peak memory; small ones overlap them)
+# files above this size count as big: few of them are in memory at once (small ones overlap)
 _BIG_FILE_BYTES: Final = 4 * 1024 * 1024
-# big files parsed or waiting to be written at once (one written while the next is parsed)
-_BIG_FILES_IN_FLIGHT: Final = 2
+# big files parsed, waiting or being written at once: 1 keeps the import of ../shared/data
+# near 1.3 GB of memory (2 overlaps the next parse with the write but peaks near 1.5 GB)
+_BIG_FILES_IN_FLIGHT: Final = 1
 
 
 # ---------------------------------------------------------------------------- results
@@ -773,6 +777,30 @@ class _Batch:
         )
         for (parsed, t0), outcome in zip(files, outcomes, strict=True):
             self.collect(*_outcome(parsed, outcome, t0))
+        if sum(p.rows for p, _ in files) >= BATCH_ROWS:
+            _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Return freed memory to the OS after a big write (Arrow's pool, then glibc's heap).
+
+    Without it the freed buffers of one big file stay in the process (allocator caches and
+    per-thread arenas) while the next one is parsed, and the peak adds up.
+    """
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        func: Callable[[int], int] = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+    return func
 
 
 def _parsed(

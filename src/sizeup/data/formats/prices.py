@@ -332,6 +332,7 @@ def _read_columns(
     cols: dict[str, np.ndarray] = {}
     for c in floats:
         cols[c] = np.asarray(table.column(c).to_numpy(zero_copy_only=False), dtype="float64")
+        table = table.drop_columns([c])  # frees the Arrow column: one copy at a time
     cats: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for c in categories:
         chunked = table.column(c).unify_dictionaries()
@@ -347,7 +348,13 @@ def _read_columns(
         dates = np.asarray(column.cast(pa.timestamp("ns")).to_numpy(), dtype="datetime64[ns]")
     else:
         dates = _parse_dates(column, name=name, first_line=skip_rows + 1)
+    del table, column
+    if len(body) > _RELEASE_BYTES:
+        pa.default_memory_pool().release_unused()  # hand the CSV buffers back to the OS
     return dates, cols, cats
+
+
+_RELEASE_BYTES: Final = 8 << 20
 
 
 def _parse_dates(column: pa.ChunkedArray, *, name: str, first_line: int) -> np.ndarray:
@@ -780,9 +787,15 @@ def _parse_alphavantage(
     canon_raw = np.asarray([canonical_symbol(str(v)) for v in raw_values], dtype=object)
     canon, remap = np.unique(canon_raw, return_inverse=True)
     codes = remap.reshape(-1)[raw_codes] if len(raw_codes) else raw_codes
-    order = np.lexsort((dates, codes))
-    codes, dates = codes[order], dates[order]
-    values = {k: cols[k][order] for k in floats}
+    step_code, step_date = np.diff(codes), np.diff(dates)
+    if bool(np.all((step_code > 0) | ((step_code == 0) & (step_date > np.timedelta64(0))))):
+        order = np.arange(len(dates))  # the usual case: the file is sorted, nothing to copy
+        values = cols
+    else:
+        order = np.lexsort((dates, codes))
+        codes, dates = codes[order], dates[order]
+        values = {k: cols[k][order] for k in floats}
+    del step_code, step_date
     # repeated (ticker, date) rows: identical copies are dropped (counted), conflicts fail
     same_key = np.zeros(len(dates), dtype=bool)
     same_key[1:] = (codes[1:] == codes[:-1]) & (dates[1:] == dates[:-1])
@@ -803,7 +816,6 @@ def _parse_alphavantage(
         keep = ~same_key
         codes, dates = codes[keep], dates[keep]
         values = {k: v[keep] for k, v in values.items()}
-    symbols = canon[codes]
     bars = _bars(
         pd.Categorical.from_codes(codes, categories=pd.Index(canon)),
         dates,
@@ -826,7 +838,9 @@ def _parse_alphavantage(
     is_split = (split_filled != 1) & (split_filled > 0)
     actions = pd.DataFrame(
         {
-            "symbol": pd.Series(np.concatenate([symbols[is_div], symbols[is_split]]), dtype=object),
+            "symbol": pd.Series(
+                np.concatenate([canon[codes[is_div]], canon[codes[is_split]]]), dtype=object
+            ),
             "date": np.concatenate([dates[is_div], dates[is_split]]),
             "kind": pd.Series(
                 ["dividend"] * int(is_div.sum()) + ["split"] * int(is_split.sum()), dtype=object
