@@ -93,8 +93,13 @@ def test_date_ticks_thin_out_but_keep_year_changes() -> None:
     # every 6th month start, plus the two year changes (columns 12 and 24)
     assert vals == [0, 6, 12, 18, 24, 30]
     assert text[0] == "Jan 1<br>2020" and text[2] == "Jan 1<br>2021" and text[1] == "Jul 1"
-    vals, _ = date_ticks(starts, max_ticks=5)
-    assert vals == [0, 8, 12, 16, 24, 32]
+    # with 5 ticks the three years would take more than half: year starts only
+    vals, text = date_ticks(starts, max_ticks=5)
+    assert vals == [0, 12, 24]
+    assert text == ["Jan 1<br>2020", "Jan 1<br>2021", "Jan 1<br>2022"]
+    ten_years = pd.DatetimeIndex(pd.date_range("2010-01-01", periods=120, freq="MS"))
+    vals, _ = date_ticks(ten_years, max_ticks=4)
+    assert vals == [0, 36, 72, 108]  # every third year start
     with pytest.raises(ConfigError):
         date_ticks(starts, max_ticks=0)
 

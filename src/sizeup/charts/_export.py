@@ -115,14 +115,14 @@ def _with_footnote(fig: go.Figure, footnote: str) -> go.Figure:
         yref="paper",
         x=0,
         y=0,
-        yshift=-(bottom - 8),
+        yshift=-(bottom + 24),  # below the tick labels and the axis title
         xanchor="left",
         yanchor="top",
         align="left",
         showarrow=False,
         font={"size": 10, "color": "#52606d"},
     )
-    out.update_layout(margin={"b": bottom + 16 * lines})
+    out.update_layout(margin={"b": bottom + 16 * lines + 36})
     return out
 
 

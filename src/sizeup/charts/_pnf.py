@@ -107,8 +107,10 @@ def date_ticks(
     first
         First column shown; it always gets a tick.
     max_ticks
-        At most about this many ticks: when there are more month starts, every k-th is kept
-        and the columns where the year changes are kept too.
+        At most about this many ticks. When there are more month starts, every k-th is kept
+        together with the columns where the year changes; when the years alone would fill
+        more than half of the ticks, only the first column of each year gets one (every k-th
+        year if still too many).
 
     Returns
     -------
@@ -131,11 +133,13 @@ def date_ticks(
         if cur.year != prev.year:
             years.append(c)
     if len(candidates) > max_ticks:
-        step = math.ceil(len(candidates) / max_ticks)
-        kept = set(candidates[::step])
-        if len(years) <= max_ticks:
-            kept |= set(years)
-        candidates = sorted(kept)
+        yearly = [first, *years]
+        if len(yearly) > max_ticks // 2:
+            # many years: ticks on the first column of each year only (thinned to fit)
+            candidates = yearly[:: math.ceil(len(yearly) / max_ticks)]
+        else:
+            step = math.ceil(len(candidates) / max_ticks)
+            candidates = sorted(set(candidates[::step]) | set(years))
     labels = []
     last_year: int | None = None
     for c in candidates:
@@ -242,6 +246,7 @@ def pnf_figure(
     max_date_ticks: int = 16,
     trend_lines: bool = True,
     objectives: Mapping[str, PriceObjective | None] | Literal["auto"] | None = "auto",
+    y_title: str = "price",
 ) -> go.Figure:
     """Build an interactive P&F figure.
 
@@ -266,6 +271,8 @@ def pnf_figure(
         Price objectives to draw as dashed horizontal lines (count kind -> objective);
         ``"auto"`` computes the vertical and horizontal objectives of the signal in effect
         when the chart has signals; ``None`` draws none.
+    y_title
+        Title of the vertical axis (``"price"``; e.g. ``"yield, %"`` for a rate).
 
     Returns
     -------
@@ -464,7 +471,7 @@ def pnf_figure(
             "ticktext": xlabels,
         },
         yaxis={
-            "title": "price",
+            "title": y_title,
             "tickmode": "array",
             "tickvals": ticks,
             "ticktext": labels,

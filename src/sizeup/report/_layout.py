@@ -442,6 +442,7 @@ class _StoreParts:
                 basis="yield in percent (a rate, not a price)",
                 units=f"{units} Boxes of 0.1 percentage point, 3-box reversal.",
                 survivorship=None,
+                y_title="yield, %",
             ),
             "pnf",
             title,

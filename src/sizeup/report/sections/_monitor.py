@@ -236,6 +236,7 @@ def monitor_section(
                     chart,
                     columns=shown,
                     objectives=None,
+                    y_title="% of members on a buy signal",
                     title=f"BPI of {m.bpi.universe}: P&F, 2-point boxes, 3-box reversal<br>"
                     f"<sup>as of {at:%Y-%m-%d}; state: {_state_text(last['state'])}</sup>",
                 ),

@@ -219,6 +219,7 @@ def pnf_section(
     basis: str = "price index (dividends excluded)",
     units: str = "",
     survivorship: str | None = _SURVIVORSHIP,
+    y_title: str = "price",
 ) -> ReportSection:
     """Build the P&F section of one index, fund or series.
 
@@ -241,6 +242,8 @@ def pnf_section(
         Extra sentence on the units (e.g. the x10 quote of ``^TNX``).
     survivorship
         Survivorship statement (``None`` for a single fund or a rate).
+    y_title
+        Vertical axis title of the chart.
 
     Raises
     ------
@@ -263,6 +266,7 @@ def pnf_section(
         chart,
         columns=columns,
         patterns=patterns,
+        y_title=y_title,
         title=_title(
             f"{index.label}: P&F {chart.scale.name} boxes, {reversal}-box reversal, {method}, "
             f"last {min(columns, chart.n_columns)} of {chart.n_columns} columns",
