@@ -426,3 +426,23 @@ def test_runs_of_one_percent_days() -> None:
     (c,) = [c for c in ex.claims if c.kind == "streak"]
     assert c.spec is not None and c.spec["min_move"] == pytest.approx(0.01)
     assert c.spec["stated"] == 3 and c.spec["asof"].isoformat() == "2025-03-10"
+
+
+# ------------------------------------------------------------------ event counts
+def test_counts_of_past_episodes_are_claims_that_cannot_be_checked() -> None:
+    ex = extract_claims(
+        "There have been nine other years when the Russell 2000 beat the S&P 500 in January.",
+        WED,
+    )
+    (c,) = [c for c in ex.claims if c.kind == "event"]
+    assert (c.stated, c.unit, c.spec) == (9.0, "count", None)
+    assert c.subjects == ("^RUT", "^GSPC") and "event study" in (c.not_checkable or "")
+    ex2 = extract_claims("Small caps have had only 3 prior three-week streaks like it.", WED)
+    assert [c.stated for c in ex2.claims if c.kind == "event"] == [3.0]
+
+
+def test_a_repeated_sentence_without_a_window_is_a_restatement() -> None:
+    text = "There were 12 other instances when small caps led. " * 2
+    ex = extract_claims(text, WED)
+    events = [c for c in ex.claims if c.kind == "event"]
+    assert len(events) == 2 and events[1].repeat_of == events[0].id

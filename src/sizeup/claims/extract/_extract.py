@@ -413,9 +413,10 @@ class _Builder:
 
 def _fact(c: ExtractedClaim) -> tuple[Any, ...] | None:
     """Return what a claim asserts, to recognise a restatement of an earlier claim."""
-    if c.window is None:
-        return None
     who = c.subjects or c.names
+    if c.window is None:
+        # no window (an event count, an unresolved period): the same sentence again
+        return (c.kind, who, round(c.stated, 6), c.unit, c.quote)
     return (c.kind, who, c.window.start, c.window.end, round(c.stated, 6), c.unit)
 
 
@@ -622,6 +623,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     _rank_forms(bld, sent, s, off, ents=ents, periods=periods)
     _since_when(bld, sent, s, off, ents=ents, periods=periods)
     _named_forms(bld, sent, s, off, ents=ents, periods=periods)
+    _episode_counts(bld, sent, s, off, ents=ents)
     _directions(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
     _rate_held(bld, sent, s, off, ents=ents)
     _beats(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
@@ -1642,13 +1644,14 @@ def _quantities(
             # "defined as a pullback of 10% to 20%": the figures of a definition, no claim
             bld.stats.append((sent.index, off + a, off + b))
             continue
-        if (
+        statistic = (
             _AVERAGE.search(s[max(lo, a - 40) : b])
             or re.match(r"(?i)\s*of the time", s[b:])
-            or _EVENT.search(s)
             or (contrast and _AVERAGE.search(s[:a]))
-        ):
-            # an event-study statistic: listed with the numbers not understood
+        )
+        if statistic or _EVENT.search(s):
+            # an average or hit rate over past episodes, or a condition of an event study:
+            # listed with the numbers not understood (the reason says so)
             bld.stats.append((sent.index, off + a, off + b))
             continue
         if pm is None:
@@ -2685,4 +2688,68 @@ def _named_forms(
             proxy=proxy,
             spec=spec,
             not_checkable=why_not if spec is None else None,
+        )
+
+
+# ------------------------------------------------------------------ event studies
+_EPISODE_COUNT = re.compile(
+    r"(?i)\b(?P<n>\d{1,4}|"
+    + "|".join(_COUNT_WORDS)
+    + r"|eleven|twelve)\s+(?:other\s+|prior\s+|previous\s+|earlier\s+|such\s+)+"
+    r"(?P<what>instances|years|times|occasions|cases|episodes|periods|months|weeks|"
+    r"[\w-]+ (?:streaks|runs|stretches))\b"
+)
+
+
+def _episode_counts(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+) -> None:
+    """Read "in 23 prior instances when ...", "eight other years when ..." as event counts.
+
+    A count of past episodes is a claim about history, but its conditions (thresholds,
+    windows, where the history starts) are rarely stated exactly: it is listed as a claim
+    that cannot be checked, with its subjects, rather than as a number not understood.
+    """
+    for m in _EPISODE_COUNT.finditer(s):
+        a, b = m.span()
+        word = m.group("n").lower()
+        n = _COUNT_WORDS.get(word) or (int(word) if word.isdigit() else 0)
+        if not n:
+            continue
+        named = [
+            e for e in ents if e.entity.kind in ("index", "etf") and not _ANAPHORA.fullmatch(e.text)
+        ] or [e for e in ents if e.entity.kind in ("index", "etf")]
+        if not named and bld.last_subject:
+            named = [bld.last_subject[0]]
+        if not named:
+            continue
+        keys = list(dict.fromkeys(e.entity for e in named))[:2]
+        syms = [bld._resolve_symbol(e, None)[0] for e in keys]
+        bld.used.append((sent.index, off + a, off + b))
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + a, off + b),
+            quote=s,
+            reading=(
+                f"{' vs '.join(e.key for e in keys)}: {n} earlier {m.group('what').lower()} "
+                "meeting the sentence's condition (an event count)"
+            ),
+            kind="event",
+            names=tuple(e.key for e in keys),
+            subjects=tuple(x for x in syms if x),
+            window=None,
+            stated=float(n),
+            unit="count",
+            comparator="approx",
+            tolerance=0.0,
+            not_checkable=(
+                "a count of past episodes (an event study): its condition and the start of its "
+                "history are not exact enough for a metric of the claim model"
+            ),
         )
