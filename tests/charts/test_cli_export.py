@@ -143,3 +143,55 @@ def test_report_png_dir_writes_one_png_per_chart(tmp_path: Path) -> None:
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = struct.unpack(">II", data[16:24])
         assert width == 1100 and height >= 460
+
+
+def _pair_store(tmp_path: Path) -> Path:
+    import numpy as np
+
+    from sizeup.data.store import Store
+
+    root = tmp_path / "pair"
+    idx = pd.bdate_range("2019-01-02", "2024-06-28")
+    rng = np.random.default_rng(9)
+    frames = []
+    for sym, start in (("IWM", 150.0), ("SPY", 250.0), ("^RUT", 1500.0), ("^GSPC", 2500.0)):
+        px = start * np.exp(np.cumsum(rng.normal(0.0003, 0.012, len(idx))))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "symbol": sym,
+                    "date": idx,
+                    "open": px,
+                    "high": px * 1.01,
+                    "low": px * 0.99,
+                    "close": px,
+                    "adj_close": px,
+                    "volume": np.nan,
+                    "source": "handmade",
+                }
+            )
+        )
+    Store.open(root).write({"bars": pd.concat(frames, ignore_index=True)})
+    return root
+
+
+@pytest.mark.parametrize(
+    ("command", "footnote"),
+    [
+        (["monitor", "--no-universe"], "IWM (handmade, total return): 2019-01-02 .. 2024-06-28"),
+        (["backtest", "size-rs"], "IWM (total return): 2019-01-02 .. 2024-06-28"),
+    ],
+    ids=["monitor", "backtest"],
+)
+def test_monitor_and_backtest_svg(tmp_path: Path, command: list[str], footnote: str) -> None:
+    _need_browser()
+    root = _pair_store(tmp_path)
+    svg = tmp_path / f"{command[0]}.svg"
+    res = CliRunner().invoke(app, ["--data-dir", str(root), *command, "--svg", str(svg)])
+    assert res.exit_code == 0, res.output
+    tree = ET.fromstring(svg.read_text(encoding="utf-8"))
+    ns = "{http://www.w3.org/2000/svg}"
+    traces = [g for g in tree.iter(f"{ns}g") if "trace" in g.get("class", "")]
+    assert traces, "no plot elements in the SVG"
+    text = " ".join("".join(t.itertext()) for t in tree.iter(f"{ns}text"))
+    assert "as of 2024-06-28" in text and footnote in text  # provenance footnote
