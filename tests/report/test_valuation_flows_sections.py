@@ -135,6 +135,7 @@ def test_valuation_section_by_hand(store: Store) -> None:
     assert "fundamentals (simfin" in notes and "2021-02-20" in notes
     assert "Forward P/E needs analyst EPS estimates" in notes
     assert section.survivorship and "2022-05-31" in section.survivorship
+    assert "survivorship" not in notes.lower()  # said once, in the survivorship box
     title = section.figures[0].figure.layout.title.text
     assert "as of 2022-06-30" in title and "hand" in title
 

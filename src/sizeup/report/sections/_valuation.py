@@ -194,11 +194,12 @@ def valuation_section(result: ValuationResult) -> ReportSection:
         cov,
         caption="Dashed line: long-run mean of the ratio over the usable points.",
     )
+    survivorship = "; ".join(n for n in prov.notes if "survivorship" in n.lower()) or None
     notes = [
         f"Small caps: {result.small} ({result.small_label}); large caps: {result.large} "
         f"({result.large_label}).",
         *(f"Data: {c.describe()}." for c in prov.inputs),
-        *prov.notes,
+        *(n for n in prov.notes if "survivorship" not in n.lower()),  # shown in its own box
         *(f"Warning: {w}" for w in prov.warnings),
         "Definitions and limits: docs/methods.md §D6.",
     ]
@@ -206,7 +207,6 @@ def valuation_section(result: ValuationResult) -> ReportSection:
         from sizeup.app.valuation import NO_ESTIMATES
 
         notes.append(NO_ESTIMATES[0].upper() + NO_ESTIMATES[1:] + ".")
-    survivorship = "; ".join(n for n in prov.notes if "survivorship" in n.lower()) or None
     return ReportSection(
         TITLE_VALUATION,
         figures=(figure,),
