@@ -479,7 +479,7 @@ class _StoreParts:
         )
         out: list[ReportSection] = []
         if key == "size-premium":
-            base = store_plan(self.data)
+            base = store_plan(self.data, index_prices=False)
             for s in base.sections:
                 if s.title == TITLE_INDEX_PRICES:
                     continue  # the RS line of the rotation replaces the old index price chart

@@ -828,7 +828,7 @@ def sample_plan(sample: SampleData) -> SectionPlan:
     return SectionPlan(sections, (), SAMPLE_INTRO, SAMPLE_TITLE)
 
 
-def store_plan(store: ReportData) -> SectionPlan:
+def store_plan(store: ReportData, *, index_prices: bool = True) -> SectionPlan:
     """Sections whose inputs exist in the store; the others are listed as skipped.
 
     Needs ``FF:SMB:M`` for the size premium; for small vs big the six ``FF:25P:S1V*:M`` /
@@ -840,6 +840,8 @@ def store_plan(store: ReportData) -> SectionPlan:
     ----------
     store
         The store's data, cut at the report's as-of date (:class:`sizeup.app.reports.ReportData`).
+    index_prices
+        Build the index price section (``False``: neither read nor listed).
     """
     sections: list[ReportSection] = []
     skipped: list[SkippedSection] = []
@@ -891,8 +893,8 @@ def store_plan(store: ReportData) -> SectionPlan:
                 )
             )
 
-    symbols = list(INDEX_SYMBOLS)
-    closes = store.panel(symbols, field="close")
+    symbols = list(INDEX_SYMBOLS) if index_prices else []
+    closes = store.panel(symbols, field="close") if symbols else pd.DataFrame()
     present = [s for s in symbols if s in closes.columns and closes[s].notna().any()]
     missing_symbols = tuple(s for s in symbols if s not in present)
     if present:
@@ -902,7 +904,7 @@ def store_plan(store: ReportData) -> SectionPlan:
             skipped.append(
                 SkippedSection(f"{TITLE_INDEX_PRICES} (partly)", missing_symbols, "no bars for")
             )
-    else:
+    elif symbols:
         skipped.append(SkippedSection(TITLE_INDEX_PRICES, missing_symbols, "no bars for"))
 
     intro = [
