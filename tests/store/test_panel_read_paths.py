@@ -144,3 +144,32 @@ def test_as_traded_bars_reads_once_and_picks_the_raw_source(store: Store) -> Non
     rows, notes = as_traded_bars(store, "B04")
     pd.testing.assert_frame_equal(rows, store.bars(["B04"], source="big"))
     assert notes and "not used (dividend-adjusted only): other" in notes[0]
+
+
+def test_sql_reads_load_duckdb_on_demand(store: Store) -> None:
+    # duckdb is imported inside the SQL read paths only (a plain read never needs it)
+    by_sql = store.read("bars", where="symbol = ? AND source = ?", params=["B04", "other"])
+    pd.testing.assert_frame_equal(by_sql, store.bars(["B04"], source="other"))
+    counts = store.query("SELECT source, count(*) AS n FROM bars WHERE symbol = 'B04' GROUP BY 1")
+    assert dict(zip(counts["source"], counts["n"], strict=True)) == {
+        "big": len(store.bars(["B04"], source="big")),
+        "other": 20,
+    }
+
+
+def test_as_traded_closes_in_one_read_equal_symbol_by_symbol(store: Store) -> None:
+    from sizeup.app._prices import as_traded_bars, as_traded_closes
+
+    symbols = ["B04", "NOPE", "B00", "ONLY", "B02"]
+    frame, sources, notes = as_traded_closes(store, symbols, end=pd.Timestamp("2020-05-29"))
+    assert list(frame.columns) == ["B04", "B00", "ONLY", "B02"]  # NOPE is not in the store
+    want_notes: list[str] = []
+    for sym in frame.columns:
+        rows, sym_notes = as_traded_bars(store, sym)
+        want = rows.set_index("date")["close"].loc[:"2020-05-29"]
+        got = frame[sym].dropna()
+        assert got.index.equals(pd.DatetimeIndex(want.index))
+        assert got.tolist() == want.tolist()
+        assert sources[sym] == ",".join(sorted(set(rows["source"])))
+        want_notes += sym_notes
+    assert notes == want_notes

@@ -39,25 +39,43 @@ def as_traded_bars(store: Store, symbol: str) -> tuple[pd.DataFrame, list[str]]:
     """
     src = store.sources([symbol])
     if src.empty:
-        raise DataError(
-            f"no bars for symbol {symbol!r} in the store; fetch or import it first "
-            "(see `sizeup store info` for what is there)",
-            input="symbol",
-            value=symbol,
-            valid="a symbol in the store",
-        )
+        raise _absent(symbol)
+    return _pick(symbol, src, _by_source(store, [symbol], src))
+
+
+def _absent(symbol: str) -> DataError:
+    return DataError(
+        f"no bars for symbol {symbol!r} in the store; fetch or import it first "
+        "(see `sizeup store info` for what is there)",
+        input="symbol",
+        value=symbol,
+        valid="a symbol in the store",
+    )
+
+
+def _by_source(
+    store: Store, symbols: Sequence[str], src: pd.DataFrame
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """Every (symbol, source) history in one read, split as reading each alone gives."""
+    names = sorted({str(s) for s in src["source"]})
+    every = store.bars(list(symbols), source=names)
+    return {
+        (str(k[0]), str(k[1])): g.reset_index(drop=True)
+        for k, g in every.groupby(["symbol", "source"], sort=False, observed=True)
+    }
+
+
+def _pick(
+    symbol: str, src: pd.DataFrame, by_source: dict[tuple[str, str], pd.DataFrame]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Choose the as-traded history of one symbol among its sources (``src``: its rows)."""
     notes: list[str] = []
     skipped: list[str] = []
     candidates: list[pd.DataFrame] = []
     names = [str(s) for s in src["source"]]
-    # one read of every source of the symbol, split per source (as reading each alone gives)
-    every = store.bars([symbol], source=names)
-    by_source = {
-        str(k): g.reset_index(drop=True)
-        for k, g in every.groupby("source", sort=False, observed=True)
-    }
+    held = {s: by_source[(symbol, s)] for s in names if (symbol, s) in by_source}
     for source in names:
-        rows = by_source.get(source)
+        rows = held.get(source)
         if rows is None or rows.empty:
             continue
         raw = symbol.startswith("^") or bool(
@@ -73,7 +91,7 @@ def as_traded_bars(store: Store, symbol: str) -> tuple[pd.DataFrame, list[str]]:
             f"the store's sources of {symbol} do not separate raw and adjusted closes; the "
             "chart uses the prices as stored (dividend-adjusted if the source adjusted them)"
         ]
-        candidates = [by_source[s] for s in names if s in by_source and not by_source[s].empty]
+        candidates = [held[s] for s in names if s in held and not held[s].empty]
     else:
         later = [
             pd.Timestamp(d)
@@ -105,11 +123,14 @@ def as_traded_closes(
     cols: dict[str, pd.Series] = {}
     sources: dict[str, str] = {}
     notes: list[str] = []
+    src_all = store.sources(list(symbols))
+    held = src_all[src_all["symbol"].isin([str(s) for s in symbols])]
+    by_source = _by_source(store, symbols, held) if not held.empty else {}
     for sym in symbols:
-        try:
-            rows, sym_notes = as_traded_bars(store, sym)
-        except DataError:
+        src = held[held["symbol"] == str(sym)]
+        if src.empty:
             continue
+        rows, sym_notes = _pick(str(sym), src, by_source)
         series = pd.Series(
             rows["close"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["date"]), name=sym
         ).sort_index()

@@ -36,10 +36,9 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, unquote
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -55,6 +54,9 @@ from sizeup.data.store._delta import CATALOG, CATALOG_SCHEMA, JOURNAL, JOURNAL_S
 from sizeup.data.store._policy import assemble, restrict, splice, splice_arrays
 from sizeup.errors import SchemaError, SizeupError, StoreError
 from sizeup.types import DateLike, PriceField
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = ["Store", "StoreInfo", "TableInfo", "UpsertResult", "payload_row"]
 
@@ -1349,6 +1351,8 @@ class Store:
             filter = sel if filter is None else filter & sel
         data: pa.Table | pd.DataFrame = self._arrow(schema.name, filter=filter)
         if where and len(data):
+            import duckdb  # only SQL reads need it (~50 ms to import)
+
             try:
                 with duckdb.connect() as con:
                     con.register("_t", data)
@@ -1365,6 +1369,8 @@ class Store:
     @_reads
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         """Run SQL against views named after the tables (``bars``, ``series``, ...)."""
+        import duckdb
+
         try:
             with self.connect() as con:
                 return con.execute(sql, list(params or [])).df()
@@ -1378,6 +1384,8 @@ class Store:
         The views scan the Delta tables' Arrow datasets (no file globbing); date columns are
         exposed as ``TIMESTAMP``.
         """
+        import duckdb
+
         con = duckdb.connect()
         for name, schema in TABLES.items():
             ds = self._dataset(name)
