@@ -4,26 +4,70 @@ Run after ``mutmut run`` in the same folder (``make mutate`` does both)::
 
     .venv/bin/python scripts/mutation_report.py --out docs/mutation.md
 
-Per module: mutants, killed (incl. timeouts), survived, not run, and the score
-``killed / (killed + survived)``. Every surviving mutant is listed with its diff and a reason
-taken from ``docs/mutation_reasons.toml`` (``"mutant name" = "why it survives"``); a survivor
-without a reason says so, so that it is either killed by a new test or explained.
+Per module: mutants, killed (incl. timeouts), survived, not run, the score
+``killed / (killed + survived)`` and the day of the run. Every surviving mutant is listed with its
+diff and a reason taken from ``docs/mutation_reasons.toml`` (``"mutant name" = "why it
+survives"``); a survivor without a reason says so, so that it is either killed by a new test or
+explained.
+
+mutmut is run one module at a time (``make mutate MUTANTS='sizeup.x.y*'``) and its ``mutants/``
+folder is not kept, so the report *merges*: a module with results in this run (at least one
+mutant killed or survived) gets a new row and survivor list; every other module keeps its row
+and survivor list from the existing ``--out`` file (reasons are looked up again, so a reason
+added later shows up).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import subprocess
 import sys
 import tomllib
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MUTMUT = str(Path(sys.executable).with_name("mutmut"))
 KILLED = {"killed", "timeout", "caught by type check"}
 LINE = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
+ROW = re.compile(r"^\| `([\w.]+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| [^|]+ \|(?: ([^|]+) \|)?$")
+SECTION = re.compile(r"^### Survivors in `([\w.]+)`$")
+SURVIVOR = re.compile(r"^\| `(\S+__mutmut_\d+)` \| (`(?:[^|\\]|\\.)*`) \| .* \|$")
+TABLE_HEAD = [
+    "| module | mutants | killed | survived | not run | score | run |",
+    "|---|---:|---:|---:|---:|---:|---|",
+]
+
+
+@dataclass
+class Module:
+    """One module's counts, run day and surviving mutants (short name, change cell)."""
+
+    total: int
+    killed: int
+    survived: int
+    run: str
+    survivors: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _previous(path: Path) -> dict[str, Module]:
+    """Rows and survivor lists of an existing report (the modules not run this time keep them)."""
+    mods: dict[str, Module] = {}
+    if not path.exists():
+        return mods
+    section: str | None = None
+    for ln in path.read_text().splitlines():
+        if (m := ROW.match(ln)) and section is None:
+            total, k, s, _ = (int(m.group(i)) for i in range(2, 6))
+            mods[m.group(1)] = Module(total, k, s, (m.group(6) or "").strip())
+        elif m := SECTION.match(ln):
+            section = m.group(1)
+        elif section and (m := SURVIVOR.match(ln)) and section in mods:
+            mods[section].survivors.append((m.group(1), m.group(2)))
+    return mods
 
 
 def _results(cwd: Path) -> dict[str, str]:
@@ -60,40 +104,57 @@ def main(argv: list[str] | None = None) -> int:
     if args.reasons.exists():
         reasons = tomllib.loads(args.reasons.read_text()).get("reasons", {})
     by_mod: dict[str, Counter[str]] = defaultdict(Counter)
-    survivors: dict[str, list[str]] = defaultdict(list)
+    names_by_mod: dict[str, list[str]] = defaultdict(list)
     for name, status in sorted(results.items()):
         mod = _module(name)
         by_mod[mod][status] += 1
         if status == "survived":
-            survivors[mod].append(name)
+            names_by_mod[mod].append(name)
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    mods = _previous(args.out)
+    fresh = []
+    for mod, c in by_mod.items():
+        k = sum(v for s, v in c.items() if s in KILLED)
+        if k + c["survived"] == 0:
+            continue  # mutants generated but not run this time: keep the previous row
+        fresh.append(mod)
+        survivors = [
+            (n.split(".")[-1], "`" + _diff(args.cwd, n).replace("|", "\\|") + "`")
+            for n in names_by_mod[mod]
+        ]
+        mods[mod] = Module(sum(c.values()), k, c["survived"], today, survivors)
     lines = [args.header.read_text().rstrip() + "\n"] if args.header else []
-    lines += [
-        "| module | mutants | killed | survived | not run | score |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
+    lines += TABLE_HEAD
     low = []
     tot_k = tot_s = 0
-    for mod, c in sorted(by_mod.items()):
-        k = sum(v for s, v in c.items() if s in KILLED)
-        s = c["survived"]
-        other = sum(c.values()) - k - s
-        tot_k, tot_s = tot_k + k, tot_s + s
-        score = k / (k + s) if k + s else float("nan")
-        if k + s and score < args.min_score:
+    for mod, r in sorted(mods.items()):
+        tot_k, tot_s = tot_k + r.killed, tot_s + r.survived
+        score = r.killed / (r.killed + r.survived) if r.killed + r.survived else float("nan")
+        if r.killed + r.survived and score < args.min_score:
             low.append(mod)
-        lines.append(f"| `{mod}` | {sum(c.values())} | {k} | {s} | {other} | {score:.1%} |")
+        other = r.total - r.killed - r.survived
+        lines.append(
+            f"| `{mod}` | {r.total} | {r.killed} | {r.survived} | {other} | {score:.1%} "
+            f"| {r.run or '?'} |"
+        )
     if tot_k + tot_s:
-        lines.append(f"| **all** | | {tot_k} | {tot_s} | | {tot_k / (tot_k + tot_s):.1%} |")
+        lines.append(f"| **all** | | {tot_k} | {tot_s} | | {tot_k / (tot_k + tot_s):.1%} | |")
     lines.append("")
-    for mod, names in sorted(survivors.items()):
+    for mod, r in sorted(mods.items()):
+        if not r.survivors:
+            continue
         lines += [f"### Survivors in `{mod}`", "", "| mutant | change | reason |", "|---|---|---|"]
-        for n in names:
-            reason = reasons.get(n, "**no reason yet: kill it with a test or explain it**")
-            change = _diff(args.cwd, n).replace("|", "\\|")
-            lines.append(f"| `{n.split('.')[-1]}` | `{change}` | {reason} |")
+        for short, change in r.survivors:
+            reason = reasons.get(
+                f"{mod}.{short}", "**no reason yet: kill it with a test or explain it**"
+            )
+            lines.append(f"| `{short}` | {change} | {reason} |")
         lines.append("")
     args.out.write_text("\n".join(lines) + "\n")
-    print(f"wrote {args.out}: {len(results)} mutants, modules below {args.min_score:.0%}: {low}")
+    print(
+        f"wrote {args.out}: {len(mods)} modules, new results for {sorted(fresh)}; "
+        f"modules below {args.min_score:.0%}: {low}"
+    )
     return 1 if low else 0
 
 
