@@ -230,3 +230,39 @@ def test_one_chart_with_the_python_engine_does_not_import_numba() -> None:
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.split() == ["NO", "NUMBA", "3"]  # X 10.5-12.5, O 11-8.5, X 9-13.5
+
+
+def test_sizeup_pnf_draws_without_numba_or_duckdb(tmp_path: Path) -> None:
+    from sizeup.data.store import Store
+
+    rng = np.random.default_rng(5)
+    days = pd.bdate_range("2021-01-04", periods=300)
+    close = 100 * np.exp(np.cumsum(rng.normal(0, 0.015, len(days))))
+    bars = pd.DataFrame(
+        {
+            "symbol": "IWM",
+            "date": days,
+            "high": close * 1.01,
+            "low": close * 0.99,
+            "close": close,
+            "adj_close": close * 0.97,  # a source with raw and adjusted closes
+            "source": "raw",
+        }
+    )
+    Store.open(tmp_path).upsert("bars", bars)
+    code = (
+        "import sys\n"
+        f"sys.argv = ['sizeup', '--data-dir', {str(tmp_path)!r}, 'pnf', 'IWM', '--box', '1%']\n"
+        "from sizeup.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "heavy = sorted(m for m in ('numba', 'duckdb') if m in sys.modules)\n"
+        "print('EXIT', code, 'LOADED', heavy)\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert "P&F 1% boxes" in res.stdout
+    assert res.stdout.strip().splitlines()[-1] == "EXIT 0 LOADED []"
