@@ -27,6 +27,7 @@ ORDER = [
     "bench_screens",
     "bench_backtest",
     "bench_check",
+    "bench_web",
 ]
 TITLES = {
     "bench_import": "Import of ../shared/data and panel read-back (issue 2)",
@@ -36,6 +37,7 @@ TITLES = {
     "bench_screens": "Screen over 6,000 companies x 40 quarters (issue 7)",
     "bench_backtest": "Backtest engine and sweeps vs vectorbt and bt (issue 13)",
     "bench_check": "sizeup check on a 1,000-word article (issue 15)",
+    "bench_web": "sizeup serve: rotation data latency and a 50-client load test (issue 14)",
 }
 
 

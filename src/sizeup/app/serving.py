@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -53,20 +54,11 @@ class Snapshot:
 
     def symbols(self) -> list[str]:
         """Symbols with price bars in this version, sorted."""
-        cat = self.store.catalog()
-        if cat.empty:
-            return []
-        rows = cat[cat["table"] == "bars"] if "table" in cat.columns else cat
-        col = "entity" if "entity" in rows.columns else rows.columns[0]
-        return sorted({str(s) for s in rows[col].dropna()})
+        return list(_entities(self.store, self.version, "bars"))
 
     def series_ids(self) -> list[str]:
         """Series ids (rates, factors) in this version, sorted."""
-        cat = self.store.catalog()
-        if cat.empty or "table" not in cat.columns:
-            return []
-        rows = cat[cat["table"] == "series"]
-        return sorted({str(s) for s in rows["entity"].dropna()})
+        return list(_entities(self.store, self.version, "series"))
 
     def preferred_sources(self, symbols: list[str], *, field: str = "adj_close") -> dict[str, str]:
         """Return the store source a read of ``field`` uses for each symbol (when it has one)."""
@@ -86,6 +78,16 @@ class Snapshot:
         rows = cat[cat["table"] == "bars"] if "table" in cat.columns else cat
         last = rows["last"].max()
         return None if pd.isna(last) else pd.Timestamp(last)
+
+
+@functools.lru_cache(maxsize=16)
+def _entities(store: Store, version: int, table: str) -> tuple[str, ...]:
+    """Entities of ``table`` in the store's catalog at ``version`` (cached per version)."""
+    cat = store.catalog()
+    if cat.empty or "table" not in cat.columns:
+        return ()
+    rows = cat[cat["table"] == table]
+    return tuple(sorted({str(s) for s in rows["entity"].dropna()}))
 
 
 class StorePool:

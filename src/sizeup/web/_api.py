@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, File, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from sizeup.app.serving import Snapshot, StorePool, screen_catalog, strategy_catalog
 from sizeup.web._inputs import (
@@ -70,6 +70,25 @@ class ResultCache:
                     self._data.popitem(last=False)
                 self._busy.pop(key, None)
         return body
+
+    def response(
+        self, key: tuple[Any, ...], compute: Callable[[], dict[str, Any]], drop: str | None
+    ) -> Response:
+        """Return the JSON response of ``key`` (without field ``drop``), encoded once."""
+        encoded_key = ("__json__", key, drop)
+        with self._lock:
+            cached = self._data.get(encoded_key)
+        if cached is None:
+            body = self.get(key, compute)
+            if drop is not None:
+                body = {k: v for k, v in body.items() if k != drop}
+            raw = json.dumps(body, allow_nan=False, separators=(",", ":")).encode("utf-8")
+            cached = {"raw": raw}
+            with self._lock:
+                self._data[encoded_key] = cached
+                while len(self._data) > self._size:
+                    self._data.popitem(last=False)
+        return Response(cached["raw"], media_type="application/json")
 
 
 def _snapshot(request: Request) -> Snapshot:
@@ -136,7 +155,7 @@ def health(request: Request) -> dict[str, Any]:
 
 
 @router.get("/store", summary="Store info: tables, rows, symbols, date ranges")
-def store(request: Request) -> JSONResponse:
+def store(request: Request) -> Response:
     """Describe the store version being served (``sizeup store info``)."""
     from sizeup.app.data import StoreInfoRequest, store_info
 
@@ -150,7 +169,7 @@ def store(request: Request) -> JSONResponse:
         body["last_date"] = None if last is None else str(last.date())
         return body
 
-    return JSONResponse(_cache(request).get(("store", snap.version), compute))
+    return _cache(request).response(("store", snap.version), compute, None)
 
 
 @router.get("/symbols", summary="Symbols and series in the store")
@@ -176,7 +195,7 @@ def _monitor_body(
     universe: str,
     sections: tuple[str, ...] | None,
     figures: bool,
-) -> dict[str, Any]:
+) -> Response:
     from sizeup.app.monitor import MonitorRequest, run_monitor
 
     check_name(universe, input="universe")
@@ -194,10 +213,7 @@ def _monitor_body(
         return body
 
     key = ("monitor", snap.version, str(when), universe, sections)
-    body = _cache(request).get(key, compute)
-    if not figures:
-        body = {k: v for k, v in body.items() if k != "figures"}
-    return body
+    return _cache(request).response(key, compute, None if figures else "figures")
 
 
 @router.get("/monitor", summary="Rotation monitor: scoreboard, streaks, records, breadth, BPI")
@@ -217,7 +233,7 @@ def monitor(
         ),
     ] = None,
     figures: Figures = False,
-) -> JSONResponse:
+) -> Response:
     """Return the rotation page's data (``sizeup monitor --json``), optionally with its figures."""
     parts = None
     if sections is not None:
@@ -229,8 +245,7 @@ def monitor(
                 value=sections,
                 valid="scoreboard, streaks, records, calendar, breadth, bpi, rs, fundscore",
             )
-    body = _monitor_body(request, asof=asof, universe=universe, sections=parts, figures=figures)
-    return JSONResponse(body)
+    return _monitor_body(request, asof=asof, universe=universe, sections=parts, figures=figures)
 
 
 @router.get("/breadth", summary="Breadth, bullish percent (with its P&F chart) and RS breadth")
@@ -240,21 +255,19 @@ def breadth(
     asof: AsOf = None,
     universe: Annotated[str, Query(description="Fund whose holdings are the universe.")] = "IWM",
     figures: Figures = False,
-) -> JSONResponse:
+) -> Response:
     """Breadth, the bullish percent and its risk state, % on RS buy, for one universe."""
-    body = _monitor_body(
+    return _monitor_body(
         request, asof=asof, universe=universe, sections=("breadth", "bpi", "rs"), figures=figures
     )
-    return JSONResponse(body)
 
 
 @router.get("/fund-scores", summary="Open fund scores of the small- and large-cap funds")
-def fund_scores(request: Request, *, asof: AsOf = None, figures: Figures = False) -> JSONResponse:
+def fund_scores(request: Request, *, asof: AsOf = None, figures: Figures = False) -> Response:
     """OpenFundScore of each fund and the small-minus-large gap."""
-    body = _monitor_body(
+    return _monitor_body(
         request, asof=asof, universe="IWM", sections=("fundscore",), figures=figures
     )
-    return JSONResponse(body)
 
 
 # ------------------------------------------------------------------------------- charts
@@ -274,7 +287,7 @@ def pnf(
     asof: AsOf = None,
     vs: Annotated[str | None, Query(description="Benchmark of the RS reading.")] = None,
     figure: Figures = False,
-) -> JSONResponse:
+) -> Response:
     """Return the P&F chart: state, columns, patterns, objectives, RS reading (and figure)."""
     from sizeup.app import PriceBasis
     from sizeup.app.pnf import PnfRequest, run_pnf
@@ -300,10 +313,9 @@ def pnf(
         body["figure"] = _figure_json(result.figure())
         return body
 
-    body = _cache(request).get(("pnf", snap.version, req), compute)
-    if not figure:
-        body = {k: v for k, v in body.items() if k != "figure"}
-    return JSONResponse(body)
+    return _cache(request).response(
+        ("pnf", snap.version, req), compute, None if figure else "figure"
+    )
 
 
 @router.get("/rs/{symbol:path}", summary="Relative-strength P&F chart of a symbol against another")
@@ -318,7 +330,7 @@ def rs(
     reversal: Annotated[int, Query(ge=1, le=10)] = 3,
     asof: AsOf = None,
     figure: Figures = False,
-) -> JSONResponse:
+) -> Response:
     """Return the RS chart of ``symbol / vs`` on total returns, its reading and figure."""
     from sizeup.app.rs import RsRequest, run_rs
 
@@ -333,10 +345,9 @@ def rs(
         body["figure"] = _figure_json(result.figure())
         return body
 
-    body = _cache(request).get(("rs", snap.version, req), compute)
-    if not figure:
-        body = {k: v for k, v in body.items() if k != "figure"}
-    return JSONResponse(body)
+    return _cache(request).response(
+        ("rs", snap.version, req), compute, None if figure else "figure"
+    )
 
 
 # ------------------------------------------------------------------------------- screens
@@ -356,7 +367,7 @@ def screen(
     asof: AsOf = None,
     top: Annotated[int | None, Query(ge=1, le=5000, description="Keep the best N.")] = None,
     universe: Annotated[str | None, Query(description="Fund whose holdings to screen.")] = None,
-) -> JSONResponse:
+) -> Response:
     """Ranked names that pass the screen, with reasons, coverage and exclusions."""
     from sizeup.app.screens import ScreenRequest, run_screen_request
 
@@ -370,7 +381,7 @@ def screen(
     def compute() -> dict[str, Any]:
         return run_screen_request(req).to_dict()
 
-    return JSONResponse(_cache(request).get(("screen", snap.version, req), compute))
+    return _cache(request).response(("screen", snap.version, req), compute, None)
 
 
 # ------------------------------------------------------------------------------- claims
@@ -410,7 +421,7 @@ def claims(
         ),
     ],
     asof: AsOf = None,
-) -> JSONResponse:
+) -> Response:
     """Evaluate each claim: SUPPORTED, CONTRADICTED or NOT_CHECKABLE, with measured values."""
     return JSONResponse(_claims_body(request, body, asof))
 
@@ -421,7 +432,7 @@ def claims_upload(
     *,
     file: Annotated[UploadFile, File(description="A claims TOML file (at most 1 MB).")],
     asof: AsOf = None,
-) -> JSONResponse:
+) -> Response:
     """Evaluate an uploaded claims file; the file name is never used as a path."""
     raw = file.file.read(MAX_BODY + 1)
     if len(raw) > MAX_BODY:
@@ -472,7 +483,7 @@ def backtest(
     asof: Annotated[str | None, Body(embed=True, max_length=40)] = None,
     mode: Annotated[Mode, Body(embed=True)] = "native",
     figure: Annotated[bool, Body(embed=True)] = False,
-) -> JSONResponse:
+) -> Response:
     """Run the strategy on the store's total-return closes: metrics, events, equity, drawdown."""
     import pandas as pd
 
@@ -524,7 +535,4 @@ def backtest(
         asof,
         mode,
     )
-    body = _cache(request).get(cache_key, compute)
-    if not figure:
-        body = {k: v for k, v in body.items() if k != "figure"}
-    return JSONResponse(body)
+    return _cache(request).response(cache_key, compute, None if figure else "figure")
