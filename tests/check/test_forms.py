@@ -446,3 +446,22 @@ def test_a_repeated_sentence_without_a_window_is_a_restatement() -> None:
     ex = extract_claims(text, WED)
     events = [c for c in ex.claims if c.kind == "event"]
     assert len(events) == 2 and events[1].repeat_of == events[0].id
+
+
+def test_when_one_index_last_beat_another() -> None:
+    ex = extract_claims(
+        "Small caps haven't outperformed the S&P 500 in a calendar year since 2016.", WED
+    )
+    (c,) = ex.claims
+    assert c.spec is not None and (c.spec["metric"], c.spec["basis"]) == (
+        "last_beat",
+        "calendar_year",
+    )
+    assert c.subjects == ("^RUT", "^GSPC") and c.spec["stated"] == pytest.approx(2016.5, abs=0.01)
+    ex2 = extract_claims(
+        "The last time the S&P 500 beat the Russell 2000 on a year-to-date basis was on Jan. 21.",
+        WED,
+    )
+    (d,) = ex2.claims
+    assert d.spec is not None and d.spec["basis"] == "ytd" and d.subjects == ("^GSPC", "^RUT")
+    assert d.spec["stated"] == pytest.approx(decimal_year(pd.Timestamp("2025-01-21")), abs=1e-6)

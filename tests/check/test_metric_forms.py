@@ -265,3 +265,24 @@ def test_runs_of_moves_of_at_least_a_threshold_and_of_years() -> None:
         yearly, metric="year_streak", symbol="A", benchmark="B", asof="2023-12-31", stated=3
     )
     assert yr.measured == 3
+
+
+def test_last_beat_calendar_year_and_year_to_date() -> None:
+    # year ends: A 100, 110 (+10%), 115.5 (+5%), 115.5 (0%); B 100, 105 (+5%), 115.5 (+10%),
+    # 127.05 (+10%): A beat B in 2021 only; 2024 (running, A ahead) does not count
+    idx = pd.DatetimeIndex(
+        ["2020-12-31", "2021-12-31", "2022-12-30", "2023-12-29", "2024-01-03", "2024-01-04"]
+    )
+    a = [100, 110, 115.5, 115.5, 115.5, 116.655]
+    b = [100, 105, 115.5, 127.05, 128.32, 127.05]
+    data = FieldData({"close": pd.DataFrame({"A": a, "B": b}, index=idx)})
+    kw: dict[str, Any] = {"metric": "last_beat", "symbol": "A", "benchmark": "B"}
+    yr = _check(data, asof="2024-01-04", stated=2021.5, tolerance=0.5, **kw)
+    assert yr.measured == 2021.5 and yr.verdict == "SUPPORTED"
+    # year to date from 2023-12-29: 01-03 A 0% vs B +1% (behind), 01-04 A +1% vs B 0% (ahead)
+    ytd = _check(data, asof="2024-01-04", basis="ytd", stated=2024.0, tolerance=1, **kw)
+    assert ytd.measured == pytest.approx(decimal_year(pd.Timestamp("2024-01-04")))
+    # as of 01-03 A was never ahead in 2024: not checkable
+    assert _check(data, asof="2024-01-03", basis="ytd", stated=2024.0, **kw).verdict == (
+        "NOT_CHECKABLE"
+    )

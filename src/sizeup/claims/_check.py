@@ -43,6 +43,7 @@ EVALUATORS: dict[str, Callable[[Claim, ClaimData], tuple[float, str]]] = {
     "session": _kinds.session,
     "rsi": _kinds.rsi,
     "year_streak": _kinds.year_streak,
+    "last_beat": _kinds.last_beat,
     "fund_flow": _kinds_flows.fund_flow,
     "relative_valuation": _kinds_valuation.relative_valuation_claim,
 }

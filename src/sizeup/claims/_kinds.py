@@ -23,6 +23,7 @@
 ``since_when``     date (decimal year) of the last earlier level, change or record close at least
                    as extreme as the one at ``asof`` ("highest since August 7", "worst day
                    since 2022", "the previous record, set in November 2021")
+``last_beat``      when ``symbol`` last beat ``benchmark`` (a calendar year, or year to date)
 ``rsi``            Wilder's relative strength index of the daily closes at ``asof``
 ``session``        one session's range from daily highs and lows: high, low, intraday record,
                    return to the high, and values reachable during the session
@@ -62,6 +63,7 @@ from sizeup.types import DateLike
 __all__ = [
     "breadth_level",
     "breadth_rank",
+    "last_beat",
     "period_rank",
     "records",
     "rsi",
@@ -651,4 +653,46 @@ def rsi(claim: Claim, data: ClaimData) -> tuple[float, str]:
     return value, (
         f"{p['symbol']} RSI({n}, Wilder) on {px.index[-1]:%Y-%m-%d}: {value:.2f} "
         f"(smoothed over {len(px)} closes from {px.index[0]:%Y-%m-%d})"
+    )
+
+
+def last_beat(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Date (decimal year) of the last time ``symbol`` beat ``benchmark`` before ``asof``.
+
+    ``basis`` ``calendar_year``: the last complete calendar year before the as-of year whose
+    return beat the benchmark's (measured at mid-year, so a stated year matches with a
+    tolerance of half a year); ``ytd``: the last session of the as-of year on which the
+    return from the prior year end beat the benchmark's.
+    """
+    p = claim.params
+    asof = claim.asof
+    assert asof is not None  # enforced by the loader
+    syms = [p["symbol"], p["benchmark"]]
+    px = prices(data, syms, p["field"]).loc[:asof].dropna()
+    cover(px, asof, f"prices {'/'.join(syms)}")
+    if p["basis"] == "calendar_year":
+        idx = pd.DatetimeIndex(px.index)
+        ends = px.groupby(idx.year).tail(1)
+        years = pd.DatetimeIndex(ends.index).year
+        rets = ends.pct_change().iloc[1:]
+        done = rets[years[1:] < asof.year]
+        won = done[syms[0]] > done[syms[1]]
+        if not won.any():
+            raise MissingDataError(f"a calendar year in which {syms[0]} beat {syms[1]}")
+        year = int(won.index[won.to_numpy()][-1].year)
+        return year + 0.5, (
+            f"calendar-year returns {syms[0]} vs {syms[1]} to {done.index[-1].year}: last year "
+            f"{syms[0]} beat: {year} (data from {px.index[0]:%Y-%m-%d})"
+        )
+    base = px.loc[: pd.Timestamp(asof.year - 1, 12, 31)]
+    if base.empty:
+        raise MissingDataError(f"a close of {'/'.join(syms)} before {asof.year}")
+    ytd = px.loc[pd.Timestamp(asof.year, 1, 1) :] / base.iloc[-1] - 1.0
+    ahead = ytd[syms[0]] > ytd[syms[1]]
+    if not ahead.any():
+        raise DataError(f"{syms[0]} was not ahead of {syms[1]} year to date in {asof.year}")
+    when = pd.Timestamp(ahead.index[ahead.to_numpy()][-1])
+    return decimal_year(when), (
+        f"returns from {base.index[-1]:%Y-%m-%d}: last session with {syms[0]} ahead of "
+        f"{syms[1]}: {when:%Y-%m-%d} (to {ytd.index[-1]:%Y-%m-%d})"
     )

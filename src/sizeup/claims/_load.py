@@ -240,6 +240,12 @@ METRICS: dict[str, dict[str, _Field]] = {
         "benchmark": _Field("str", False),
         "field": _PRICE_FIELD,
     },
+    "last_beat": {
+        "symbol": _Field("str"),
+        "benchmark": _Field("str"),
+        "basis": _Field("str", False, "calendar_year", ("calendar_year", "ytd")),
+        "field": _PRICE_FIELD,
+    },
     "rsi": {
         "symbol": _Field("str"),
         "n": _Field("int", False, 14),
@@ -303,6 +309,7 @@ _NEEDS_ASOF = (
     "since_when",
     "rsi",
     "year_streak",
+    "last_beat",
 )
 
 

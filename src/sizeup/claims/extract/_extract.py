@@ -624,6 +624,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     _since_when(bld, sent, s, off, ents=ents, periods=periods)
     _named_forms(bld, sent, s, off, ents=ents, periods=periods)
     _episode_counts(bld, sent, s, off, ents=ents)
+    _last_beat(bld, sent, s, off, ents=ents, periods=periods)
     _directions(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
     _rate_held(bld, sent, s, off, ents=ents)
     _beats(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
@@ -1215,6 +1216,11 @@ def _beats(
         return
     for m in _BEAT.finditer(s):
         a, b = m.span()
+        if any(
+            c.sentence == sent.index and c.kind == "since" and c.span[0] <= off + a < c.span[1]
+            for c in bld.claims
+        ):
+            continue  # "the last time A beat B ... was": read as when A last beat B
         lo, hi = _clause_of(a, clauses)
         if QUANTITY_RE.search(s, lo, hi) or STREAK_RE.search(s, lo, hi):
             continue  # a figure or a streak in the clause: read by the other forms
@@ -2752,4 +2758,97 @@ def _episode_counts(
                 "a count of past episodes (an event study): its condition and the start of its "
                 "history are not exact enough for a metric of the claim model"
             ),
+        )
+
+
+# ------------------------------------------------------------------ when one last beat another
+_BEAT_VERB = r"(?:outperformed|outpaced|beaten|beat|topped|bested|led)"
+_LAST_BEAT = re.compile(
+    rf"(?i)\b(?:(?P<neg>hasn't|has not|haven't|have not|didn't|did not)\s+{_BEAT_VERB}\b"
+    r"(?P<mid1>[^.;]{1,80}?)\b(?:during|in|over|for)\s+(?:a|any)\s+(?:full\s+)?calendar year"
+    rf"\s+since\s+(?P<when1>{WHEN_RX})"
+    rf"|\blast time\b(?P<mid2>[^.;]{{1,120}}?)\b{_BEAT_VERB}\b(?P<mid3>[^.;]{{1,80}}?)"
+    r"\b(?:on|in) (?:a|an) (?P<basis>year-to-date|ytd|calendar[- ]year) basis\s+was\s+"
+    rf"(?:(?:on|in)\s+)?(?P<when2>{WHEN_RX}))"
+)
+
+
+def _last_beat(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    """Read when A last beat B, as a decimal year.
+
+    "A hasn't beaten B in a calendar year since 2020", "the last time A beat B on a
+    year-to-date basis was on Feb. 6".
+    """
+    for m in _LAST_BEAT.finditer(s):
+        a, b = m.span()
+        named = [
+            e for e in ents if e.entity.kind in ("index", "etf") and not _ANAPHORA.fullmatch(e.text)
+        ]
+        if m.group("neg"):
+            first = [e for e in named if e.span[1] <= m.start("neg")]
+            second = [e for e in named if m.start("mid1") <= e.span[0] < m.end("mid1")]
+            when, basis = m.group("when1"), "calendar_year"
+        else:
+            first = [e for e in named if m.start("mid2") <= e.span[0] < m.end("mid2")]
+            second = [e for e in named if m.start("mid3") <= e.span[0] < m.end("mid3")]
+            when = m.group("when2")
+            basis = "calendar_year" if "calendar" in m.group("basis").lower() else "ytd"
+        if not first or not second or first[-1].entity.key == second[0].entity.key:
+            continue
+        rng = when_range(when, bld.pub)
+        if rng is None:
+            continue
+        if basis == "calendar_year":
+            rng = (pd.Timestamp(rng[0].year, 1, 1), pd.Timestamp(rng[1].year, 12, 31))
+        e1, e2 = first[-1], second[0]
+        asof = _asof_outside(periods, (m.start("when1" if m.group("neg") else "when2"), b), bld.pub)
+        day, why = asof
+        stated, tol = _when_spec(*rng)
+        sym_a, px_a, why_a = bld._resolve_symbol(e1.entity, None)
+        sym_b, px_b, why_b = bld._resolve_symbol(e2.entity, None)
+        why_not = why_a or why_b
+        spec: dict[str, Any] | None = None
+        if why_not is None and sym_a and sym_b:
+            both_index = e1.entity.kind == "index" and e2.entity.kind == "index"
+            spec = {
+                "text": s[min(e1.span[0], a) : b],
+                "metric": "last_beat",
+                "symbol": sym_a,
+                "benchmark": sym_b,
+                "basis": basis,
+                "field": "close" if both_index and not (px_a or px_b) else "adj_close",
+                "asof": day.date(),
+                "stated": round(stated, 6),
+                "tolerance": round(tol, 6),
+            }
+        bld.used.append((sent.index, off + a, off + b))
+        what = "a calendar year" if basis == "calendar_year" else "year to date"
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + min(e1.span[0], a), off + b),
+            quote=s,
+            reading=(
+                f"{e1.entity.key} last beat {e2.entity.key} over {what} in "
+                f"{rng[0]:%Y-%m-%d}..{rng[1]:%Y-%m-%d} (as of {day:%Y-%m-%d}, {why})"
+            ),
+            kind="since",
+            names=(e1.entity.key, e2.entity.key),
+            subjects=tuple(x for x in (sym_a, sym_b) if x),
+            window=Period("day", day, day, f"as of {day:%Y-%m-%d}"),
+            stated=float(rng[0].year),
+            unit="year",
+            comparator="approx",
+            tolerance=0.0,
+            proxy=px_a or px_b,
+            spec=spec,
+            not_checkable=why_not if spec is None else None,
         )
