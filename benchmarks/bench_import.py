@@ -3,8 +3,8 @@
 Measured in one run (issue 11):
 
 - the pyarrow-only floor: read, gunzip and ``pyarrow.csv.read_csv`` every CSV file;
-- ``import`` of the whole folder into a fresh store (in a child process: wall time and peak
-  resident memory), then the re-import of unchanged files;
+- ``import`` of the whole folder into a fresh store (in a child process: wall and CPU time,
+  user + system, and peak resident memory), then the re-import of unchanged files;
 - ``store info`` in a fresh process (Delta logs and the catalog only);
 - ``Store.panel`` of the 1,848-symbol cross-section against reading the same columns of the
   same Parquet files with pyarrow;
@@ -42,8 +42,16 @@ def hwm():
     return float("nan")
 """
 
+_CPU = """
+import resource
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+"""
+
 _CHILD_IMPORT = (
     _HWM
+    + _CPU
     + """
 import json, sys, time
 from pathlib import Path
@@ -51,11 +59,13 @@ from sizeup.data.ingest import import_paths
 from sizeup.data.store import Store
 store = Store.open(sys.argv[1])
 paths = [Path(p) for p in sys.argv[2:]]
-t0 = time.perf_counter(); first = import_paths(paths, store); t1 = time.perf_counter()
+c0 = cpu(); t0 = time.perf_counter(); first = import_paths(paths, store)
+t1 = time.perf_counter(); c1 = cpu()
 rss = hwm()
-t2 = time.perf_counter(); second = import_paths(paths, store); t3 = time.perf_counter()
-print(json.dumps({"import_s": t1 - t0, "rows": first.rows, "files": len(first.files),
-                  "failed": first.failed, "peak_mb": rss, "reimport_s": t3 - t2,
+t2 = time.perf_counter(); second = import_paths(paths, store); t3 = time.perf_counter(); c3 = cpu()
+print(json.dumps({"import_s": t1 - t0, "import_cpu_s": c1 - c0, "rows": first.rows,
+                  "files": len(first.files), "failed": first.failed, "peak_mb": rss,
+                  "reimport_s": t3 - t2, "reimport_cpu_s": c3 - c1,
                   "reimport_changed": second.rows_added + second.rows_changed,
                   "version": store.refresh().version}))
 """
@@ -104,6 +114,7 @@ def _pyarrow_floor(paths: list[Path]) -> dict[str, Any]:
     rows = 0
     parsed = 0
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for path in files:
         if not path.is_file() or path.name.startswith(".") or ".csv" not in path.name.lower():
             continue
@@ -116,7 +127,12 @@ def _pyarrow_floor(paths: list[Path]) -> dict[str, Any]:
             continue  # preambles (French, iShares) need the format parsers
         rows += table.num_rows
         parsed += 1
-    return {"floor_s": time.perf_counter() - t0, "floor_files": parsed, "floor_rows": rows}
+    return {
+        "floor_s": time.perf_counter() - t0,
+        "floor_cpu_s": time.process_time() - c0,
+        "floor_files": parsed,
+        "floor_rows": rows,
+    }
 
 
 def _bomb(path: Path) -> None:
@@ -177,17 +193,20 @@ def _markdown(res: dict[str, Any]) -> str:
         ("mode / CPUs", f"{res['mode']} / {res['cpus']}"),
         (
             "floor: pyarrow read_csv of the same files",
-            f"{res['floor_s']:.1f} s ({res['floor_files']} CSV files, {res['floor_rows']:,} rows)",
+            f"{res['floor_s']:.1f} s wall, {res['floor_cpu_s']:.1f} s CPU "
+            f"({res['floor_files']} CSV files, {res['floor_rows']:,} rows)",
         ),
         (
-            "sizeup import (one commit per file)",
-            f"{res['import_s']:.1f} s, {res['rows']:,} rows, {res['files']} files "
-            f"({res['failed']} failed), store version {res['version']}",
+            "sizeup import (batched commits, 2 parse workers)",
+            f"{res['import_s']:.1f} s wall, {res['import_cpu_s']:.1f} s CPU, {res['rows']:,} "
+            f"rows, {res['files']} files ({res['failed']} failed), store version "
+            f"{res['version']}",
         ),
         ("import peak memory (RSS)", f"{res['peak_mb']:,.0f} MB"),
         (
             "re-import, unchanged files",
-            f"{res['reimport_s']:.2f} s, {res['reimport_changed']} rows changed",
+            f"{res['reimport_s']:.2f} s wall, {res['reimport_cpu_s']:.2f} s CPU, "
+            f"{res['reimport_changed']} rows changed",
         ),
         (
             "store info (fresh process)",

@@ -102,19 +102,38 @@ def test_files_of_the_same_slice_commit_in_order(tmp_path: Path) -> None:
     assert len(batched.history()) == 2
 
 
-def test_big_files_are_written_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_big_files_are_written_alone_before_the_next_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(ingest, "BATCH_ROWS", 4)
+    monkeypatch.setattr(ingest, "_BIG_FILE_BYTES", 0)  # every file holds the one slot
+    monkeypatch.setattr(ingest, "_BIG_FILES_IN_FLIGHT", 1)
     folder = tmp_path / "etf"
     _write(folder, "BIG.csv", [*_ROWS, "2024-01-05,11.50,11.90,11.30,11.80,11.80,130"])  # 4 rows
     for sym in ("AAA", "BBB"):
         _write(folder, f"{sym}.csv", _ROWS[:1])  # 1 row each
+    events: list[str] = []
+    real_prepare = ingest._prepare
+    real_write = Store.write_batch
+
+    def prepare(path: Path, *args: object, **kwargs: object) -> object:
+        events.append(f"parse {path.name}")
+        return real_prepare(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def write(self: Store, items: list[tuple[str, object]], **kwargs: object) -> object:
+        events.append("write " + ",".join(Path(d).name for d, _ in items))
+        return real_write(self, items, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest, "_prepare", prepare)
+    monkeypatch.setattr(Store, "write_batch", write)
     store = Store.open(tmp_path / "store")
-    report = import_paths([folder], store)
+    report = import_paths([folder], store, workers=2)
     assert report.failed == 0 and report.rows == 6
+    # the biggest file first, written alone before the next file is even parsed
+    assert events[:3] == ["parse BIG.csv", "write BIG.csv", "parse AAA.csv"]
+    assert events[-1] == "write AAA.csv,BBB.csv"  # the small files share one version
     details = store.history()["detail"].tolist()
-    assert len(details) == 2
-    assert details[0].endswith("BIG.csv")  # biggest file first, alone
-    assert "AAA.csv" in details[1] and "BBB.csv" in details[1]
+    assert len(details) == 2 and details[0].endswith("BIG.csv")
 
 
 def test_big_files_in_flight_stay_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

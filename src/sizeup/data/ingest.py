@@ -25,6 +25,9 @@ Rules
   that break the OHLC ordering (:func:`sizeup.data.formats.prices.ohlc_suspicious`).
 * Each imported file is recorded in ``payloads`` (path, SHA-256, size; body not kept).
   Re-importing the same files changes nothing.
+* :func:`import_paths` parses in a thread pool and writes small files in batches (one store
+  version per batch, see :meth:`sizeup.data.store.Store.write_batch`); every file is still
+  checked on its own and applied whole or not at all.
 """
 
 from __future__ import annotations
