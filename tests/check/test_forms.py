@@ -465,3 +465,23 @@ def test_when_one_index_last_beat_another() -> None:
     (d,) = ex2.claims
     assert d.spec is not None and d.spec["basis"] == "ytd" and d.subjects == ("^GSPC", "^RUT")
     assert d.spec["stated"] == pytest.approx(decimal_year(pd.Timestamp("2025-01-21")), abs=1e-6)
+
+
+def test_rank_of_a_run_and_the_longest_run() -> None:
+    ex = extract_claims(
+        "Small caps beat the S&P 500 for 9 straight sessions. The 9-day winning streak for the "
+        "Russell 2000 vs. the S&P 500 is the third longest on record. The longest streak lasted "
+        "15 days and ended in March of 2004. That feat hadn't been seen since 2004.",
+        WED,
+    )
+    specs = [c.spec for c in ex.claims if c.spec]
+    got = {(sp.get("stat", "length"), sp["stated"]) for sp in specs}
+    assert ("rank", 3.0) in got and ("longest", 15.0) in got
+    end = next(sp for sp in specs if sp.get("stat") == "longest_end")
+    assert float(end["stated"]) - float(end["tolerance"]) == pytest.approx(
+        decimal_year(pd.Timestamp("2004-03-01")) - 0.5 / 366, abs=1e-5
+    )
+    rank = next(sp for sp in specs if sp.get("stat") == "rank")
+    assert (rank["length"], rank["freq"], rank["symbol"]) == (9, "D", "^RUT")
+    since = [sp for sp in specs if sp.get("stat") == "since_year"]
+    assert since and since[0]["stated"] == 2004

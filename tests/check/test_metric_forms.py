@@ -286,3 +286,31 @@ def test_last_beat_calendar_year_and_year_to_date() -> None:
     assert _check(data, asof="2024-01-03", basis="ytd", stated=2024.0, **kw).verdict == (
         "NOT_CHECKABLE"
     )
+
+
+def test_streak_rank_and_longest_run() -> None:
+    # relative daily moves of A over B: + + + - + + - + + + + - + + (runs 3, 2, 4 and 2 now)
+    signs = [1, 1, 1, -1, 1, 1, -1, 1, 1, 1, 1, -1, 1, 1]
+    a, b = [100.0], [100.0]
+    for sg in signs:
+        a.append(a[-1] * (1.01 if sg > 0 else 0.99))
+        b.append(b[-1])
+    idx = pd.bdate_range("2024-01-01", periods=len(a))
+    data = FieldData({"close": pd.DataFrame({"A": a, "B": b}, index=idx)})
+    kw: dict[str, Any] = {
+        "metric": "streak",
+        "symbol": "A",
+        "benchmark": "B",
+        "freq": "D",
+        "asof": f"{idx[-1]:%Y-%m-%d}",
+    }
+    # the run of 2 ending now: one earlier run (4) and one (3) are longer -> rank 3
+    assert _check(data, stat="rank", stated=3, **kw).measured == 3
+    # the run of 4 (ending on the 12th session): longer earlier runs: none -> rank 1
+    assert _check(data, stat="rank", length=4, stated=1, **kw).measured == 1
+    # the run of 3 ranks 1 among the runs before it
+    assert _check(data, stat="rank", length=3, stated=1, **kw).measured == 1
+    longest = _check(data, stat="longest", stated=4, **kw)
+    assert longest.measured == 4
+    end = _check(data, stat="longest_end", stated=2024.0, tolerance=1, **kw)
+    assert end.measured == pytest.approx(decimal_year(pd.Timestamp(idx[11])))

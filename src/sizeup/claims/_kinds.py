@@ -7,7 +7,9 @@
                    ``stat``: ``length`` (+3 = third straight),
                    ``is_longest`` (longer than every run that ended within ``lookback``
                    periods; 1/0), ``since_year`` (year of the last earlier run at least as long:
-                   "the longest streak since 2008")
+                   "the longest streak since 2008"), ``rank`` (of the last run of ``length``:
+                   "the second longest on record"), ``longest`` / ``longest_end`` (the
+                   longest run and the decimal year it ended)
 ``window_extreme`` the highest (lowest) close of a window and its date; ``stat``: ``distance``
                    (close at ``asof`` / extreme - 1; series: difference in their units),
                    ``value``, ``sessions_since``
@@ -124,6 +126,8 @@ def streak(claim: Claim, data: ClaimData) -> tuple[float, str]:
         return float(cur), head
     sign = 1 if cur >= 0 else -1
     length = abs(cur)
+    if p["stat"] in ("rank", "longest", "longest_end"):
+        return _run_history(claim, st, head, unit)
     if p["stat"] == "is_longest":
         lookback = int(p["lookback"] or _LOOKBACK[p["freq"]])
         prior = int(longest_prior_run(st, lookback=lookback, sign=sign).iloc[-1])
@@ -147,6 +151,42 @@ def streak(claim: Claim, data: ClaimData) -> tuple[float, str]:
         f"{head}; last run at least as long: {int(longer.iloc[-1])} {unit}s ending "
         f"{when:%Y-%m-%d} (data from {first:%Y-%m-%d})"
     )
+
+
+def _run_history(claim: Claim, st: pd.Series, head: str, unit: str) -> tuple[float, str]:
+    """Rank of a run among all runs, or the longest run and when it ended.
+
+    ``rank``: the last run of ``length`` periods (the current run when ``length`` is not
+    given) ranked by length among the runs of its sign that ended before it: 1 + the number
+    of strictly longer ones. ``longest`` / ``longest_end``: the longest run of the stated
+    sign before the as-of date (the current one included), its length and the decimal year
+    it ended in (the latest of equal runs).
+    """
+    p = claim.params
+    sign = -1 if claim.stated < 0 and p["stat"] != "longest_end" else 1
+    ends = _run_ends(st, sign)
+    cur = int(st.iloc[-1]) * sign
+    if cur > 0:  # the run still going counts too, as of its last period
+        ends = pd.concat([ends, pd.Series([cur], index=[st.index[-1]])])
+    if ends.empty:
+        raise DataError(f"no run of {'outperformance' if sign > 0 else 'underperformance'}")
+    if p["stat"] == "rank":
+        want = int(p["length"]) if p["length"] else cur
+        same = ends[ends == want]
+        if same.empty:
+            raise DataError(f"no run of exactly {want} {unit}s before {st.index[-1]:%Y-%m-%d}")
+        when = pd.Timestamp(same.index[-1])
+        rank = 1 + int((ends.loc[: when - pd.Timedelta(days=1)] > want).sum())
+        return float(rank), (
+            f"{head}; the run of {want} {unit}s ending {when:%Y-%m-%d} ranks {rank} among "
+            f"{int((ends.index <= when).sum())} runs (data from {st.index[0]:%Y-%m-%d})"
+        )
+    top = int(ends.max())
+    when = pd.Timestamp(ends[ends == top].index[-1])
+    tail = f"; longest run {top} {unit}s ending {when:%Y-%m-%d} (data from {st.index[0]:%Y-%m-%d})"
+    if p["stat"] == "longest":
+        return float(top), head + tail
+    return decimal_year(when), head + tail
 
 
 def year_streak(claim: Claim, data: ClaimData) -> tuple[float, str]:

@@ -124,8 +124,20 @@ _EVENT = re.compile(
 )
 _POINTS_OR = re.compile(r"(?i)\d[\d,.]*\s*points?,?\s*(?:or|,)\s*$")
 _LONGEST_SINCE = re.compile(
-    r"(?i)\blongest\b[^.;]{0,80}?\bsince (?:(?:the )?(?:(?:jan|feb|mar|apr|may|jun|"
+    r"(?i)(?:\blongest\b[^.;]{0,80}?|\b(?:hasn't|has not|hadn't|had not) been (?:accomplished|"
+    r"achieved|seen|done|matched|equaled|equalled|topped) )"
+    r"\bsince (?:(?:the )?(?:(?:jan|feb|mar|apr|may|jun|"
     r"jul|aug|sep|oct|nov|dec)\w*\.?(?: and \w+)?(?: of)? ))?(\d{4})"
+)
+_RUN_RANK = re.compile(
+    r"(?i)\b(?P<n>\d+)[- ](?P<u>day|session|week|month)s?\s+(?:win(?:ning)?\s+|losing\s+|"
+    r"outperformance\s+)?(?:streak|run)\b[^;]{0,80}?\b(?:is|was|ranks as|marks)\s+the\s+"
+    r"(?P<rank>second|third|fourth|fifth|\d+(?:st|nd|rd|th))[- ]longest\b"
+)
+_LONGEST_RUN = re.compile(
+    r"(?i)\bthe longest (?:such )?(?:win(?:ning)? |losing )?(?:streak|run)\s+(?:lasted|was|ran|"
+    r"went on for)\s+(?P<n>\d+)\s+(?P<u>day|session|week|month)s?"
+    rf"(?:\s+and\s+ended\s+(?:in|on)\s+(?P<when>{WHEN_RX}))?"
 )
 _OBJECT = re.compile(r"(?i)\b(?:its|their|than|against|versus|vs\.?)\s+(?:the\s+)?$")
 _CLAUSE = re.compile(
@@ -618,6 +630,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     context = bld.context_period
     _streaks(bld, sent, s, off, ents=ents, periods=periods)
     _longest_since(bld, sent, s, off, ents=ents, periods=periods)
+    _run_ranks(bld, sent, s, off, ents=ents, periods=periods)
     _prior_records(bld, sent, s, off, ents=ents, periods=periods)
     _records(bld, sent, s, off, ents=ents, periods=periods)
     _rank_forms(bld, sent, s, off, ents=ents, periods=periods)
@@ -2849,6 +2862,112 @@ def _last_beat(
             comparator="approx",
             tolerance=0.0,
             proxy=px_a or px_b,
+            spec=spec,
+            not_checkable=why_not if spec is None else None,
+        )
+
+
+def _run_ranks(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+) -> None:
+    """Read the rank of a run and the longest run, for a pair of indexes.
+
+    "The 14-day win streak ... is the second longest on record", "the longest streak lasted
+    16 days and ended in May 1996": for the pair of the sentence (or of the last relative
+    streak).
+    """
+    pair = [e for e in ents if e.entity.kind in ("index", "etf")]
+    named = [e for e in pair if not _ANAPHORA.fullmatch(e.text)] or pair
+    keys = list(dict.fromkeys(e.entity for e in named))
+    prev = [c for c in bld.claims if c.kind == "streak" and len(c.subjects) == 2]
+    names: tuple[str, ...]
+    if len(keys) >= 2:
+        names = (keys[0].key, keys[1].key)
+        syms = [bld._resolve_symbol(e, None) for e in keys[:2]]
+        subjects = tuple(x[0] for x in syms if x[0])
+        why_not = syms[0][2] or syms[1][2]
+    elif prev:
+        names, subjects, why_not = prev[-1].names, prev[-1].subjects, prev[-1].not_checkable
+    else:
+        return
+    asof, why = _day_of(periods, bld.pub)
+    found: list[tuple[re.Match[str], str, float, str, dict[str, Any]]] = []
+    for m in _RUN_RANK.finditer(s):
+        word = m.group("rank").lower()
+        rank = _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
+        n = int(m.group("n"))
+        found.append(
+            (
+                m,
+                "count",
+                float(rank),
+                f"the run of {n} is the number {rank} longest",
+                {"stat": "rank", "length": n, "freq": m.group("u")[0].upper().replace("S", "D")},
+            )
+        )
+    for m in _LONGEST_RUN.finditer(s):
+        n = int(m.group("n"))
+        freq = m.group("u")[0].upper().replace("S", "D")
+        found.append(
+            (m, "count", float(n), f"the longest run lasted {n}", {"stat": "longest", "freq": freq})
+        )
+        if m.group("when"):
+            rng = when_range(m.group("when"), bld.pub)
+            if rng is not None:
+                mid, tol = _when_spec(*rng)
+                found.append(
+                    (
+                        m,
+                        "year",
+                        float(rng[0].year),
+                        f"the longest run ended in {rng[0]:%Y-%m}",
+                        {
+                            "stat": "longest_end",
+                            "freq": freq,
+                            "stated": round(mid, 6),
+                            "tolerance": round(tol, 6),
+                        },
+                    )
+                )
+    for m, unit, stated, what, extra in found:
+        a, b = m.span()
+        spec: dict[str, Any] | None = None
+        if why_not is None and len(subjects) == 2:
+            spec = {
+                "text": s[a:b],
+                "metric": "streak",
+                "symbol": subjects[0],
+                "benchmark": subjects[1],
+                "field": "close" if subjects[0].startswith("^") else "adj_close",
+                "asof": asof.date(),
+                "stated": stated,
+                "tolerance": 0.0,
+                **extra,
+            }
+        bld.used.append((sent.index, off + a, off + b))
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + a, off + b),
+            quote=s,
+            reading=(
+                f"{names[0]} beating {names[1] if len(names) > 1 else '?'}: {what} "
+                f"(runs to {asof:%Y-%m-%d}, {why})"
+            ),
+            kind="streak",
+            names=names,
+            subjects=subjects,
+            window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
+            stated=stated,
+            unit=unit,
+            comparator="approx",
+            tolerance=0.0,
             spec=spec,
             not_checkable=why_not if spec is None else None,
         )
