@@ -104,6 +104,16 @@ def test_pnf_chart_follows_symbol_box_and_asof(
     assert "^RUT" in _title(page, "pnf") and _rendered(page, "pnf") > 0
     screenshot(page, "pnf_3_asof_2020")
 
+    # a series (a yield): charted in its own units, no RS chart
+    page.fill("input[name=asof]", "")
+    page.fill("input[name=box]", "0.1")
+    page.fill("input[name=symbol]", "DGS10")
+    page.press("input[name=symbol]", "Enter")
+    _wait_title(page, "pnf", "DGS10")
+    assert "own units" in _title(page, "pnf") and _rendered(page, "pnf") > 0
+    assert "own units" in page.inner_text("#provenance")
+    screenshot(page, "pnf_4_series_dgs10")
+
     page.fill("input[name=symbol]", "../../etc/passwd")
     page.press("input[name=symbol]", "Enter")
     page.wait_for_function(

@@ -114,6 +114,20 @@ def test_pnf_of_a_hand_made_series(client: Any) -> None:
     assert [c["kind"] for c in early["columns"]] == ["X"] and early["columns"][0]["high"] == 20
 
 
+def test_pnf_of_a_hand_made_yield_series(client: Any) -> None:
+    # yields 4.0, 4.1, ..., 5.0 then 4.9, ..., 4.5; 0.1 boxes, 3-box reversal: an X column
+    # topping at 5.0, then an O column from 4.9 down to 4.5; units, not a price basis
+    body = client.get("/api/pnf/DGS10", params={"box": "0.1", "vs": "SPY"}).json()
+    cols = body["columns"]
+    assert [c["kind"] for c in cols][-2:] == ["X", "O"]
+    assert cols[-2]["high"] == pytest.approx(5.0)
+    assert cols[-1]["high"] == pytest.approx(4.9) and cols[-1]["low"] == pytest.approx(4.5)
+    assert body["method"] == "close" and body["basis"] == "the series' own units"
+    assert body["rs"] is None and body["kind"] == "series"
+    assert body["provenance"]["sources"] == ["handmade"]
+    assert "DGS10" in client.get("/api/symbols").json()["series"]
+
+
 def test_pnf_with_rs_and_the_rs_chart(client: Any) -> None:
     body = client.get("/api/pnf/IWM", params={"box": "2%", "vs": "SPY"}).json()
     assert body["rs"]["vs"] == "SPY" and body["box"] == "2%"

@@ -19,6 +19,8 @@ MEMBERS = [f"M{i:02d}" for i in range(24)]
 LAST_DAY = "2024-06-28"
 #: A hand-made close series for P&F checks: up one a day from 10 to 20, then down to 15.
 STEP_CLOSES = [*range(10, 21), *range(19, 14, -1)]
+#: A hand-made yield series (percent): 4.0 up by 0.1 a day to 5.0, then down to 4.5.
+YIELDS = [round(4.0 + 0.1 * k, 1) for k in range(11)] + [round(4.9 - 0.1 * k, 1) for k in range(5)]
 
 
 def _bars(sym: str, close: np.ndarray, idx: pd.DatetimeIndex, *, ohlc: bool) -> pd.DataFrame:
@@ -124,6 +126,16 @@ def build_store(root: Path) -> Path:
     step_idx = pd.bdate_range("2024-01-02", periods=len(STEP_CLOSES))
     step = _bars("STEP", np.asarray(STEP_CLOSES, dtype=float), step_idx, ohlc=False)
     st.write({"bars": step.assign(source="handmade")})
+    series = pd.DataFrame(
+        {
+            "series_id": "DGS10",
+            "date": pd.bdate_range("2024-01-02", periods=len(YIELDS)),
+            "value": YIELDS,
+            "source": "handmade",
+            "vintage": "2024-06-28",
+        }
+    )
+    st.write({"series": series})
     return root
 
 

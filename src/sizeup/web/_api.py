@@ -142,6 +142,16 @@ def _symbol(snap: Snapshot, value: str, input: str = "symbol") -> str:
     return known(value, snap.symbols(), input=input, what="symbol with prices in the store")
 
 
+def _symbol_or_series(snap: Snapshot, value: str) -> str:
+    """Return ``value`` when it names stored prices or a stored series, else a 404."""
+    return known(
+        value,
+        [*snap.symbols(), *snap.series_ids()],
+        input="symbol",
+        what="symbol or series in the store",
+    )
+
+
 # ------------------------------------------------------------------------------- store
 
 
@@ -288,13 +298,20 @@ def pnf(
     vs: Annotated[str | None, Query(description="Benchmark of the RS reading.")] = None,
     figure: Figures = False,
 ) -> Response:
-    """Return the P&F chart: state, columns, patterns, objectives, RS reading (and figure)."""
+    """Return the P&F chart: state, columns, patterns, objectives, RS reading (and figure).
+
+    ``symbol`` may also be a stored series (a FRED id such as ``DGS10``): it is charted with
+    the close method in its own units, without an RS reading.
+    """
     from sizeup.app import PriceBasis
     from sizeup.app.pnf import PnfRequest, run_pnf
+    from sizeup.app.series_pnf import run_series_pnf
 
     snap = _snapshot(request)
-    sym = _symbol(snap, symbol)
-    bench = None if vs in (None, "") else _symbol(snap, str(vs), "vs")
+    check_name(symbol, input="symbol")
+    is_series = symbol not in snap.symbols() and symbol in snap.series_ids()
+    sym = symbol if is_series else _symbol_or_series(snap, symbol)
+    bench = None if vs in (None, "") or is_series else _symbol(snap, str(vs), "vs")
     if bench == sym:
         raise WebInputError(
             f"vs {vs!r} is the charted symbol itself; compare with another symbol",
@@ -308,13 +325,13 @@ def pnf(
     req = PnfRequest(sym, box=spec, reversal=reversal, method=method, basis=pb, asof=when, vs=bench)
 
     def compute() -> dict[str, Any]:
-        result = run_pnf(req, snap.store)
+        result = run_series_pnf(req, snap.store) if is_series else run_pnf(req, snap.store)
         body = result.to_dict()
         body["figure"] = _figure_json(result.figure())
         return body
 
     return _cache(request).response(
-        ("pnf", snap.version, req), compute, None if figure else "figure"
+        ("pnf", snap.version, is_series, req), compute, None if figure else "figure"
     )
 
 

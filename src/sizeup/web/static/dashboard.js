@@ -150,7 +150,10 @@
         table("#scoreboard", Array.isArray(sb) ? sb : [], null);
         const streaks = clear($("#streaks"));
         ["streak_week", "streak_month"].forEach((k) => { if (d[k]) streaks.appendChild(el("p", d[k].text)); });
-        table("#records", (d.records || []).map((r) => ({ symbol: r.symbol, kind: r.kind, status: r.text || r.status, date: r.date })), null);
+        table("#records", (d.records || []).map((r) => ({
+          symbol: r.symbol, close: r.close, record: r.record, "record date": r.record_date,
+          "at record": r.is_record, "sessions since": r.sessions_since_record, drawdown: r.drawdown,
+        })), null);
         clear($("#breadth-text")).appendChild(el("p", d.breadth ? "as of " + d.breadth.date + ": " + fmt(d.breadth.pct_above_50) + "% above 50-day, " + fmt(d.breadth.pct_above_200) + "% above 200-day" : "breadth not available (needs the fund's holdings and member prices)"));
         clear($("#bpi-text")).appendChild(el("p", d.bpi ? "BPI " + fmt(d.bpi.bpi) + "% on " + d.bpi.date + ", risk state " + d.bpi.state + " (" + d.bpi.bpi_column + " column)" : "bullish percent not available"));
         table("#scores", (d.fund_scores || []).map((s) => ({ fund: s.fund, score: s.ofs, trend: s.T, momentum: s.M, peers: s.P, label: s.label })), null);
@@ -169,17 +172,20 @@
   // ------------------------------------------------------------------ P&F
   async function pnf() {
     const form = $("#controls");
+    let series = new Set();
     try {
       const s = await api("/api/symbols");
       const list = clear($("#symbols"));
-      s.symbols.forEach((x) => { const o = el("option"); o.value = x; list.appendChild(o); });
+      s.symbols.concat(s.series).forEach((x) => { const o = el("option"); o.value = x; list.appendChild(o); });
+      series = new Set(s.series);
     } catch (e) { status(e.message, "error"); }
     const run = latest(async (stale) => {
       const v = formValues(form);
       status("computing…");
       try {
         const sym = encodeURIComponent(v.symbol || "");
-        const vs = v.vs && v.vs !== v.symbol ? v.vs : "";
+        const isSeries = series.has(v.symbol);
+        const vs = v.vs && v.vs !== v.symbol && !isSeries ? v.vs : "";
         const q = query({ box: v.box, reversal: v.reversal, method: v.method, basis: v.basis, asof: v.asof, vs: vs, figure: "true" });
         const d = await api("/api/pnf/" + sym + "?" + q);
         if (stale()) return;
@@ -197,7 +203,7 @@
         provenance(d.provenance);
         if (!vs) {
           plot("chart-rs", null);
-          clear($("#rs-text")).appendChild(el("p", "RS: choose a benchmark other than the charted symbol", "muted"));
+          clear($("#rs-text")).appendChild(el("p", isSeries ? "RS: not drawn for a series (no total return)" : "RS: choose a benchmark other than the charted symbol", "muted"));
         } else {
           try {
             const r = await api("/api/rs/" + sym + "?" + query({ vs: vs, asof: v.asof, figure: "true" }));
