@@ -270,12 +270,15 @@ def monitor_section(
                 caption=m.score_gap.summary() if m.score_gap is not None else "",
             )
         )
+    absent = [n.removeprefix("missing: ") for n in m.notes if n.startswith("missing: ")]
     notes = [
         "Returns are total returns from adjusted closes for funds and price returns for index "
         "levels; excess is in percentage points.",
         f"{OFS_LABEL}: docs/methods.md §F1–§F3.",
-        *m.notes,
+        *(n for n in m.notes if not n.startswith("missing: ")),
     ]
+    if absent:
+        notes.append(f"Not in the store (panels that need them are left out): {'; '.join(absent)}.")
     return ReportSection(
         title,
         figures=tuple(figures),
