@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from sizeup.claims._kinds import decimal_year
-from sizeup.claims.extract import extract_claims
+from sizeup.claims.extract import extract_claims, find_periods
 from sizeup.claims.extract._periods import when_range
 
 WED = pd.Timestamp("2025-03-12")  # a Wednesday
@@ -485,3 +485,24 @@ def test_rank_of_a_run_and_the_longest_run() -> None:
     assert (rank["length"], rank["freq"], rank["symbol"]) == (9, "D", "^RUT")
     since = [sp for sp in specs if sp.get("stat") == "since_year"]
     assert since and since[0]["stated"] == 2004
+
+
+def test_levels_of_an_index_without_data_are_looked_up_under_its_own_id() -> None:
+    ex = extract_claims(
+        "The Nasdaq Composite closed at 18,250.5 on Tuesday.", WED, allow_proxies=True
+    )
+    lvl = [c for c in ex.claims if c.kind == "level"]
+    assert lvl and all(c.subjects == ("^IXIC",) for c in lvl)
+    assert all(c.spec is not None and c.spec["symbol"] == "^IXIC" for c in lvl)
+    # a return still goes through the stated proxy
+    ret = extract_claims("The Nasdaq Composite rose 1.2% on Tuesday.", WED, allow_proxies=True)
+    assert [c.subjects for c in ret.claims] == [("QQQ",)]
+
+
+def test_since_the_start_of_a_month_and_a_good_week_ending_on_a_day() -> None:
+    (p,) = find_periods("since the start of February", WED)
+    assert (f"{p.readings[0].start:%Y-%m-%d}", p.readings[0].kind) == ("2025-02-01", "since")
+    ex = extract_claims("Small caps had a strong week, up 3.1% as of last Friday, March 7.", WED)
+    (c,) = [c for c in ex.claims if c.spec and c.spec["metric"] == "window_return"]
+    assert c.spec is not None
+    assert (c.spec["start"].isoformat(), c.spec["end"].isoformat()) == ("2025-03-03", "2025-03-07")

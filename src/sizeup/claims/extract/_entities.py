@@ -50,6 +50,10 @@ class Entity:
     proxy_max_days
         Longest window (calendar days) over which the proxy is used; longer windows are
         NOT_CHECKABLE because the proxy's gap exceeds a written figure's precision.
+    index_id
+        The index's own identifier (``^IXIC``) when ``symbol`` is None: levels and records,
+        which no proxy can give, are looked up under it (NOT_CHECKABLE where the store has
+        no data for that date).
     """
 
     key: str
@@ -59,6 +63,7 @@ class Entity:
     proxy: str | None = None
     proxy_tolerance: float = 0.0
     proxy_max_days: int = 0
+    index_id: str | None = None
 
 
 def _etf(ticker: str) -> Entity:
@@ -67,9 +72,9 @@ def _etf(ticker: str) -> Entity:
 
 _RUT = Entity("Russell 2000", "^RUT", "index")
 _SPX = Entity("S&P 500", "^GSPC", "index")
-_DOW = Entity("Dow Jones Industrial Average", None, "index", "close", "DIA", 0.1, 31)
-_COMP = Entity("Nasdaq Composite", None, "index", "close", "QQQ", 0.15, 21)
-_NDX = Entity("Nasdaq-100", None, "index", "close", "QQQ", 0.03, 31)
+_DOW = Entity("Dow Jones Industrial Average", None, "index", "close", "DIA", 0.1, 31, "^DJI")
+_COMP = Entity("Nasdaq Composite", None, "index", "close", "QQQ", 0.15, 21, "^IXIC")
+_NDX = Entity("Nasdaq-100", None, "index", "close", "QQQ", 0.03, 31, "^NDX")
 _SP600 = Entity("S&P SmallCap 600", None, "index")
 _SP400 = Entity("S&P MidCap 400", None, "index", "close", "IJH", 0.03, 100)
 _R1000 = Entity("Russell 1000", None, "index", "close", "IWB", 0.03, 100)

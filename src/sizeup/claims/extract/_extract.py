@@ -552,6 +552,10 @@ def _apply_end(period: Period, periods: list[PeriodMention]) -> Period:
     if not ends or period.kind == "day":
         return period
     end = ends[0].readings[0].end
+    if period.kind == "week" and end < period.start:
+        # "a good week ... as of Friday, November 22": the week that ends that day
+        monday = end - pd.Timedelta(days=end.day_of_week)
+        return Period("week", monday, end, f"week {monday:%Y-%m-%d}..{end:%Y-%m-%d}")
     return dataclasses.replace(
         period,
         end=end,
@@ -1495,7 +1499,10 @@ def _levels(
             s[max(0, m.start() - 30) : m.start()],
         )
         sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
-        if proxy is not None and why_not is None:
+        if subj.entity.symbol is None and subj.entity.index_id:
+            # a level or a record of the index itself: no proxy gives it
+            sym, proxy, why_not = subj.entity.index_id, None, None
+        elif proxy is not None and why_not is None:
             why_not = f"a level of {subj.entity.key} cannot be read from its proxy {proxy}"
         spec: dict[str, Any] | None = None
         if why_not is None and high and sym:
@@ -2297,7 +2304,10 @@ def _prior_records(
             end = previous_close(asof)
             basis = f"before {asof:%Y-%m-%d} ({why})"
         sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
-        if proxy is not None and why_not is None:
+        if subj.entity.symbol is None and subj.entity.index_id:
+            # a level or a record of the index itself: no proxy gives it
+            sym, proxy, why_not = subj.entity.index_id, None, None
+        elif proxy is not None and why_not is None:
             why_not = f"a level of {subj.entity.key} cannot be read from its proxy {proxy}"
         spec: dict[str, Any] | None = None
         if why_not is None and sym:
@@ -2394,7 +2404,10 @@ def _prior_records(
                 continue  # the date is the day itself: not a previous record
             stated, tol = _when_spec(*rng)
             sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
-            if proxy is not None and why_not is None:
+            if subj.entity.symbol is None and subj.entity.index_id:
+                # a level or a record of the index itself: no proxy gives it
+                sym, proxy, why_not = subj.entity.index_id, None, None
+            elif proxy is not None and why_not is None:
                 why_not = f"the records of {subj.entity.key} cannot be read from its proxy {proxy}"
             spec = None
             if why_not is None and sym:
@@ -2671,7 +2684,10 @@ def _named_forms(
         month = "month" in m.group("per").lower()
         start = asof.replace(day=1) if month else pd.Timestamp(asof.year, 1, 1)
         sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
-        if proxy is not None and why_not is None:
+        if subj.entity.symbol is None and subj.entity.index_id:
+            # a level or a record of the index itself: no proxy gives it
+            sym, proxy, why_not = subj.entity.index_id, None, None
+        elif proxy is not None and why_not is None:
             why_not = f"the records of {subj.entity.key} cannot be read from its proxy {proxy}"
         spec = None
         if why_not is None and sym:

@@ -170,6 +170,10 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(rf"(?i)\bfrom its ({_DATE_RX}) (?:high|peak|low|close)"), "since_date"),
     (re.compile(rf"(?i)\bsince the end of ({_MON_RX})(?:,? (\d{{4}}))?"), "since_month_end"),
+    (
+        re.compile(rf"(?i)\bsince the (?:start|beginning) of ({_MON_RX})(?:,? (\d{{4}}))?"),
+        "since_month_start",
+    ),
     (re.compile(rf"(?i)\bsince ({_MON_RX}) (\d{{4}})"), "since_month"),
     (
         re.compile(rf"(?i)\bsince (?:its|the) ({_MON_RX}|\w+) (?:peak|high|low|bottom)"),
@@ -226,7 +230,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?i)\blast month\b"), "last_month"),
     (
         re.compile(
-            r"(?i)\b(?:for the (?:trading )?week|this week|on the week|weekly|for the week)"
+            r"(?i)\b(?:for the (?:trading )?week|this week|on the week|weekly|for the week|"
+            r"(?:a|an|its|their) (?:good|strong|solid|great|bad|weak|rough|tough|winning|"
+            r"losing|positive|negative|big|banner) week)"
         ),
         "week",
     ),
@@ -276,6 +282,11 @@ def _resolve(rule: str, m: re.Match[str], pub: pd.Timestamp) -> tuple[list[Perio
         year = int(g[1]) if g[1] else (pub.year if month < pub.month else pub.year - 1)
         start = _month_end(year, month) + pd.Timedelta(days=1)
         return [Period("since", start, pub, f"since the end of {year}-{month:02d}")], None
+    if rule == "since_month_start":
+        month = _month_no(g[0])
+        year = int(g[1]) if g[1] else (pub.year if month <= pub.month else pub.year - 1)
+        first = pd.Timestamp(year=year, month=month, day=1)
+        return [Period("since", first, pub, f"since the start of {year}-{month:02d}")], None
     if rule == "since_month":
         month, year = _month_no(g[0]), int(g[1])
         first = pd.Timestamp(year=year, month=month, day=1)
