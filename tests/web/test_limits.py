@@ -122,3 +122,16 @@ def test_lying_content_length_header_is_refused(client: Any) -> None:
         headers={"content-type": "text/plain", "content-length": str(MAX_BODY * 5)},
     )
     assert res.status_code == 413
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "attacker:8765"])
+def test_foreign_host_header_is_refused(client: Any, host: str) -> None:
+    # a page whose name was rebound to 127.0.0.1 sends its own name as Host: refused
+    res = client.get("/api/symbols", headers={"host": host})
+    assert res.status_code == 400
+    assert "IWM" not in res.text
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8765", "localhost:8765", "[::1]:8765"])
+def test_loopback_host_headers_are_served(client: Any, host: str) -> None:
+    assert client.get("/api/health", headers={"host": host}).status_code == 200

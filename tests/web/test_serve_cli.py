@@ -80,6 +80,21 @@ def test_other_host_warns(captured: dict[str, Any]) -> None:
     assert res.exit_code == 0, res.output
     assert captured["host"] == "0.0.0.0" and captured["port"] == 9000
     assert "warning: --host 0.0.0.0 is not a loopback address" in res.stderr
+    from fastapi.testclient import TestClient
+
+    # bound to all interfaces, the machine's own names must be accepted as Host
+    remote = TestClient(captured["app"], base_url="http://192.168.1.10:9000")
+    assert remote.get("/api/health").status_code == 200
+
+
+def test_loopback_app_refuses_other_host_names(captured: dict[str, Any]) -> None:
+    from fastapi.testclient import TestClient
+
+    assert CliRunner().invoke(_app(), ["serve"]).exit_code == 0
+    remote = TestClient(captured["app"], base_url="http://192.168.1.10:8765")
+    assert remote.get("/api/health").status_code == 400
+    local = TestClient(captured["app"], base_url="http://127.0.0.1:8765")
+    assert local.get("/api/health").status_code == 200
 
 
 def test_bad_options_exit_2(captured: dict[str, Any]) -> None:

@@ -63,7 +63,11 @@ def serve(
             ),
             soft_wrap=True,
         )
-    app = create_app(store_ref())
+    hosts = None
+    if not is_loopback(host):
+        # the names this machine is reached by are not known here: accept any Host header
+        hosts = ["*"]
+    app = create_app(store_ref(), allowed_hosts=hosts)
     shown = f"[{host}]" if ":" in host else host
     console.print(Text(f"sizeup dashboard on http://{shown}:{port}/  (Ctrl+C to stop)"))
     uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -10,6 +10,7 @@ package (Plotly from the installed ``plotly`` package), so nothing is fetched fr
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sizeup import __version__
@@ -27,7 +29,7 @@ from sizeup.app.serving import StorePool
 from sizeup.errors import ClaimSpecError, SizeupError, StoreError
 from sizeup.web._inputs import MAX_BODY, error_body
 
-__all__ = ["create_app"]
+__all__ = ["LOOPBACK_HOSTS", "create_app"]
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +146,14 @@ def _status(exc: SizeupError) -> int:
     return 422
 
 
-def create_app(store_ref: StoreRef | None = None) -> FastAPI:
+#: Host names a request may carry by default: the loopback names (a page served from another
+#: name, e.g. after DNS rebinding, is refused) and the test client's.
+LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1", "[::1]", "testserver")
+
+
+def create_app(
+    store_ref: StoreRef | None = None, *, allowed_hosts: Sequence[str] | None = None
+) -> FastAPI:
     """Build the dashboard and API application.
 
     Parameters
@@ -153,6 +162,10 @@ def create_app(store_ref: StoreRef | None = None) -> FastAPI:
         Which store to serve (default: the settings' data directory). Each request reads the
         latest committed store version at the time it arrives (pinned for the whole request);
         a ``version`` in the reference serves that version only.
+    allowed_hosts
+        Values of the ``Host`` header accepted (default :data:`LOOPBACK_HOSTS`; ``"*"``
+        accepts any). Other hosts get a 400, so a web page that rebinds its own name to
+        127.0.0.1 cannot read the store through the visitor's browser.
 
     Returns
     -------
@@ -238,6 +251,20 @@ def create_app(store_ref: StoreRef | None = None) -> FastAPI:
     def _plotly() -> FileResponse:
         return FileResponse(_plotly_js(), media_type="text/javascript")
 
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("error answering %s", request.url.path)
+        body = {
+            "error": "InternalError",
+            "message": f"internal error in sizeup ({type(exc).__name__}); this is a bug, "
+            "see the server log",
+            "input": None,
+            "value": None,
+            "valid": None,
+        }
+        return JSONResponse(body, status_code=500)
+
     app.add_middleware(BodyLimit, limit=MAX_BODY)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or LOOPBACK_HOSTS))
     return app
