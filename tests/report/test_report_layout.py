@@ -258,3 +258,21 @@ def test_cli_store_report_with_claims(store: Store, tmp_path: Path) -> None:
     assert "Price basis: total return" in html
     assert "Data missing:" in html and "sizeup fetch universe --fund IWM" in html
     assert "the 10-year yield was 999" in html and "CONTRADICTED" in html
+
+
+def test_asof_cuts_every_part(store: Store) -> None:
+    cut = pd.Timestamp("2022-06-30")
+    plan = report_plan(
+        ReportData(store, cut),
+        ReportRequest(asof=cut, sections=("rotation", "pnf", "seasonality", "backtests")),
+        options=FAST,
+    )
+    with_data = [s for s in plan.sections if s.has_data]
+    assert len(with_data) >= 5
+    for s in with_data:
+        assert s.as_of is not None and s.as_of <= cut, s.title
+        for cov in s.coverage:
+            assert cov.last is None or cov.last <= cut, (s.title, cov.text())
+    # the P&F chart of the fund ends on the cut date: its last tick is no later
+    iwm = next(s for s in plan.sections if s.title.startswith("Point and figure: iShares"))
+    assert iwm.as_of == cut
