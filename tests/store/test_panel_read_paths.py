@@ -91,6 +91,9 @@ def _tidy_pivot(
         ([f"B{k:02d}" for k in range(30)] + ["ONLY"], "2020-02-03", "2020-05-01"),
         (["B05", "ONLY"], None, "2020-03-02"),  # few: the symbol filter is pushed down
         (["B00", "B01", "B02", "B07"], "2020-03-16", None),  # the spliced ones
+        # windows the other sources cannot reach: read as single-source symbols
+        (["B00", "B01", "B04"], "2020-05-04", "2020-06-05"),
+        (["B00", "B02", "B04"], None, "2020-04-01"),
         (["NOPE", "B03"], None, None),
     ],
 )
@@ -105,6 +108,36 @@ def test_panel_equals_the_tidy_path(
     got = got.drop(columns=empty)
     assert list(got.columns) == list(want.columns)
     pd.testing.assert_frame_equal(got, want, check_freq=False)
+
+
+def test_which_splices_can_reach_the_window(store: Store) -> None:
+    from sizeup.data.store._store import _splice_outside_window
+
+    ranked = store.sources(["B00", "B01", "B02", "B04", "B05"], field="close")
+    ranked = ranked[ranked["symbol"].isin(["B00", "B01", "B02", "B04"])]
+    spans = {(r.symbol, r.source): (r.first, r.last) for r in ranked.itertuples()}
+    # B00: "other" (preferred, ends later) starts 10 days before "big" ends; "big" reaches
+    # back before "other" starts, so only windows after other's first day are safe
+    other_first = spans[("B00", "other")][0]
+    assert "B00" in _splice_outside_window(ranked, other_first, None)
+    day = pd.Timedelta(days=1)
+    assert "B00" not in _splice_outside_window(ranked, other_first - day, None)
+    # B01: both sources span the same days: nothing to add anywhere
+    assert "B01" in _splice_outside_window(ranked, None, None)
+    # a preferred source that ends first (e.g. the later one lacks the field): days after it
+    ts = pd.Timestamp
+    hand = pd.DataFrame(
+        {
+            "symbol": ["X", "X"],
+            "source": ["a", "b"],
+            "first": [ts("2020-01-01"), ts("2019-06-01")],
+            "last": [ts("2020-12-31"), ts("2021-06-30")],
+            "preferred": [True, False],
+        }
+    )
+    assert _splice_outside_window(hand, "2020-02-01", "2020-12-31") == {"X"}
+    assert _splice_outside_window(hand, "2020-02-01", "2021-01-04") == set()  # after a's last
+    assert _splice_outside_window(hand, "2019-12-31", "2020-06-30") == set()  # before a's first
 
 
 def test_splice_by_hand(store: Store) -> None:

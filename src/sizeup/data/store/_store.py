@@ -511,13 +511,17 @@ class Store:
 
         When the symbols are most of the source's, the symbol filter is left to the caller
         (``_split_columns(keep=...)`` drops the others per symbol, far cheaper than testing
-        every row against a set of strings); otherwise it is pushed down.
+        every row against a set of strings) and the symbol column is read dictionary-encoded;
+        otherwise the filter is pushed down to the row groups.
         """
         filt = pds.field("source") == source
         if dates is not None:
             filt = filt & dates
         if 2 * len(symbols) < self._entity_count("bars", source):
+            # string statistics prune row groups (files are sorted by symbol); a dictionary
+            # read would lose that pruning
             filt = filt & pds.field("symbol").isin(list(symbols))
+            return self._arrow("bars", columns=list(columns), filter=filt)
         return self._arrow("bars", columns=list(columns), filter=filt, dictionary=True)
 
     def _entity_count(self, table: str, source: str) -> int:
@@ -1562,6 +1566,8 @@ class Store:
             if pref.empty:
                 return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
             multi = set(pref.loc[pref.duplicated("symbol", keep=False), "symbol"])
+            # a symbol whose other sources cannot add a date inside the window reads as single
+            multi -= _splice_outside_window(pref[pref["symbol"].isin(multi)], start, end)
             single = pref[pref["preferred"] & ~pref["symbol"].isin(multi)]
             columns, names = [], []
             for src, syms in _symbols_by_source(single):
@@ -2204,6 +2210,37 @@ def _symbols_by_source(pairs: pd.DataFrame) -> list[tuple[str, list[str]]]:
         (str(src), [str(s) for s in group["symbol"]])
         for src, group in pairs.groupby("source", sort=True)
     ]
+
+
+def _splice_outside_window(
+    ranked: pd.DataFrame, start: DateLike | None, end: DateLike | None
+) -> set[str]:
+    """Symbols whose splice adds nothing inside ``[start, end]`` (``ranked``: from sources()).
+
+    Splicing only adds another source's rows dated before the preferred source's first date
+    or after its last (then before/after the grown history's). When no other source has a
+    date range reaching such a day inside the window, the window holds the preferred source's
+    rows alone, whatever the splice decides. Judged from the catalog's first/last dates.
+    """
+    if ranked.empty:
+        return set()
+    day = np.timedelta64(1, "D")
+    lo = np.datetime64("NaT") if start is None else np.datetime64(pd.Timestamp(start), "ns")
+    hi = np.datetime64("NaT") if end is None else np.datetime64(pd.Timestamp(end), "ns")
+    sym = ranked["symbol"].astype(str).to_numpy()
+    first = ranked["first"].to_numpy(dtype="datetime64[ns]")
+    last = ranked["last"].to_numpy(dtype="datetime64[ns]")
+    pref = ranked["preferred"].to_numpy(dtype=bool)
+    base = pd.DataFrame({"s": sym[pref], "f": first[pref], "l": last[pref]}).drop_duplicates("s")
+    at = base.set_index("s").reindex(sym)
+    b_first, b_last = at["f"].to_numpy(), at["l"].to_numpy()
+    o_lo = first if start is None else np.maximum(first, lo)
+    o_hi = last if end is None else np.minimum(last, hi)
+    before = o_lo <= np.minimum(o_hi, b_first - day)
+    after = np.maximum(o_lo, b_last + day) <= o_hi
+    unknown = np.isnat(first) | np.isnat(last) | np.isnat(b_first) | np.isnat(b_last)
+    reach = pd.Series((~pref) & (before | after | unknown)).groupby(sym).any()
+    return {str(k) for k, v in reach.items() if not v}
 
 
 def _symbol_runs(
