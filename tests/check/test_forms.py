@@ -506,3 +506,34 @@ def test_since_the_start_of_a_month_and_a_good_week_ending_on_a_day() -> None:
     (c,) = [c for c in ex.claims if c.spec and c.spec["metric"] == "window_return"]
     assert c.spec is not None
     assert (c.spec["start"].isoformat(), c.spec["end"].isoformat()) == ("2025-03-03", "2025-03-07")
+
+
+def test_turned_negative_for_the_first_time() -> None:
+    ex = extract_claims(
+        "On Monday the Russell 2000 turned negative for the first time in 2025.", WED
+    )
+    (c,) = ex.claims
+    assert c.spec is not None and c.spec["measure"] == "first_negative"
+    assert c.spec["stated"] == pytest.approx(decimal_year(pd.Timestamp("2025-03-10")), abs=1e-6)
+    other_year = extract_claims("Small caps turned negative for the first time in 2019.", WED)
+    assert [c for c in other_year.claims if c.kind == "since"] == []
+
+
+def test_a_peak_to_trough_move_between_past_years_is_not_read() -> None:
+    ex = extract_claims(
+        "The S&P 500 fell 49% from its 2007 record high to its 2009 low.",
+        WED,
+    )
+    assert ex.claims == ()
+    assert "peak to trough" in ex.not_understood[0].why
+
+
+def test_an_unnamed_benchmark_of_a_streak_is_the_last_one_named() -> None:
+    ex = extract_claims(
+        "Small caps have beaten the S&P 500 for 6 straight sessions. "
+        "The Russell 2000 outperforms for a 6th straight day.",
+        WED,
+    )
+    second = [c for c in ex.claims if c.sentence == 1]
+    assert second and all(c.subjects == ("^RUT", "^GSPC") for c in second)
+    assert all(c.repeat_of is not None for c in second)

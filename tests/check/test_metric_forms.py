@@ -314,3 +314,21 @@ def test_streak_rank_and_longest_run() -> None:
     assert longest.measured == 4
     end = _check(data, stat="longest_end", stated=2024.0, tolerance=1, **kw)
     assert end.measured == pytest.approx(decimal_year(pd.Timestamp(idx[11])))
+
+
+def test_first_negative_close_of_the_year() -> None:
+    # prior year end 100; 2024: 101, 99.5 (first below, 01-03), 102, 98
+    idx = pd.DatetimeIndex(["2023-12-29", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"])
+    px = pd.DataFrame({"A": [100, 101, 99.5, 102, 98.0]}, index=idx)
+    data = FieldData({"close": px})
+    r = _check(
+        data,
+        metric="since_when",
+        symbol="A",
+        measure="first_negative",
+        asof="2024-01-05",
+        stated=decimal_year(pd.Timestamp("2024-01-05")),
+        tolerance=0.5 / 366,
+    )
+    assert r.measured == pytest.approx(decimal_year(pd.Timestamp("2024-01-03")))
+    assert r.verdict == "CONTRADICTED"

@@ -564,15 +564,31 @@ def since_when(claim: Claim, data: ClaimData) -> tuple[float, str]:
     """Date (as a decimal year) of the last earlier value at least as extreme as the one at asof.
 
     ``measure``: ``level`` ("highest level since August 7"), ``change`` ("the worst day since
-    2022", "the biggest one-day decline since August 2", with ``freq`` ``D`` or ``M``) or
+    2022", "the biggest one-day decline since August 2", with ``freq`` ``D`` or ``M``),
     ``record`` (the last record close before the as-of session: "its previous record, set in
-    November 2021"). ``mode`` ``best`` looks for values at least as high, ``worst`` at least
-    as low.
+    November 2021") or ``first_negative`` (the first session of the as-of year below the prior
+    year's close: "turned negative for the first time this year"). ``mode`` ``best`` looks
+    for values at least as high, ``worst`` at least as low.
     """
     p = claim.params
     vals, what = _since_values(claim, data)
     if vals.empty:
         raise MissingDataError(what)
+    if p["measure"] == "first_negative":
+        # the first session of the as-of year that closed below the prior year's last close
+        year = vals.index[-1].year
+        base = vals.loc[: pd.Timestamp(year - 1, 12, 31)]
+        if base.empty:
+            raise MissingDataError(f"{what} before {year}")
+        this = vals.loc[pd.Timestamp(year, 1, 1) :]
+        below = this < float(base.iloc[-1])
+        if not below.any():
+            raise DataError(f"{what} never closed below its {year - 1} close in {year}")
+        when = pd.Timestamp(this.index[below.to_numpy()][0])
+        return decimal_year(when), (
+            f"{what}: first close of {year} below the {base.index[-1]:%Y-%m-%d} close "
+            f"{float(base.iloc[-1]):.6g}: {when:%Y-%m-%d} ({float(this.loc[when]):.6g})"
+        )
     if p["measure"] == "record":
         before = vals.iloc[:-1]
         if before.empty:

@@ -236,7 +236,7 @@ METRICS: dict[str, dict[str, _Field]] = {
     "since_when": {
         "symbol": _Field("str", False),
         "series": _Field("str", False),
-        "measure": _Field("str", False, "level", ("level", "change", "record")),
+        "measure": _Field("str", False, "level", ("level", "change", "record", "first_negative")),
         "freq": _Field("str", False, "D", ("D", "M")),
         "mode": _MODE,
         "field": _PRICE_FIELD,

@@ -122,6 +122,10 @@ _EVENT = re.compile(
     r"\w+ (?:streak|run)s?\b|\bhistorically\b|\bforward returns?\b|"
     r"\b(?:following|after) [\w&' ]{1,30}? (?:outperform|underperform|beat|lagg|trail)\w*"
 )
+_PEAK_TO_TROUGH = re.compile(
+    r"(?i)\s+from (?:its|the|a) (?:\w+ ){0,2}?\d{4}\b[^.;]{0,40}?\b(?:high|peak|top)\b[^.;]{0,20}?"
+    r"\bto (?:its|the|a) (?:\w+ ){0,2}?\d{4}\b[^.;]{0,20}?\b(?:low|nadir|bottom|trough)"
+)
 _POINTS_OR = re.compile(r"(?i)\d[\d,.]*\s*points?,?\s*(?:or|,)\s*$")
 _LONGEST_SINCE = re.compile(
     r"(?i)(?:\blongest\b[^.;]{0,80}?|\b(?:hasn't|has not|hadn't|had not) been (?:accomplished|"
@@ -373,6 +377,8 @@ class _Builder:
         self.context_period: PeriodMention | None = None
         self.former_latter: list[_Ent] = []
         self.stats: list[tuple[int, int, int]] = []
+        # numbers recognised but not read, with the reason: (sentence, start, end, why)
+        self.unread: list[tuple[int, int, int, str]] = []
         # the text speaks of the publication day's session as it goes ("today", "is down")
         self.mid_session = _MID_SESSION_DOC.search(text) is not None
         # the text quotes total returns: fund closes (dividend-adjusted) are its figures
@@ -767,6 +773,17 @@ def _one_streak(
     named_pair = [e for e in pair if not _ANAPHORA.fullmatch(e.text)]
     if len({e.entity.key for e in named_pair}) >= 2:
         pair = named_pair
+    if rel and len({e.entity.key for e in pair}) == 1:
+        # "outperforms for an 11th straight day", no benchmark named: the one of the last
+        # relative streak of the same index in the text
+        earlier = [
+            c
+            for c in bld.claims
+            if c.kind == "streak" and len(c.names) == 2 and c.names[0] == pair[0].entity.key
+        ]
+        if earlier and earlier[-1].names[1] in _BY_KEY:
+            bench_key = earlier[-1].names[1]
+            pair = [*pair, _Ent((len(s), len(s)), _BY_KEY[bench_key], bench_key)]
     if rel and len({e.entity.key for e in pair}) >= 2:
         first = (
             next(e for e in pair if e.span[0] < a) if any(e.span[0] < a for e in pair) else pair[0]
@@ -972,6 +989,11 @@ def _directions(
     """
     for m in _DOWN_WORDS.finditer(s):
         a, b = m.span()
+        if any(
+            c.sentence == sent.index and c.kind == "since" and c.span[0] <= off + a < c.span[1]
+            for c in bld.claims
+        ):
+            continue  # "turned negative for the first time in 2023": read as a date
         lo, _hi = _clause_of(a, clauses)
         subj = [
             e
@@ -1670,6 +1692,18 @@ def _quantities(
             # "defined as a pullback of 10% to 20%": the figures of a definition, no claim
             bld.stats.append((sent.index, off + a, off + b))
             continue
+        if _PEAK_TO_TROUGH.match(s, b):
+            # "fell 50% from its 2000 high to its 2002 low": a move between two past extremes
+            bld.unread.append(
+                (
+                    sent.index,
+                    off + a,
+                    off + b,
+                    "a move between a past high and a later low (peak to trough): no claim form "
+                    "of the claim model fits it",
+                )
+            )
+            continue
         statistic = (
             _AVERAGE.search(s[max(lo, a - 40) : b])
             or re.match(r"(?i)\s*of the time", s[b:])
@@ -2068,7 +2102,10 @@ def _leftovers(bld: _Builder, sentences: list[Sentence]) -> list[NotUnderstood]:
             if any(x <= a < y for x, y in spans):
                 continue
             tok = m.group(0)
-            if any(i == sent.index and x <= a < y for i, x, y in bld.stats):
+            told = [w for i, x, y, w in bld.unread if i == sent.index and x <= a < y]
+            if told:
+                why = told[0]
+            elif any(i == sent.index and x <= a < y for i, x, y in bld.stats):
                 why = (
                     "an average or hit rate over past episodes (an event study): no claim form "
                     "of the claim model fits it"
@@ -2457,6 +2494,10 @@ _MONTHS_RX = (
     "jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
 )
 _DEFINITION = re.compile(r"(?i)\b(?:defined|considered|qualif\w+|means|is when|refers)\b")
+_FIRST_NEGATIVE = re.compile(
+    r"(?i)\b(?:turned|went|moved|slipped|fell)\s+(?:negative|into negative territory|into the red)"
+    r"(?:\s+for the year)?\s+for the first time\s+(?:in\s+(?P<y>\d{4})|this year|of the year)"
+)
 _RSI_RE = re.compile(
     r"(?i)\b(?:relative strength index|RSI)\b(?:\s*\(RSI\))?[^.;\d]{0,30}?"
     r"(?P<num>\d{1,3}(?:\.\d+)?)(?![\d%]|\.\d)"
@@ -2562,6 +2603,50 @@ def _named_forms(
             stated=-depth,
             unit="pct",
             comparator="lt",
+            tolerance=0.0,
+            proxy=proxy,
+            spec=spec,
+            not_checkable=why_not if spec is None else None,
+        )
+    for m in _FIRST_NEGATIVE.finditer(s):
+        a, b = m.span()
+        subj = _subject_before(ents, a, bld)
+        if subj is None or hypothetical:
+            continue
+        asof, why = _day_of(periods, bld.pub)
+        if m.group("y") and int(m.group("y")) != asof.year:
+            continue
+        stated, tol = _when_spec(asof, asof)
+        sym, proxy, why_not = bld._resolve_symbol(subj.entity, None)
+        spec = None
+        if why_not is None and sym:
+            spec = {
+                "text": s[min(subj.span[0], a) : b],
+                "metric": "since_when",
+                "symbol": sym,
+                "field": "close" if subj.entity.kind == "index" and not proxy else "adj_close",
+                "measure": "first_negative",
+                "asof": asof.date(),
+                "stated": round(stated, 6),
+                "tolerance": round(tol, 6),
+            }
+        bld.used.append((sent.index, off + a, off + b))
+        bld.add(
+            id=bld._next_id(),
+            sentence=sent.index,
+            span=(off + min(subj.span[0], a), off + b),
+            quote=s,
+            reading=(
+                f"{subj.entity.key}: {asof:%Y-%m-%d} ({why}) is the first close of {asof.year} "
+                f"below the {asof.year - 1} close"
+            ),
+            kind="since",
+            names=(subj.entity.key,),
+            subjects=(sym,) if sym else (),
+            window=Period("day", asof, asof, f"as of {asof:%Y-%m-%d}"),
+            stated=float(asof.year),
+            unit="year",
+            comparator="approx",
             tolerance=0.0,
             proxy=proxy,
             spec=spec,
