@@ -15,6 +15,7 @@ one chart without loading numba (about 10 µs a bar; the kernel wins on panels a
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ import numpy.typing as npt
 
 from sizeup.analytics.pnf._codes import NO_BOX, NO_LINE
 from sizeup.analytics.pnf._replay import FIELD_DTYPES
-from sizeup.analytics.pnf._scale import REL_EPS, BoxScale, _dn_py, _up_py
+from sizeup.analytics.pnf._scale import REL_EPS, BoxScale, _dn_py, _levels_np, _up_py
 from sizeup.analytics.pnf._series import SeriesResult
 
 __all__ = ["ReferenceChart", "reference_chart", "reference_series"]
@@ -264,6 +265,48 @@ def _int32(values: Sequence[int | None], sentinel: int) -> npt.NDArray[np.int32]
     )
 
 
+_TABLE_MAX = 1 << 20
+"""Most levels :func:`_box_maps` tabulates; finer grids map prices by formula."""
+
+
+def _box_maps(
+    scale: BoxScale, eps: float, *prices: npt.NDArray[np.float64]
+) -> tuple[BoxMap, BoxMap]:
+    """``up`` / ``dn`` maps for prices within the data's range.
+
+    A table of the levels around the data's range (the scale's own floats, as the kernel's
+    table) is searched with :mod:`bisect`; grids too fine to tabulate use the closed form.
+    """
+    kind = scale.kind
+    params = tuple(float(v) for v in scale.params())
+
+    def up_formula(price: float) -> int:
+        return _up_py(kind, params, price + eps * abs(price))
+
+    def dn_formula(price: float) -> int:
+        return _dn_py(kind, params, price - eps * abs(price))
+
+    finite = [a[np.isfinite(a)] for a in (np.asarray(p, dtype=np.float64) for p in prices)]
+    finite = [a for a in finite if a.size]
+    if not finite:
+        return up_formula, dn_formula
+    p_lo = min(float(a.min()) for a in finite)
+    p_hi = max(float(a.max()) for a in finite)
+    first = dn_formula(p_lo) - 2  # L[first] < every mapped price <= L[last]
+    last = up_formula(p_hi) + 2
+    if last - first + 1 > _TABLE_MAX:
+        return up_formula, dn_formula
+    table = _levels_np(np.arange(first, last + 1, dtype=np.int64), kind, scale.params()).tolist()
+
+    def up_table(price: float) -> int:
+        return first + bisect.bisect_right(table, price + eps * abs(price)) - 1
+
+    def dn_table(price: float) -> int:
+        return first + bisect.bisect_left(table, price - eps * abs(price))
+
+    return up_table, dn_table
+
+
 def reference_series(
     high: npt.NDArray[np.float64],
     low: npt.NDArray[np.float64],
@@ -296,15 +339,7 @@ def reference_series(
     SeriesResult
         The same arrays, dtypes and sentinels as the numba kernel's result.
     """
-    kind = scale.kind
-    params = tuple(float(v) for v in scale.params())
-
-    def up(price: float) -> int:
-        return _up_py(kind, params, price + eps * abs(price))
-
-    def dn(price: float) -> int:
-        return _dn_py(kind, params, price - eps * abs(price))
-
+    up, dn = _box_maps(scale, eps, high, low, ref)
     r = reference_chart(
         np.asarray(high, dtype=np.float64).tolist(),
         np.asarray(low, dtype=np.float64).tolist(),
