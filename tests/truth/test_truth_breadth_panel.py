@@ -158,3 +158,15 @@ def test_pct_true_by_hand() -> None:
     assert got[0] == pytest.approx(50.0)
     assert np.isnan(got[1])
     assert got[2] == pytest.approx(100.0)
+
+
+def test_hli_ema_skips_days_without_highs_or_lows() -> None:
+    # 3-close window: day 2 a new high (rhp 100), day 3 neither (NaN), day 4 a new low (rhp 0)
+    close = pd.DataFrame({"A": [1.0, 2.0, 3.0, 2.5, 1.0]}, index=IDX)
+    f = breadth(close, ma_windows=(1,), hl_window=3, hli_window=2).frame
+    rhp = [NAN, NAN, 100.0, NAN, 0.0]
+    np.testing.assert_allclose(f["rhp"].to_numpy(), rhp)
+    # the NaN day carries no weight: (0 + 100 / 3) / (1 + 1 / 3) = 25
+    assert f["hli_ema"].iloc[4] == pytest.approx(25.0)
+    assert f["hli_ema"].iloc[4] == pytest.approx(_ewm_adjusted(rhp, 2)[4])
+    assert f["hli"].iloc[4] == pytest.approx(0.0)  # the SMA of 2 days: only day 4 is defined
