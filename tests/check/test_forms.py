@@ -537,3 +537,11 @@ def test_an_unnamed_benchmark_of_a_streak_is_the_last_one_named() -> None:
     second = [c for c in ex.claims if c.sentence == 1]
     assert second and all(c.subjects == ("^RUT", "^GSPC") for c in second)
     assert all(c.repeat_of is not None for c in second)
+
+
+def test_an_instrument_without_data_keeps_the_ticker_the_text_gives() -> None:
+    ex = extract_claims("Russell 2000 futures (/RTYH25) saw a high of 2,301.4 on Monday.", WED)
+    (c,) = [c for c in ex.claims if c.kind == "level"]
+    assert c.subjects == ("RTYH25",) and c.spec is not None and c.spec["symbol"] == "RTYH25"
+    run = extract_claims("On Monday the S&P 500 retreated for a third straight day.", WED)
+    assert [c.spec["stated"] for c in run.claims if c.spec] == [-3]

@@ -321,6 +321,10 @@ def _entities(s: str) -> list[_Ent]:
     found: list[_Ent] = []
     for m in _ENTITY_RE.finditer(s):
         ent = lookup_entity(m)
+        written = re.match(r"\s*\(\s*/?([A-Z][A-Z0-9]{1,9})\s*\)", s[m.end() :])
+        if ent.symbol is None and ent.index_id is None and written:
+            # "Russell 2000 futures (/RTYZ25)": the instrument the text names, by its ticker
+            ent = dataclasses.replace(ent, index_id=written.group(1))
         if found and found[-1].entity.key == ent.key and m.start() - found[-1].span[1] <= 3:
             continue  # "the Russell 2000 (RUT)": one mention
         found.append(_Ent(m.span(), ent, m.group(0)))
@@ -829,7 +833,11 @@ def _one_streak(
         subj = left[-1] if left else (ents[0] if ents else None)
         tail = s[b : b + 30]
         near = s[max(0, a - 60) : b] + tail
-        down = re.search(r"(?i)\b(?:losing|loss(?:es)?|declin\w*|down|fell|lower|drop\w*)\b", near)
+        down = re.search(
+            r"(?i)\b(?:losing|loss(?:es)?|declin\w*|down|fell|lower|drop\w*|retreat\w*|"
+            r"slid|slipp\w*)\b",
+            near,
+        )
         up = re.search(r"(?i)\b(?:gain\w*|advanc\w*|rose|up|higher|ris\w*)\b", near)
         threshold = re.search(r"(\d+(?:\.\d+)?)%(?:\+| or more)", near)
         sign = -1 if down and not up else 1
