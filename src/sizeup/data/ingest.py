@@ -52,7 +52,14 @@ import pyarrow as pa
 
 from sizeup.data.formats import detect, fred, french, ishares, prices
 from sizeup.data.schema import SYMBOLS
-from sizeup.data.store import ChangesRefusedError, Store, UpsertResult, payload_row
+from sizeup.data.store import (
+    ChangesRefusedError,
+    CheckedFrames,
+    Store,
+    UpsertResult,
+    check_frames,
+    payload_row,
+)
 from sizeup.errors import ImportFormatError, SchemaError, SizeupError, StoreError
 from sizeup.types import DateLike
 
@@ -504,35 +511,56 @@ def import_file(
     without being parsed again.
     """
     started = time.perf_counter()
-    prepared = _prepare(
+    ready = _prepare(
         Path(path),
         store,
-        _Options(source, symbol, fund, as_of, known),
+        _Options(source, symbol, fund, as_of, known, check=not dry_run),
         started=started,
     )
-    if isinstance(prepared, FileReport):
-        return prepared, {}
-    if dry_run:
-        return _file_report(prepared, {}, "dry-run", started), {}
-    outcome = store.write_batch([_item(prepared)], accept_changes=accept_changes)[0]
-    return _outcome(prepared, outcome, started)
+    if isinstance(ready, FileReport):
+        return ready, {}
+    if ready.checked is None:
+        return _file_report(ready, {}, "dry-run", started), {}
+    outcome = store.write_batch([(ready.name, ready.checked)], accept_changes=accept_changes)[0]
+    return _outcome(ready, outcome, started)
 
 
 @dataclass(frozen=True)
 class _Options:
-    """Overrides passed to every file, and the (path, digest) pairs already imported."""
+    """Overrides for every file, (path, digest) pairs already imported, check for a write."""
 
     source: str | None
     symbol: str | None
     fund: str | None
     as_of: DateLike | None
     known: frozenset[tuple[str, str]]
+    check: bool = True
 
 
-def _prepare(
-    path: Path, store: Store, opts: _Options, *, started: float
-) -> ParsedFile | FileReport:
-    """Parse one file, or report why it is unchanged, skipped or failed (nothing written)."""
+@dataclass(frozen=True)
+class _Ready:
+    """A parsed file reduced to what its report needs, plus its rows checked for the store.
+
+    The pandas frames are gone: only the Arrow tables of :func:`check_frames` stay until the
+    write (``None`` in a dry run).
+    """
+
+    name: str
+    format: str
+    tables: tuple[str, ...]
+    rows: int
+    symbols: int
+    suspicious: int
+    duplicates_dropped: int
+    checked: CheckedFrames | None
+
+
+def _prepare(path: Path, store: Store, opts: _Options, *, started: float) -> _Ready | FileReport:
+    """Parse and check one file, or report why it is unchanged, skipped or failed.
+
+    Runs in the parse threads: the checks (contract, value rules, sort) happen here, so the
+    writing thread only compares with the stored rows and commits.
+    """
     name = str(path)
     if opts.known:
         try:
@@ -573,7 +601,24 @@ def _prepare(
             message=parsed.skipped,
             seconds=time.perf_counter() - started,
         )
-    return parsed
+    checked: CheckedFrames | None = None
+    if opts.check:
+        frames = dict(parsed.frames)
+        frames["payloads"] = payload_row(parsed.body, url=name, source=parsed.source)
+        try:
+            checked = check_frames(frames)
+        except SchemaError as exc:
+            return _failed(name, parsed.format, exc, started)
+    return _Ready(
+        name,
+        parsed.format,
+        tuple(parsed.frames),
+        parsed.rows,
+        parsed.symbols,
+        parsed.suspicious,
+        parsed.duplicates_dropped,
+        checked,
+    )
 
 
 def _without_name(message: str, name: str) -> str:
@@ -582,63 +627,59 @@ def _without_name(message: str, name: str) -> str:
     return message
 
 
-def _item(parsed: ParsedFile) -> tuple[str, dict[str, pd.DataFrame]]:
-    """Return the (detail, frames) a parsed file offers to :meth:`Store.write_batch`."""
-    name = str(parsed.path)
-    frames = dict(parsed.frames)
-    frames["payloads"] = payload_row(parsed.body, url=name, source=parsed.source)
-    return name, frames
+def _failed(name: str, fmt: str, exc: SizeupError, started: float) -> FileReport:
+    """Report a file whose rows were refused (nothing of it was written)."""
+    what = "rows break the store contract" if isinstance(exc, SchemaError) else "refused"
+    err = ImportFormatError(f"{what}: {exc}", path=name)
+    log.info("%s", err)
+    return FileReport(
+        name,
+        fmt,
+        "failed",
+        message=str(err)[len(name) + 2 :],
+        seconds=time.perf_counter() - started,
+    )
 
 
 def _outcome(
-    parsed: ParsedFile,
+    ready: _Ready,
     outcome: dict[str, UpsertResult] | SizeupError,
     started: float,
 ) -> tuple[FileReport, dict[str, UpsertResult]]:
     """Turn a file's write outcome into its report and its per-table results."""
-    name = str(parsed.path)
     if isinstance(outcome, SizeupError):
         if not isinstance(outcome, (SchemaError, ChangesRefusedError)):
             raise outcome
-        what = "rows break the store contract" if isinstance(outcome, SchemaError) else "refused"
-        err = ImportFormatError(f"{what}: {outcome}", path=name)
-        log.info("%s", err)
-        return FileReport(
-            name,
-            parsed.format,
-            "failed",
-            message=str(err)[len(name) + 2 :],
-            seconds=time.perf_counter() - started,
-        ), {}
+        return _failed(ready.name, ready.format, outcome, started), {}
     results = dict(outcome)
     results.pop("payloads", None)
     written = sum(r.rows_added + r.rows_updated for r in results.values())
-    return _file_report(parsed, results, "imported" if written else "unchanged", started), results
+    return _file_report(ready, results, "imported" if written else "unchanged", started), results
 
 
 def _file_report(
-    parsed: ParsedFile, results: Mapping[str, UpsertResult], status: Status, started: float
+    ready: _Ready, results: Mapping[str, UpsertResult], status: Status, started: float
 ) -> FileReport:
     notes = []
-    if parsed.suspicious:
-        notes.append(f"{parsed.suspicious} rows break OHLC ordering or have prices <= 0")
-    if parsed.duplicates_dropped:
-        notes.append(f"{parsed.duplicates_dropped} exact duplicate rows dropped")
+    if ready.suspicious:
+        notes.append(f"{ready.suspicious} rows break OHLC ordering or have prices <= 0")
+    if ready.duplicates_dropped:
+        notes.append(f"{ready.duplicates_dropped} exact duplicate rows dropped")
     for res in results.values():
         if res.note:
             notes.append(res.note)
         if res.changes is not None and res.changes.rows_changed:
             notes.append(res.changes.summary())
     return FileReport(
-        str(parsed.path),
-        parsed.format,
+        ready.name,
+        ready.format,
         status,
-        tables=tuple(parsed.frames),
-        rows=parsed.rows,
-        symbols=parsed.symbols,
+        tables=ready.tables,
+        rows=ready.rows,
+        symbols=ready.symbols,
         files_written=sum(r.files_written for r in results.values()),
-        suspicious=parsed.suspicious,
-        duplicates_dropped=parsed.duplicates_dropped,
+        suspicious=ready.suspicious,
+        duplicates_dropped=ready.duplicates_dropped,
         message="; ".join(notes),
         seconds=time.perf_counter() - started,
     )
@@ -701,7 +742,7 @@ def import_paths(
 
     overrides = (source, symbol, fund, as_of)
     known = frozenset() if force or any(o is not None for o in overrides) else imported_files(store)
-    opts = _Options(source, symbol, fund, as_of, known)
+    opts = _Options(source, symbol, fund, as_of, known, check=not dry_run)
 
     def collect(report: FileReport, results: Mapping[str, UpsertResult]) -> None:
         for table, res in results.items():
@@ -725,14 +766,14 @@ def import_paths(
             )
         )
     batch = _Batch(store, accept_changes, collect)
-    for path, prepared, t0 in _parsed(rest, store, opts, workers):
+    for _path, prepared, t0 in _parsed(rest, store, opts, workers):
         if isinstance(prepared, FileReport):
             collect(prepared, {})
-        elif dry_run:
+        elif prepared.checked is None:
             collect(_file_report(prepared, {}, "dry-run", t0), {})
         else:
             batch.add(prepared, t0)
-        del path, prepared
+        del prepared
     batch.flush()
     reports.sort(key=lambda r: r.path)
     return ImportReport(tuple(reports), totals, time.perf_counter() - started)
@@ -756,10 +797,10 @@ class _Batch:
         self.store = store
         self.accept_changes = accept_changes
         self.collect = collect
-        self.files: list[tuple[ParsedFile, float]] = []
+        self.files: list[tuple[_Ready, float]] = []
         self.rows = 0
 
-    def add(self, parsed: ParsedFile, started: float) -> None:
+    def add(self, parsed: _Ready, started: float) -> None:
         if parsed.rows >= BATCH_ROWS:
             self.flush()  # the files before it first: the order of the files is kept
             self._write([(parsed, started)])  # big files alone: memory stays bounded
@@ -774,9 +815,10 @@ class _Batch:
         if files:
             self._write(files)
 
-    def _write(self, files: list[tuple[ParsedFile, float]]) -> None:
+    def _write(self, files: list[tuple[_Ready, float]]) -> None:
         outcomes = self.store.write_batch(
-            [_item(p) for p, _ in files], accept_changes=self.accept_changes
+            [(p.name, p.checked) for p, _ in files if p.checked is not None],
+            accept_changes=self.accept_changes,
         )
         for (parsed, t0), outcome in zip(files, outcomes, strict=True):
             self.collect(*_outcome(parsed, outcome, t0))
@@ -808,7 +850,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 def _parsed(
     paths: Sequence[Path], store: Store, opts: _Options, workers: int
-) -> Iterator[tuple[Path, ParsedFile | FileReport, float]]:
+) -> Iterator[tuple[Path, _Ready | FileReport, float]]:
     """Parse files in a thread pool; yield them in order, at most ``workers`` ahead.
 
     At most :data:`_BIG_FILES_IN_FLIGHT` files above :data:`_BIG_FILE_BYTES` are parsed,
@@ -818,7 +860,7 @@ def _parsed(
     one.
     """
 
-    def one(path: Path) -> tuple[Path, ParsedFile | FileReport, float]:
+    def one(path: Path) -> tuple[Path, _Ready | FileReport, float]:
         t0 = time.perf_counter()
         return path, _prepare(path, store, opts, started=t0), t0
 
@@ -834,7 +876,7 @@ def _parsed(
             return False
 
     pending = deque(paths)
-    window: deque[tuple[Future[tuple[Path, ParsedFile | FileReport, float]], bool]] = deque()
+    window: deque[tuple[Future[tuple[Path, _Ready | FileReport, float]], bool]] = deque()
     big_in_flight = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
 

@@ -9,10 +9,12 @@ from sizeup.data.store._checks import (
     InvalidRowsError,
 )
 from sizeup.data.store._store import (
+    CheckedFrames,
     Store,
     StoreInfo,
     TableInfo,
     UpsertResult,
+    check_frames,
     payload_row,
 )
 
@@ -20,10 +22,12 @@ __all__ = [
     "MAX_JUMP",
     "ChangeReport",
     "ChangesRefusedError",
+    "CheckedFrames",
     "InvalidRowsError",
     "Store",
     "StoreInfo",
     "TableInfo",
     "UpsertResult",
+    "check_frames",
     "payload_row",
 ]

@@ -58,7 +58,15 @@ from sizeup.types import DateLike, PriceField
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["Store", "StoreInfo", "TableInfo", "UpsertResult", "payload_row"]
+__all__ = [
+    "CheckedFrames",
+    "Store",
+    "StoreInfo",
+    "TableInfo",
+    "UpsertResult",
+    "check_frames",
+    "payload_row",
+]
 
 log = logging.getLogger(__name__)
 
@@ -689,7 +697,7 @@ class Store:
 
     def write_batch(
         self,
-        items: Sequence[tuple[str, Mapping[str, pd.DataFrame]]],
+        items: Sequence[tuple[str, Mapping[str, pd.DataFrame] | CheckedFrames]],
         *,
         accept_changes: bool = False,
         operation: str = "import",
@@ -707,7 +715,8 @@ class Store:
         ----------
         items
             ``(detail, frames)`` per input: what it is (recorded in :meth:`history`, e.g. the
-            file path) and its table name -> rows.
+            file path) and its table name -> rows, or the same already checked by
+            :func:`check_frames` (e.g. in the thread that parsed them).
         accept_changes
             Write changes to stored values even beyond the thresholds.
         operation
@@ -727,10 +736,11 @@ class Store:
         outcomes: list[dict[str, UpsertResult] | SizeupError | None] = [None] * len(items)
         checked: dict[int, dict[str, tuple[pa.Table, str]]] = {}
         for i, (_, frames) in enumerate(items):
+            if isinstance(frames, CheckedFrames):
+                checked[i] = dict(frames.tables)
+                continue
             try:
-                checked[i] = {
-                    name: _checked(frame, _schema(name)) for name, frame in frames.items()
-                }
+                checked[i] = dict(check_frames(frames).tables)
             except SchemaError as exc:
                 outcomes[i] = exc
         pending = list(checked)
@@ -2025,6 +2035,29 @@ def _batches(table: pa.Table, schema: TableSchema) -> pa.RecordBatchReader:
         target,
         (b.cast(target) for b in table.to_batches(max_chunksize=_WRITE_BATCH_ROWS)),
     )
+
+
+@dataclass(frozen=True)
+class CheckedFrames:
+    """Frames checked for a write by :func:`check_frames`, ready for ``write_batch``."""
+
+    tables: Mapping[str, tuple[pa.Table, str]]
+    """Table name -> (rows as one sorted Arrow table, note on rows left out)."""
+
+
+def check_frames(frames: Mapping[str, pd.DataFrame]) -> CheckedFrames:
+    """Check frames as a write does before it takes the store lock.
+
+    Contract, value rules, key uniqueness and sort, as in :meth:`Store.write`; no store is
+    read. Importers call it in their parse threads, so the writing thread only compares and
+    commits, and the pandas frames can be dropped before the commit.
+
+    Raises
+    ------
+    SchemaError
+        A frame breaks the contract or a value rule (nothing may be written).
+    """
+    return CheckedFrames({name: _checked(frame, _schema(name)) for name, frame in frames.items()})
 
 
 def _stack(tables: Sequence[pa.Table], schema: TableSchema) -> pa.Table:
