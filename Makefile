@@ -7,6 +7,8 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+# byte-compile on install: start-up does not pay for compiling site-packages (PYTHONDONTWRITEBYTECODE may be set)
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: demo test check bench mutate venv clean browser
 
