@@ -545,3 +545,17 @@ def test_an_instrument_without_data_keeps_the_ticker_the_text_gives() -> None:
     assert c.subjects == ("RTYH25",) and c.spec is not None and c.spec["symbol"] == "RTYH25"
     run = extract_claims("On Monday the S&P 500 retreated for a third straight day.", WED)
     assert [c.spec["stated"] for c in run.claims if c.spec] == [-3]
+
+
+def test_double_the_benchmark_rise_is_a_multiple_of_returns() -> None:
+    ex = extract_claims(
+        "Since the end of January, the Russell 2000 has gained 6%, twice the S&P 500's gain.", WED
+    )
+    mult = [c for c in ex.claims if c.unit == "ratio"]
+    assert mult and all(c.spec is not None and c.spec["how"] == "multiple" for c in mult)
+    figure = [c for c in ex.claims if c.kind == "return"]
+    # one reading per reading of the figure, on the same windows
+    assert sorted(c.spec["end"] for c in mult if c.spec) == sorted(
+        c.spec["end"] for c in figure if c.spec
+    )
+    assert all(c.stated == 2.0 and c.subjects == ("^RUT", "^GSPC") for c in mult)

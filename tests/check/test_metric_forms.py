@@ -332,3 +332,21 @@ def test_first_negative_close_of_the_year() -> None:
     )
     assert r.measured == pytest.approx(decimal_year(pd.Timestamp("2024-01-03")))
     assert r.verdict == "CONTRADICTED"
+
+
+def test_relative_return_as_a_multiple() -> None:
+    # A 100 -> 109 (+9%), B 100 -> 104 (+4%): 9 / 4 = 2.25 times
+    idx = pd.DatetimeIndex(["2024-01-31", "2024-02-29"])
+    data = FieldData({"close": pd.DataFrame({"A": [100.0, 109], "B": [100.0, 104]}, index=idx)})
+    r = _check(
+        data,
+        metric="relative_return",
+        symbol="A",
+        benchmark="B",
+        start="2024-02-01",
+        end="2024-02-29",
+        how="multiple",
+        stated=2,
+        tolerance=0.5,
+    )
+    assert r.measured == pytest.approx(2.25) and r.verdict == "SUPPORTED"

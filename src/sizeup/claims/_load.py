@@ -91,7 +91,7 @@ METRICS: dict[str, dict[str, _Field]] = {
         "benchmark": _Field("str"),
         "start": _Field("date"),
         "end": _Field("date", False),
-        "how": _Field("str", False, "diff", ("diff", "ratio")),
+        "how": _Field("str", False, "diff", ("diff", "ratio", "multiple")),
         "field": _PRICE_FIELD,
     },
     "streak": {

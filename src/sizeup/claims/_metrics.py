@@ -17,6 +17,7 @@ from sizeup.analytics.stats import _seasonality as seasonality
 from sizeup.analytics.stats import hac_t_stat, t_stat
 from sizeup.claims._common import MissingDataError, cover, end_of, prices, series, upto
 from sizeup.claims._model import Claim, ClaimData
+from sizeup.errors import DataError
 
 __all__ = [
     "calendar_year_return",
@@ -53,7 +54,13 @@ def relative_return(claim: Claim, data: ClaimData) -> tuple[float, str]:
         cover(px[s], end, f"prices {s}")
     r = total_return(px, p["start"], end)
     a, b = float(r.iloc[0]), float(r.iloc[1])
-    rel = a - b if p["how"] == "diff" else (1 + a) / (1 + b) - 1
+    if p["how"] == "multiple":
+        # "double the S&P's rise": the symbol's return as a multiple of the benchmark's
+        if b == 0:
+            raise DataError(f"{syms[1]} returned 0 from {p['start']:%Y-%m-%d}: no multiple")
+        rel = a / b
+    else:
+        rel = a - b if p["how"] == "diff" else (1 + a) / (1 + b) - 1
     return rel, (
         f"{syms[0]} {100 * a:.2f}% vs {syms[1]} {100 * b:.2f}% "
         f"{p['start']:%Y-%m-%d}..{end:%Y-%m-%d} ({p['how']})"

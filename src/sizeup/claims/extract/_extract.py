@@ -657,6 +657,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     _beats(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
     _quantities(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses, context=context)
     _levels(bld, sent, s, off, ents=ents, periods=periods)
+    _multiples(bld, sent, s, off, ents=ents)
     named = [e for e in ents if not _ANAPHORA.fullmatch(e.text)]
     distinct = list({e.entity.key: e for e in reversed(named)}.values())[::-1]
     if len(distinct) >= 2:
@@ -3080,3 +3081,114 @@ def _run_ranks(
             spec=spec,
             not_checkable=why_not if spec is None else None,
         )
+
+
+# ------------------------------------------------------------------ multiples
+_MULTIPLE = re.compile(
+    r"(?i)\b(?P<m>double|twice|triple|three times|four times|half)\s+(?:that of\s+|what\s+)?"
+)
+_MULTIPLES = {"double": 2.0, "twice": 2.0, "triple": 3.0, "three times": 3.0, "four times": 4.0}
+_MOVE_NOUN = re.compile(
+    r"(?i)\s*(?:'s|\u2019s)?\s+(?:rise|gain|advance|return|increase|move|jump|rally|decline|drop|"
+    r"loss|fall)"
+)
+
+
+def _multiples(bld: _Builder, sent: Sentence, s: str, off: int, *, ents: list[_Ent]) -> None:
+    """Read "A jumped 10%, double the S&P's rise in the same time" as A's return over B's."""
+    for m in _MULTIPLE.finditer(s):
+        factor = _MULTIPLES.get(m.group("m").lower(), 0.5)
+        bench = next(
+            (
+                e
+                for e in ents
+                if m.end() <= e.span[0] <= m.end() + 4 and e.entity.kind in ("index", "etf")
+            ),
+            None,
+        )
+        if bench is None or not _MOVE_NOUN.match(s, bench.span[1]):
+            continue
+        figure = [
+            c
+            for c in bld.claims
+            if c.sentence == sent.index
+            and c.kind == "return"
+            and c.span[1] <= off + m.start()
+            and c.spec is not None
+            and c.spec["metric"] == "window_return"
+        ]
+        if not figure:
+            continue
+        key = figure[-1].alternative_of or figure[-1].id
+        readings = [c for c in figure if (c.alternative_of or c.id) == key]
+        for k, c in enumerate(readings):
+            _one_multiple(
+                bld,
+                sent,
+                s,
+                off,
+                c=c,
+                ab=(m.start(), bench.span[1]),
+                bench=bench,
+                factor=factor,
+                cid=f"{key}m{'abcd'[k] if len(readings) > 1 and k < 4 else ''}",
+                group=f"{key}m" if len(readings) > 1 else None,
+            )
+
+
+def _one_multiple(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    c: ExtractedClaim,
+    ab: tuple[int, int],
+    bench: _Ent,
+    factor: float,
+    cid: str,
+    group: str | None,
+) -> None:
+    """Emit one reading of "double B's rise" on the window of the figure's reading ``c``."""
+    spec0 = c.spec
+    assert spec0 is not None
+    sym_b, px_b, why_b = bld._resolve_symbol(bench.entity, c.window)
+    a, b = ab
+    spec: dict[str, Any] | None = None
+    if why_b is None and sym_b:
+        both_index = spec0["field"] == "close" and bench.entity.kind == "index" and not px_b
+        spec = {
+            "text": s[a:b],
+            "metric": "relative_return",
+            "symbol": spec0["symbol"],
+            "benchmark": sym_b,
+            "start": spec0["start"],
+            "end": spec0["end"],
+            "how": "multiple",
+            "field": "close" if both_index else "adj_close",
+            "stated": factor,
+            "tolerance": 0.25 * factor,
+        }
+    bld.used.append((sent.index, off + a, off + b))
+    bld.add(
+        id=cid,
+        sentence=sent.index,
+        span=(off + a, off + b),
+        quote=s,
+        reading=(
+            f"{c.names[0]}'s return is {factor:g} times {bench.entity.key}'s over "
+            f"{c.window.label if c.window else '?'} (the window of the figure before it)"
+        ),
+        kind="relative_return",
+        names=(c.names[0], bench.entity.key),
+        subjects=tuple(x for x in (spec0["symbol"], sym_b) if x),
+        window=c.window,
+        stated=factor,
+        unit="ratio",
+        comparator="approx",
+        tolerance=0.25 * factor,
+        proxy=px_b,
+        spec=spec,
+        not_checkable=why_b if spec is None else None,
+        alternative_of=group,
+    )
