@@ -152,12 +152,26 @@ def test_membership_notes_name_the_snapshots_and_the_biased_days() -> None:
 
 
 def test_pct_true_by_hand() -> None:
-    flags = np.array([[True, False, True], [False, False, False], [True, True, True]])
-    defined = np.array([[True, True, False], [False, False, False], [True, True, True]])
+    flags = np.array(
+        [[True, False, True], [False, False, False], [True, True, True], [True, True, False]]
+    )
+    defined = np.array(
+        [[True, True, False], [False, False, False], [True, True, True], [False, True, False]]
+    )
     got = pct_true(flags, defined)
     assert got[0] == pytest.approx(50.0)
     assert np.isnan(got[1])
     assert got[2] == pytest.approx(100.0)
+    assert got[3] == pytest.approx(100.0)  # one member defined
+
+
+def test_trailing_rank_of_an_empty_dated_series() -> None:
+    idx = pd.DatetimeIndex([], name="date")
+    got = trailing_rank(pd.Series([], index=idx, dtype=float), window=5)
+    assert got.index.equals(idx)
+    assert list(got.columns) == ["prior_max", "is_max", "pct_rank"]
+    assert got["is_max"].dtype == bool
+    assert len(got) == 0
 
 
 def test_hli_ema_skips_days_without_highs_or_lows() -> None:
