@@ -559,3 +559,28 @@ def test_double_the_benchmark_rise_is_a_multiple_of_returns() -> None:
         c.spec["end"] for c in figure if c.spec
     )
     assert all(c.stated == 2.0 and c.subjects == ("^RUT", "^GSPC") for c in mult)
+
+
+# ------------------------------------------------------------------ index points
+def test_point_changes() -> None:
+    ex = extract_claims("On Monday the Russell 2000 fell 35.12 points.", WED)
+    (c,) = ex.claims
+    assert c.kind == "points" and c.stated == -35.12 and c.tolerance == 0.02
+    assert c.spec is not None and c.spec["metric"] == "window_change"
+    assert (c.spec["start"].isoformat(), c.spec["end"].isoformat()) == ("2025-03-10", "2025-03-10")
+    # next to the percentage of the same move: a restatement of that claim
+    both = extract_claims("On Monday the S&P 500 rose 41.5 points, or 0.7%.", WED)
+    pct = next(c for c in both.claims if c.kind == "return")
+    pts = next(c for c in both.claims if c.kind == "points")
+    assert pts.repeat_of == pct.id
+    # levels and distances in points are no changes
+    assert [
+        c.kind
+        for c in extract_claims(
+            "The Dow rose 0.5% on Monday to close at 42,100 points, within 300 points of "
+            "its record.",
+            WED,
+            allow_proxies=True,
+        ).claims
+        if c.kind == "points"
+    ] == []

@@ -350,3 +350,18 @@ def test_relative_return_as_a_multiple() -> None:
         tolerance=0.5,
     )
     assert r.measured == pytest.approx(2.25) and r.verdict == "SUPPORTED"
+
+
+def test_window_change_in_points() -> None:
+    # closes 03-04..03-11: 100, 101, 102, 101, 103, 104; 03-06..03-08 from the 03-05 close
+    close = pd.DataFrame({"A": [100, 101, 102, 101, 103, 104]}, index=DAYS, dtype=float)
+    r = _check(
+        FieldData({"close": close}),
+        metric="window_change",
+        symbol="A",
+        start="2024-03-06",
+        end="2024-03-08",
+        stated=2,
+        tolerance=0.02,
+    )
+    assert r.measured == pytest.approx(103 - 101) and r.verdict == "SUPPORTED"

@@ -44,6 +44,7 @@ EVALUATORS: dict[str, Callable[[Claim, ClaimData], tuple[float, str]]] = {
     "rsi": _kinds.rsi,
     "year_streak": _kinds.year_streak,
     "last_beat": _kinds.last_beat,
+    "window_change": _metrics.window_change,
     "fund_flow": _kinds_flows.fund_flow,
     "relative_valuation": _kinds_valuation.relative_valuation_claim,
 }

@@ -86,6 +86,12 @@ METRICS: dict[str, dict[str, _Field]] = {
         "end": _Field("date", False),
         "field": _PRICE_FIELD,
     },
+    "window_change": {
+        "symbol": _Field("str"),
+        "start": _Field("date"),
+        "end": _Field("date", False),
+        "field": _PRICE_FIELD,
+    },
     "relative_return": {
         "symbol": _Field("str"),
         "benchmark": _Field("str"),
@@ -306,7 +312,14 @@ METRICS: dict[str, dict[str, _Field]] = {
 """Metric name -> its parameters (besides :data:`COMMON_FIELDS`)."""
 
 # metrics whose window needs an end: ``end`` or the claim's ``asof``
-_NEEDS_END = ("window_return", "relative_return", "rate_change", "records", "correlation")
+_NEEDS_END = (
+    "window_return",
+    "relative_return",
+    "rate_change",
+    "records",
+    "correlation",
+    "window_change",
+)
 # metrics that are about one date and need it stated
 _NEEDS_ASOF = (
     "breadth_level",

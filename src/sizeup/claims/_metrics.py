@@ -30,6 +30,7 @@ __all__ = [
     "relative_return",
     "seasonal_mean",
     "series_value",
+    "window_change",
     "window_return",
 ]
 
@@ -279,4 +280,21 @@ def correlation(claim: Claim, data: ClaimData) -> tuple[float, str]:
     return value, (
         f"{p['stat']} of {p['freq']} returns of {p['symbol']} on {kind} of {p['other']}, "
         f"aligned on {align}, n={len(pair)}, {pair.index[0]:%Y-%m-%d}..{pair.index[-1]:%Y-%m-%d}"
+    )
+
+
+def window_change(claim: Claim, data: ClaimData) -> tuple[float, str]:
+    """Change in index points: the close at the window's end minus the close before its start."""
+    p = claim.params
+    px = prices(data, [p["symbol"]], p["field"])[p["symbol"]].dropna()
+    end = end_of(claim, px)
+    before = pd.Timestamp(p["start"]) - pd.Timedelta(days=1)
+    cover(px, before, f"prices {p['symbol']}")
+    cover(px, end, f"prices {p['symbol']}")
+    a = px.loc[:before]
+    z = px.loc[:end]
+    change = float(z.iloc[-1] - a.iloc[-1])
+    return change, (
+        f"{p['symbol']} {p['field']} {a.iloc[-1]:.6g} ({a.index[-1]:%Y-%m-%d}) -> "
+        f"{z.iloc[-1]:.6g} ({z.index[-1]:%Y-%m-%d}): {change:+.2f} points"
     )

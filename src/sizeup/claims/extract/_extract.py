@@ -656,6 +656,7 @@ def _sentence(bld: _Builder, sent: Sentence) -> None:
     _rate_held(bld, sent, s, off, ents=ents)
     _beats(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses)
     _quantities(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses, context=context)
+    _points(bld, sent, s, off, ents=ents, periods=periods, clauses=clauses, context=context)
     _levels(bld, sent, s, off, ents=ents, periods=periods)
     _multiples(bld, sent, s, off, ents=ents)
     named = [e for e in ents if not _ANAPHORA.fullmatch(e.text)]
@@ -2122,7 +2123,7 @@ def _leftovers(bld: _Builder, sentences: list[Sentence]) -> list[NotUnderstood]:
             elif "%" in tok:
                 why = "a percentage with no index, ETF or rate and period it could belong to"
             elif re.search(r"(?i)^\s*(?:points?|pts)\b", sent.text[m.end() :]):
-                why = "index-point changes are not read (the percentage of the same move is)"
+                why = "index points with no move word, index and period to read them as a change"
             else:
                 why = "a number that matches no claim form"
             out.append(NotUnderstood(sent.index, (a, b), tok, why))
@@ -3192,3 +3193,101 @@ def _one_multiple(
         not_checkable=why_b if spec is None else None,
         alternative_of=group,
     )
+
+
+# ------------------------------------------------------------------ index points
+def _points(
+    bld: _Builder,
+    sent: Sentence,
+    s: str,
+    off: int,
+    *,
+    ents: list[_Ent],
+    periods: list[PeriodMention],
+    clauses: list[tuple[int, int]],
+    context: PeriodMention | None,
+) -> None:
+    """Read "the Russell 2000 rose 35 points on Friday" as a change in index points.
+
+    Written next to the percentage of the same move ("35 points, or 1.6%"), the points are a
+    restatement of that claim in other units.
+    """
+    for m in QUANTITY_RE.finditer(s):
+        q = parse_quantity(m.group(0))
+        if q is None or q.unit != "points" or q.percentage_points:
+            continue
+        a, b = m.span()
+        if any(i == sent.index and x <= off + a < y for i, x, y in bld.used):
+            continue
+        if re.match(r"(?i)\s*(?:of|short|shy|away|below|above|from)\b", s[b:]):
+            continue  # "within 14 points of its record": a distance, not a move
+        if re.search(
+            r"(?i)\b(?:at|to|of|above|below|past|over|under|near|around|eclips\w*|breach\w*|"
+            r"topp\w*|cross\w*|reach\w*|hit)\s+(?:about\s+|around\s+|nearly\s+)?$",
+            s[max(0, a - 25) : a],
+        ):
+            continue  # "to close at 1,827 points": a level, not a change
+        clause = _clause_of(a, clauses)
+        subjects, how = _choose_subjects(s, ents, a, b, clause, right_ok=False)
+        subjects = [e for e in subjects if e.entity.kind == "index"]
+        if not subjects:
+            continue
+        lo, hi = clause
+        sign = -1 if q.value < 0 else _sign(s, a, b, lo, hi)
+        value = q.value if q.explicit_sign else sign * q.value
+        if not (_NEG.search(s, max(lo, a - 40), a) or _POS.search(s, max(lo, a - 40), a)):
+            continue  # no move word before it: not a change
+        pm, _carried = _pick_period(periods, a, b, clause, context)
+        if pm is None or not pm.readings:
+            continue
+        period = _apply_end(pm.readings[0], periods)
+        tol = 0.02 if q.decimals >= 2 else (0.06 if q.decimals == 1 else 0.5)
+        for subj in subjects:
+            ent = subj.entity
+            sym = ent.symbol or ent.index_id
+            spec: dict[str, Any] | None = None
+            if sym:
+                spec = {
+                    "text": s[min(subj.span[0], a) : b],
+                    "metric": "window_change",
+                    "symbol": sym,
+                    "start": period.start.date(),
+                    "end": period.end.date(),
+                    "field": "close",
+                    "stated": value,
+                    "tolerance": tol,
+                }
+            twin = [
+                c
+                for c in bld.claims
+                if c.sentence == sent.index
+                and c.kind == "return"
+                and c.names == (ent.key,)
+                and c.window is not None
+                and c.window.end == period.end
+                and abs(c.span[1] - (off + b)) <= 40
+            ]
+            bld.used.append((sent.index, off + a, off + b))
+            bld.add(
+                id=bld._next_id(),
+                sentence=sent.index,
+                span=(off + min(subj.span[0], a), off + b),
+                quote=s,
+                reading=(
+                    f"{ent.key} moved {value:+g} points {period.label} "
+                    f"[period '{pm.text}'; subject: {how}]"
+                ),
+                kind="points",
+                names=(ent.key,),
+                subjects=(sym,) if sym else (),
+                window=period,
+                stated=value,
+                unit="level",
+                comparator="approx",
+                tolerance=tol,
+                spec=spec,
+                not_checkable=None if spec else f"{ent.key} has no index data in the store",
+                repeat_of=(twin[0].repeat_of or twin[0].alternative_of or twin[0].id)
+                if twin
+                else None,
+            )
