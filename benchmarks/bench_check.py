@@ -121,11 +121,14 @@ def run(quick: bool = False) -> dict[str, Any]:
     first = run_check(request, store)
     cold = time.perf_counter() - t0
     warm_times = []
+    cpu_times = []
     for _ in range(3 if quick else 5):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = run_check(request, store)
         warm_times.append(time.perf_counter() - t0)
+        cpu_times.append(time.process_time() - c0)
     warm = statistics.median(warm_times)
+    warm_cpu = statistics.median(cpu_times)
     counts = result.counts()
     assert first.counts() == counts
     lines = [
@@ -135,7 +138,8 @@ def run(quick: bool = False) -> dict[str, Any]:
         f"| claims | {len(result.checked)} ({', '.join(f'{k} {v}' for k, v in counts.items())}) |",
         f"| numbers not understood | {len(result.not_understood)} |",
         f"| cold (first call in the process) | {cold:.2f} s |",
-        f"| warm (median of {len(warm_times)}) | {warm:.2f} s (goal <= {GOAL_WARM_S:g} s) |",
+        f"| warm (median of {len(warm_times)}) | {warm:.2f} s wall, {warm_cpu:.2f} s cpu "
+        f"(goal <= {GOAL_WARM_S:g} s) |",
     ]
     if built is not None:
         lines.append(f"| store import (first build) | {built:.0f} s |")
@@ -145,6 +149,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         "claims": len(result.checked),
         "cold_s": cold,
         "warm_s": warm,
+        "warm_cpu_s": warm_cpu,
         "goal_met": warm <= GOAL_WARM_S,
         "markdown": "\n".join(lines),
     }
