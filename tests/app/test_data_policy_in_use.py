@@ -117,7 +117,7 @@ def test_every_command_states_the_same_asof_and_data_through(store: Store, tmp_p
     assert rep.exit_code == 0, rep.output
     html = out.read_text(encoding="utf-8")
     assert f"as of {ASOF}" in html
-    assert "Rotation monitor" in html
+    assert "Rotation: small caps vs large caps" in html  # the report leads with the rotation
     # nothing after the as-of date reaches the report (the data run to 2022-12-30)
     assert not re.search(r"2022-(0[7-9]|1[0-2])-\d\d", html)
 
