@@ -584,3 +584,10 @@ def test_point_changes() -> None:
         ).claims
         if c.kind == "points"
     ] == []
+
+
+def test_basis_points_of_a_yield_after_the_fed_are_the_yield_move() -> None:
+    ex = extract_claims(
+        "After the Fed spoke on Monday, the 10-year yield fell 12 basis points.", WED
+    )
+    assert [c.subjects for c in ex.claims] == [("FRED:DGS10",)]

@@ -2711,6 +2711,12 @@ def _named_forms(
             continue
         if any(e.entity.kind == "policy_rate" for e in ents) or hypothetical:
             continue  # read by the quantity forms with the rate named
+        if any(
+            e.entity.kind in ("yield", "index", "etf") and e.span[1] <= a
+            for e in ents
+            if e.span[0] > m.start()
+        ):
+            continue  # "the Fed ... the 10-year yield fell 12 basis points": the yield's move
         own = [p for p in periods if p.readings and not p.end_only]
         meeting = re.search(
             rf"(?i)\b({_MONTHS_RX})\.?\s+(?:policy\s+|FOMC\s+|rate\s+)?(?:meeting|decision)",
