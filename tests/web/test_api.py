@@ -283,3 +283,20 @@ def test_user_text_in_pages_is_escaped(client: Any) -> None:
     html = client.get("/pnf", params={"symbol": evil}).text
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)" in html or "&#34;&gt;&lt;script&gt;" in html
+
+
+def test_box_too_small_for_the_range_is_refused_with_the_least_box(
+    client: Any, prices: Any
+) -> None:
+    # STEP spans 10 .. 20: 0.001 boxes would be 10,000 of them; 0.005 is the least that fits
+    body = _error(client.get("/api/pnf/STEP", params={"box": "0.001"}), 422, "box")
+    assert "10,000 boxes" in body["message"] and "at least 0.005" in body["message"]
+    assert (
+        client.get("/api/pnf/STEP", params={"box": "0.005", "method": "close"}).status_code == 200
+    )
+    # IWM: the range of its highs and lows, computed here from the generated closes (+-1 %)
+    lo, hi = prices["IWM"].min() * 0.99, prices["IWM"].max() * 1.01
+    least = (hi - lo) / 2000
+    res = client.get("/api/pnf/IWM", params={"box": f"{least * 0.98:.6f}"})
+    assert res.status_code == 422
+    assert client.get("/api/pnf/IWM", params={"box": f"{least * 1.02:.6f}"}).status_code == 200

@@ -22,6 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sizeup.app._store import StoreRef, open_store
@@ -60,6 +61,13 @@ class Snapshot:
         """Series ids (rates, factors) in this version, sorted."""
         return list(_entities(self.store, self.version, "series"))
 
+    def value_range(self, name: str) -> tuple[float, float] | None:
+        """Lowest and highest stored value of a symbol's prices or of a series (cached).
+
+        Used to refuse chart options that would draw an unreasonable number of boxes.
+        """
+        return _value_range(self.store, self.version, name)
+
     def preferred_sources(self, symbols: list[str], *, field: str = "adj_close") -> dict[str, str]:
         """Return the store source a read of ``field`` uses for each symbol (when it has one)."""
         known = set(self.symbols())
@@ -88,6 +96,22 @@ def _entities(store: Store, version: int, table: str) -> tuple[str, ...]:
         return ()
     rows = cat[cat["table"] == table]
     return tuple(sorted({str(s) for s in rows["entity"].dropna()}))
+
+
+@functools.lru_cache(maxsize=256)
+def _value_range(store: Store, version: int, name: str) -> tuple[float, float] | None:
+    if name in _entities(store, version, "bars"):
+        frame = store.bars([name])
+        cols = [c for c in ("high", "low", "close", "adj_close") if c in frame.columns]
+        values = frame[cols].to_numpy(dtype=float).ravel()
+    elif name in _entities(store, version, "series"):
+        values = store.series([name]).to_numpy(dtype=float).ravel()
+    else:
+        return None
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    return float(values.min()), float(values.max())
 
 
 class StorePool:

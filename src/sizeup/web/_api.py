@@ -22,6 +22,7 @@ from sizeup.web._inputs import (
     TooLargeError,
     WebInputError,
     check_box,
+    check_box_count,
     check_name,
     known,
 )
@@ -320,6 +321,7 @@ def pnf(
             valid="a symbol other than the charted one",
         )
     spec = check_box(box)
+    check_box_count(spec, snap.value_range(sym), name=sym)
     when = _asof(asof)
     pb = PriceBasis.AS_TRADED if basis == "as-traded" else PriceBasis.TOTAL_RETURN
     req = PnfRequest(sym, box=spec, reversal=reversal, method=method, basis=pb, asof=when, vs=bench)

@@ -6,6 +6,7 @@ input, the bad value and what is valid; the app turns it into a JSON 4xx respons
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Final
 
@@ -18,6 +19,7 @@ __all__ = [
     "TooLargeError",
     "WebInputError",
     "check_box",
+    "check_box_count",
     "check_name",
     "known",
 ]
@@ -122,6 +124,47 @@ def check_box(value: str) -> str:
             valid="traditional, atr, atr:N, 0.1%..25%, or a number > 0",
         )
     return text
+
+
+#: Most boxes a chart's price range may span (more would take minutes and megabytes to draw).
+MAX_BOXES: Final = 2000
+
+
+def check_box_count(box: str, span: tuple[float, float] | None, *, name: str) -> None:
+    """Refuse a fixed or percentage box too small for the range ``span`` of ``name``.
+
+    Raises
+    ------
+    WebInputError
+        The range would span more than :data:`MAX_BOXES` boxes; the message gives the
+        smallest box that fits.
+    """
+    if span is None:
+        return
+    lo, hi = span
+    m = _BOX_RE.fullmatch(box)
+    if m is None or hi <= lo:
+        return
+    if m.group("fixed") is not None:
+        size = float(m.group("fixed"))
+        boxes = (hi - lo) / size
+        least = f"{(hi - lo) / MAX_BOXES:.6g}"
+    elif m.group("pct") is not None:
+        if lo <= 0:
+            return
+        pct = float(m.group("pct")) / 100.0
+        boxes = math.log(hi / lo) / math.log1p(pct)
+        least = f"{(math.expm1(math.log(hi / lo) / MAX_BOXES)) * 100:.3g}%"
+    else:
+        return
+    if boxes > MAX_BOXES:
+        raise WebInputError(
+            f"box {box!r} is too small for {name}: its range {lo:g} .. {hi:g} would span "
+            f"{boxes:,.0f} boxes (at most {MAX_BOXES:,}); use a box of at least {least}",
+            input="box",
+            value=box,
+            valid=f"a box of at least {least} for {name}",
+        )
 
 
 def error_body(exc: Any) -> dict[str, object]:
