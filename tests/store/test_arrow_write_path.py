@@ -22,7 +22,7 @@ from sizeup.data.store._store import _sorted_by_ranks, _unique_sorted
 from sizeup.errors import SchemaError
 
 _PRICE = st.one_of(
-    st.floats(0.5, 500.0),
+    *[st.floats(0.5, 500.0)] * 12,  # mostly valid prices, so the OHLC rules get exercised
     st.just(float("nan")),
     st.just(float("inf")),
     st.just(0.0),
@@ -33,7 +33,7 @@ _PRICE = st.one_of(
 
 @st.composite
 def _bars(draw: st.DrawFn) -> pd.DataFrame:
-    n = draw(st.integers(1, 12))
+    n = draw(st.integers(1, 6))
     rows = []
     for i in range(n):
         o, h, low, c = (draw(_PRICE) for _ in range(4))
@@ -41,13 +41,15 @@ def _bars(draw: st.DrawFn) -> pd.DataFrame:
             {
                 "symbol": draw(st.sampled_from(["A", "B", "BRK-B"])),
                 "date": pd.Timestamp("2020-01-01")
-                + pd.Timedelta(days=draw(st.sampled_from([i, i * 3, -250 * 365, 200 * 365]))),
+                + pd.Timedelta(
+                    days=draw(st.sampled_from([i, i, i, i, i * 3, i * 3, -250 * 365, 200 * 365]))
+                ),
                 "open": o,
                 "high": h,
                 "low": low,
                 "close": c,
                 "adj_close": draw(_PRICE),
-                "volume": draw(st.sampled_from([100.0, float("nan"), -1.0, 1e16])),
+                "volume": draw(st.sampled_from([100.0] * 8 + [float("nan"), -1.0, 1e16])),
                 "source": "s",
             }
         )
@@ -85,6 +87,82 @@ def test_row_rules_on_arrow_match_the_pandas_rules(frame: pd.DataFrame) -> None:
         assert rows is None
     else:
         assert rows is not None and _delta.plain(rows, BARS).equals(ref_rows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    prices=st.lists(
+        st.tuples(*[st.floats(0.5, 500.0) | st.just(float("nan"))] * 4), min_size=1, max_size=6
+    )
+)
+def test_ohlc_ordering_rules_match_the_pandas_rules(
+    prices: list[tuple[float, float, float, float]],
+) -> None:
+    n = len(prices)
+    frame = pd.DataFrame(
+        {
+            "symbol": ["A"] * n,
+            "date": pd.bdate_range("2024-01-02", periods=n),
+            "open": [p[0] for p in prices],
+            "high": [p[1] for p in prices],
+            "low": [p[2] for p in prices],
+            "close": [p[3] for p in prices],
+            "source": ["s"] * n,
+        }
+    )
+    ref_rows, ref_note, ref_err = _reference(frame, "bars")
+    rows, note, err = _fast(frame, "bars")
+    assert (err, note) == (ref_err, ref_note)
+    if ref_rows is not None:
+        assert rows is not None and _delta.plain(rows, BARS).equals(ref_rows)
+
+
+def _one_bar(**values: float) -> pd.DataFrame:
+    row = {"open": 10.0, "high": 11.0, "low": 9.0, "close": 10.5, "adj_close": 10.5}
+    row.update(values)
+    good = {"open": 10.0, "high": 11.0, "low": 9.0, "close": 10.5, "adj_close": 10.5}
+    return pd.DataFrame(
+        {
+            "symbol": ["A", "A", "A"],
+            "date": pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04"]),
+            **{k: [good[k], row[k], good[k]] for k in good},
+            "volume": [100.0, values.get("volume", 100.0), 100.0],
+            "source": ["s", "s", "s"],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"close": 0.0},  # price <= 0: row left out, counted in the note
+        {"adj_close": -2.0},
+        {"close": 1e308},  # absurd price: left out
+        {"close": float("inf")},  # refused: not finite
+        {
+            "open": float("nan"),
+            "high": float("nan"),
+            "low": float("nan"),
+            "close": float("nan"),
+            "adj_close": float("nan"),
+        },  # no price at all: left out
+        {"close": float("nan"), "adj_close": float("nan")},  # range without a close: refused
+        {"high": 10.0},  # high below the close: refused
+        {"low": 10.6},  # low above the close and open: refused
+        {"volume": -1.0},  # negative volume: refused
+        {"volume": 1e16},  # volume out of range: refused
+    ],
+    ids=lambda d: ",".join(f"{k}={v}" for k, v in d.items()),
+)
+def test_damaged_rows_get_the_same_verdict_as_the_pandas_rules(damage: dict[str, float]) -> None:
+    frame = _one_bar(**damage)
+    ref_rows, ref_note, ref_err = _reference(frame, "bars")
+    rows, note, err = _fast(frame, "bars")
+    assert (err, note) == (ref_err, ref_note)
+    assert bool(err) or bool(note)  # every damage is either refused or reported
+    if ref_rows is not None:
+        assert rows is not None and _delta.plain(rows, BARS).equals(ref_rows)
+        assert rows.num_rows == 2  # the damaged row is left out, the good ones stay
 
 
 def test_first_bad_row_is_named_with_its_key_and_value() -> None:
