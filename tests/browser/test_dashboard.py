@@ -50,12 +50,13 @@ def test_page_loads_and_every_chart_renders(
     for chart in PAGES[path]:
         assert _rendered(page, chart) > 0, f"{path}: chart {chart} has no plot elements"
     status = page.inner_text("#status")
-    if path in ("/", "/pnf", "/backtests"):
+    if path in ("/", "/pnf", "/backtests", "/screens"):
         assert status.strip() == "", status
         prov = _provenance_text(page)
         assert "as of 20" in prov and "synthetic" in prov, prov  # as-of date and source
         assert "data through" in prov and "price basis" in prov, prov
-        assert "2016-01-04" in prov  # coverage: first date of the data
+        first = "2020-01-02" if path == "/screens" else "2016-01-04"  # holdings / prices
+        assert first in prov, prov  # coverage: first date of the data
     screenshot(page, "dashboard" + (path.replace("/", "_") if path != "/" else "_rotation"))
     assert_page_clean(page)
 
@@ -147,6 +148,17 @@ def test_claims_page_checks_a_pasted_file(
     assert "CONTRADICTED" in text  # a 50 % one-day return is not what the store holds
     assert "as of" in page.inner_text("#provenance")
     screenshot(page, "claims_checked")
+
+    # the same file uploaded instead of pasted
+    page.fill("#claims-text", "")
+    page.set_input_files(
+        "#claims-file",
+        files=[{"name": "claims.toml", "mimeType": "text/plain", "buffer": _CLAIM.encode()}],
+    )
+    page.evaluate("document.querySelector('#verdicts').textContent = ''")
+    page.click("#claims-form button[type=submit]")
+    page.wait_for_selector("#verdicts table", timeout=60_000)
+    assert "CONTRADICTED" in page.inner_text("#verdicts")
     assert_page_clean(page)
 
 

@@ -185,7 +185,6 @@ def create_app(
         " price basis, warnings).",
     )
     app.state.pool = StorePool(store_ref)
-    app.state.cache = {}
 
     @app.exception_handler(SizeupError)
     async def _sizeup_error(request: Request, exc: SizeupError) -> JSONResponse:
