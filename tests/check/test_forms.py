@@ -591,3 +591,28 @@ def test_basis_points_of_a_yield_after_the_fed_are_the_yield_move() -> None:
         "After the Fed spoke on Monday, the 10-year yield fell 12 basis points.", WED
     )
     assert [c.subjects for c in ex.claims] == [("FRED:DGS10",)]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind", "start"),
+    [
+        ("week to date", "week", "2025-03-10"),
+        ("so far this quarter", "quarter", "2025-01-01"),
+        ("since the start of the quarter", "quarter", "2025-01-01"),
+        ("in the past week", "span", "2025-03-06"),
+        ("over the past two weeks", "span", "2025-02-27"),
+        ("over the last five sessions", "span", "2025-03-06"),  # after the 03-05 close
+        ("in the past month", "span", "2025-02-13"),
+        ("over the past year", "span", "2024-03-13"),
+    ],
+)
+def test_more_period_forms(phrase: str, kind: str, start: str) -> None:
+    (p,) = find_periods(phrase, WED)
+    r = p.readings[0]
+    assert (r.kind, f"{r.start:%Y-%m-%d}", f"{r.end:%Y-%m-%d}") == (kind, start, "2025-03-12")
+
+
+def test_a_live_quote_next_to_a_ticker_is_not_a_claim() -> None:
+    ex = extract_claims("Over the past year the S&P 500 (^GSPC 0.35%) has led the market.", WED)
+    assert ex.claims == ()
+    assert "live quote" in ex.not_understood[0].why

@@ -1702,6 +1702,14 @@ def _quantities(
             # "defined as a pullback of 10% to 20%": the figures of a definition, no claim
             bld.stats.append((sent.index, off + a, off + b))
             continue
+        if re.search(
+            r"\(\s*\^?[A-Z][A-Z.]{0,6}\s+[-+\u2212]?$", s[max(0, a - 12) : a]
+        ) and re.match(r"\s*\)", s[b:]):
+            # "the S&P 500 (^GSPC 0.01%)": a web page's live quote next to a ticker
+            bld.unread.append(
+                (sent.index, off + a, off + b, "a live quote shown next to a ticker on the page")
+            )
+            continue
         if _PEAK_TO_TROUGH.match(s, b):
             # "fell 50% from its 2000 high to its 2002 low": a move between two past extremes
             bld.unread.append(

@@ -45,7 +45,11 @@ _WORDNUM = {
     "four": 4,
     "five": 5,
     "six": 6,
+    "seven": 7,
+    "eight": 8,
     "nine": 9,
+    "ten": 10,
+    "eleven": 11,
     "twelve": 12,
 }
 
@@ -197,6 +201,21 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?i)\b(?:over|in|during) the (?:past|last) (\w+) months"), "past_months"),
     (
         re.compile(
+            r"(?i)\b(?:over|in|during|for) the (?:past|last|latest) (?:(\w+) )?"
+            r"(week|year|month|session|trading day|trading session)s?\b"
+        ),
+        "past_span",
+    ),
+    (re.compile(r"(?i)\bweek[- ]to[- ]date\b"), "week"),
+    (
+        re.compile(
+            r"(?i)\b(?:quarter[- ]to[- ]date|so far this quarter|this quarter|"
+            r"since the (?:start|beginning) of the quarter)\b"
+        ),
+        "qtd",
+    ),
+    (
+        re.compile(
             r"(?i)\b(?:rolling |trailing )?(\w+)-month (?:performance|return|span|window|period)"
         ),
         "past_months",
@@ -318,6 +337,30 @@ def _resolve(rule: str, m: re.Match[str], pub: pd.Timestamp) -> tuple[list[Perio
             return [], f"month count {g[0]!r} not understood"
         start = pub - pd.DateOffset(months=n) + pd.Timedelta(days=1)
         return [Period("span", start, pub, f"past {n} months from {start:%Y-%m-%d}")], None
+    if rule == "qtd":
+        q_start = pd.Timestamp(pub.year, 3 * ((pub.month - 1) // 3) + 1, 1)
+        return [Period("quarter", q_start, pub, f"quarter to date from {q_start:%Y-%m-%d}")], None
+    if rule == "past_span":
+        word = (g[0] or "one").lower()
+        n = _WORDNUM.get(word) or (int(word) if word.isdigit() else 0)
+        if not n:
+            return [], f"count {word!r} not understood"
+        unit = g[1].lower()
+        if unit in ("session", "trading day", "trading session"):
+            start = pub
+            for _ in range(n):
+                start = _prev_session(start)
+            start = start + pd.Timedelta(days=1)
+            label = f"past {n} sessions from {start:%Y-%m-%d}"
+        else:
+            offset = {
+                "week": pd.DateOffset(weeks=n),
+                "month": pd.DateOffset(months=n),
+                "year": pd.DateOffset(years=n),
+            }[unit]
+            start = pub - offset + pd.Timedelta(days=1)
+            label = f"past {n} {unit}{'s' if n > 1 else ''} from {start:%Y-%m-%d}"
+        return [Period("span", pd.Timestamp(start), pub, label)], None
     if rule == "quarter":
         q = int(g[0] or g[2])
         yr = g[1] or g[3]
