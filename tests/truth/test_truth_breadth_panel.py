@@ -145,6 +145,7 @@ def test_membership_notes_name_the_snapshots_and_the_biased_days() -> None:
     assert note == "point-in-time membership from 1 holdings snapshot(s) (2024-01-01)"
     full, note = membership_mask(IDX, PANEL.columns, {})
     assert full.shape == (5, 3) and full.all()
+    assert full.dtype == bool  # a mask, usable with ~ in breadth()
     assert note == (
         "no holdings snapshots: every symbol of the panel counts as a member on every day "
         "(today's members only; survivorship-biased)"
@@ -184,3 +185,35 @@ def test_hli_ema_skips_days_without_highs_or_lows() -> None:
     assert f["hli_ema"].iloc[4] == pytest.approx(25.0)
     assert f["hli_ema"].iloc[4] == pytest.approx(_ewm_adjusted(rhp, 2)[4])
     assert f["hli"].iloc[4] == pytest.approx(0.0)  # the SMA of 2 days: only day 4 is defined
+
+
+def test_zero_close_is_no_observation() -> None:
+    zero = PANEL.copy()
+    zero.loc[IDX[4], "A"] = 0.0
+    f = breadth(zero, ma_windows=(2,), hl_window=3).frame
+    assert f["members"].iloc[4] == 2  # B and C
+    assert (f["adv"].iloc[4], f["dec"].iloc[4], f["unch"].iloc[4]) == (1, 0, 1)
+
+
+def test_default_windows_252_day_highs_and_10_day_hli() -> None:
+    # A rises every day, B falls every day but has no close on a few late days: from row 251
+    # (252 closes) A is a new high every day and B a new low on the days it trades, so
+    # rhp = 50, or 100 on B's missing days
+    n = 330
+    gaps = {300, 305, 306, 315, 322}
+    a = 100.0 + np.arange(n)
+    b = 1000.0 - np.arange(n, dtype=float)
+    b[sorted(gaps)] = NAN
+    close = pd.DataFrame({"A": a, "B": b}, index=pd.bdate_range("2020-01-01", periods=n))
+    res = breadth(close)
+    assert (res.universe, res.note) == ("universe", "")
+    f = res.frame
+    assert f["new_highs"].iloc[250] == 0 and f["new_highs"].iloc[251] == 1
+    rhp = [NAN] * 251 + [100.0 if t in gaps else 50.0 for t in range(251, n)]
+    np.testing.assert_allclose(f["rhp"].to_numpy(), rhp)
+    sma10 = []
+    for t in range(n):
+        win = [x for x in rhp[max(0, t - 9) : t + 1] if not np.isnan(x)]
+        sma10.append(sum(win) / len(win) if win else NAN)
+    np.testing.assert_allclose(f["hli"].to_numpy(), sma10)
+    np.testing.assert_allclose(f["hli_ema"].to_numpy(), _ewm_adjusted(rhp, 10))

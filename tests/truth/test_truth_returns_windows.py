@@ -11,7 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sizeup.analytics.performance import period_returns, resolve_window, window_returns
+from sizeup.analytics.performance import (
+    period_returns,
+    resolve_window,
+    total_return,
+    window_returns,
+)
 from sizeup.errors import DataError
 
 _CAL = xcals.get_calendar("XNYS", start="2020-01-01", end="2026-12-31")
@@ -182,3 +187,18 @@ def test_period_returns_first_reported_year_after_a_start() -> None:
     r = period_returns(s, "Y", start="2023-06-01")["A"]
     assert list(r.index) == [pd.Timestamp("2023-12-29"), pd.Timestamp("2024-12-31")]
     assert r.tolist() == pytest.approx([0.25, 0.25])
+
+
+def test_total_return_of_an_unnamed_series_and_bad_dates() -> None:
+    s = pd.Series(
+        [100.0, 110.0, 99.0], index=pd.DatetimeIndex(["2024-06-27", "2024-06-28", "2024-07-01"])
+    )
+    r = total_return(s, "2024-06-28", "2024-07-01")
+    assert list(r.index) == ["value"]
+    assert r["value"] == pytest.approx(99.0 / 100.0 - 1.0)
+    with pytest.raises(DataError, match=r"^start='x' is not a date; give e\.g\. '2024-06-28'$"):
+        total_return(s, "x", "2024-07-01")
+    with pytest.raises(DataError, match=r"^end='y' is not a date; give e\.g\. '2024-06-28'$"):
+        total_return(s, "2024-06-28", "y")
+    with pytest.raises(DataError, match=r"^start 2024-07-01 is after end 2024-06-28$"):
+        total_return(s, "2024-07-01", "2024-06-28")
