@@ -55,7 +55,7 @@ def test_highest_level_since_a_day() -> None:
 
 def test_lowest_close_and_worst_day_for_two_indexes() -> None:
     got = _since(
-        "The drop made Monday the worst day for the S&P 500 and the Russell 2000 since 2020.",
+        "Monday was the worst session for both the S&P 500 and the Russell 2000 since 2020.",
     )
     assert [n for n, _ in got] == ["S&P 500", "Russell 2000"]
     for _, spec in got:
@@ -70,12 +70,12 @@ def test_lowest_close_and_worst_day_for_two_indexes() -> None:
 
 def test_one_day_and_monthly_moves_since() -> None:
     (y,) = _since(
-        "The 10-year yield fell 12 basis points on Monday, its largest one-day decline since "
-        "November."
+        "On Monday the 10-year yield dropped 12 basis points, the sharpest single-day drop "
+        "since November."
     )
     assert y[0] == "10-year Treasury yield" and y[1]["series"] == "FRED:DGS10"
     assert (y[1]["measure"], y[1]["mode"]) == ("change", "worst")
-    (m,) = _since("The Russell 2000 is on track for its biggest monthly gain since December 2023.")
+    (m,) = _since("Small caps just had their best monthly gain since December 2023.")
     assert (m[1]["freq"], m[1]["mode"]) == ("M", "best")
 
 
@@ -98,9 +98,7 @@ def _records(text: str) -> list[tuple[str, str, dict[str, object]]]:
 
 
 def test_level_of_a_previous_record_close() -> None:
-    (got,) = _records(
-        "On Tuesday the Russell 2000 stayed below its previous record close of 2,612.5."
-    )
+    (got,) = _records("On Tuesday the Russell 2000 stayed under its prior record close of 2,612.5.")
     unit, _, spec = got
     assert unit == "level" and spec["metric"] == "window_extreme"
     # the highest close before Tuesday 2025-03-11, i.e. up to Monday's close
@@ -127,12 +125,12 @@ def test_level_and_date_of_a_previous_record() -> None:
 @pytest.mark.parametrize(
     ("text", "lo"),
     [
-        ("The Russell 2000 last closed at a record on Nov. 8.", "2024-11-08"),
+        ("The S&P 500 last finished at a record on Nov. 8.", "2024-11-08"),
         (
-            "It has been 300 sessions since the Russell 2000 hit a new high, back in May 2024.",
+            "Small caps have gone 300 sessions since they set a record in May 2024.",
             "2024-05-01",
         ),
-        ("Small caps are nearing a record high, topping the one set in late 2021.", "2021-09-01"),
+        ("Small caps are close to a new record, above the one reached in late 2018.", "2018-09-01"),
     ],
 )
 def test_date_of_the_last_record(text: str, lo: str) -> None:
@@ -153,9 +151,7 @@ def test_closing_at_an_all_time_high_is_not_a_previous_record() -> None:
 
 
 def test_intraday_records_and_highs_read_session_highs() -> None:
-    ex = extract_claims(
-        "On Tuesday the Russell 2000 reached new heights, touching 2,700.5 before it eased.", WED
-    )
+    ex = extract_claims("On Tuesday small caps climbed to new heights intraday before easing.", WED)
     rec = [c for c in ex.claims if c.kind == "record"]
     # intraday only: no record-close reading
     assert [c.spec["stat"] for c in rec if c.spec] == ["record_high"]
@@ -164,7 +160,7 @@ def test_intraday_records_and_highs_read_session_highs() -> None:
     assert lvl.spec is not None and (lvl.spec["metric"], lvl.spec["stat"]) == ("session", "high")
     assert lvl.spec["date"].isoformat() == "2025-03-10"
     ex3 = extract_claims(
-        "On Monday small caps at one point advanced past their previous record close of 2,442.",
+        "On Monday small caps at one point traded above their prior record close of 2,210.",
         WED,
     )
     above = [c for c in ex3.claims if c.comparator == "gt"]
@@ -192,7 +188,7 @@ def test_just_over_allows_for_the_rounding_of_the_figure() -> None:
 
 
 def test_count_of_records_is_read_at_both_closes_when_the_time_is_unknown() -> None:
-    ex = extract_claims("The S&P 500 has notched five record closes this month.", WED)
+    ex = extract_claims("This month the S&P 500 has logged five record closes.", WED)
     # a count of records, not "closed at a record" today
     assert [c.spec["metric"] for c in ex.claims if c.spec] == ["records", "records"]
     ends = [c.spec["end"].isoformat() for c in ex.claims if c.spec]
@@ -206,7 +202,7 @@ def test_a_ticker_missing_from_the_store_is_looked_up_not_dropped() -> None:
 
 
 def test_records_to_be_achieved_are_not_claims() -> None:
-    ex = extract_claims("Rate cuts gave the Russell 2000 what it needed to reach new heights.", WED)
+    ex = extract_claims("Investors want the Russell 2000 to reach new heights.", WED)
     assert [c for c in ex.claims if c.kind == "record"] == []
 
 
@@ -283,20 +279,22 @@ def test_distance_said_during_the_session_reads_the_day_range() -> None:
 
 # ------------------------------------------------------------------ funds and indexes
 def test_an_index_against_a_fund_is_read_through_the_fund_tracking_it() -> None:
-    ex = extract_claims("The S&P 500 has outperformed RSP by 3% over the past three months.", WED)
+    ex = extract_claims("Over the past three months the S&P 500 beat RSP by 3%.", WED)
     rel = [c for c in ex.claims if c.kind == "relative_return"]
     assert rel and all(c.subjects == ("SPY", "RSP") for c in rel)
     assert all(c.spec is not None and c.spec["field"] == "adj_close" for c in rel)
 
 
 def test_fund_price_returns_over_years() -> None:
-    text = "Since the start of this decade SPY has gained 90.5% while RSP has gained 55.2%."
+    text = "SPY is up 90.5% since the start of the decade, and RSP is up 55.2%."
     ex = extract_claims(text, WED)
-    spy = [c for c in ex.claims if c.names == ("SPY",)]
+    spy = [
+        c for c in ex.claims if c.names == ("SPY",) and (c.spec or {}).get("metric") != "session"
+    ]
     # SPY's price return over five years: from the S&P 500 price index it tracks
     assert spy and all(c.subjects == ("^GSPC",) for c in spy)
     assert all(c.spec is not None and c.spec["field"] == "close" for c in spy)
-    rsp = [c for c in ex.claims if c.names == ("RSP",)]
+    rsp = [c for c in ex.claims if c.names == ("RSP",) and c.kind == "return"]
     assert rsp and all(c.spec is None and "dividend" in (c.not_checkable or "") for c in rsp)
     # a text that quotes total returns reads the fund's adjusted closes
     tr = extract_claims(text + " Figures are total returns.", WED)
@@ -318,12 +316,11 @@ def test_past_months_read_before_the_close_end_and_start_a_day_earlier() -> None
 
 def test_forward_returns_after_a_condition_are_event_statistics() -> None:
     ex = extract_claims(
-        "Looking at forward returns following SPY outperforming RSP by 5% in a 3-month span, "
-        "SPY tends to keep leading.",
+        "In forward returns after SPY beat RSP by 4% over three months, SPY usually kept its lead.",
         WED,
     )
     assert ex.claims == ()
-    assert [n.text for n in ex.not_understood] == ["5%"]
+    assert [n.text for n in ex.not_understood] == ["4%"]
 
 
 def test_a_restated_reading_joins_the_first_claim() -> None:
@@ -347,7 +344,7 @@ def test_correction_and_bear_market_territory() -> None:
         and c.spec["asof"].isoformat() == "2025-03-11"
     )
     assert c.spec["start"].isoformat() == "2024-03-12"  # 52 weeks before Tuesday
-    bear = extract_claims("Small caps entered a bear market last week.", WED)
+    bear = extract_claims("Small caps fell into a bear market last week.", WED)
     assert [x.stated for x in bear.claims if x.spec] == [-20.0]
     # definitions and hypotheses are not claims, nor are the figures of a definition
     text = "A bear market is commonly defined as a decline of 20% from a peak."
@@ -356,18 +353,16 @@ def test_correction_and_bear_market_territory() -> None:
 
 
 def test_rsi_level() -> None:
-    ex = extract_claims("The Russell 2000's relative strength index stands at 68.", WED)
+    ex = extract_claims("Small caps have an RSI of 68.", WED)
     (c,) = [c for c in ex.claims if c.alternative_of is None or c.id.endswith("a")]
     assert c.spec is not None and (c.spec["metric"], c.spec["stated"]) == ("rsi", 68.0)
     assert c.spec["tolerance"] == 0.5
 
 
 def test_fed_move_without_the_rate_named() -> None:
-    ex = extract_claims(
-        "The Federal Reserve delivered a 25-basis-point cut at its December meeting.", WED
-    )
+    ex = extract_claims("The Fed lowered rates by 50 basis points at its December meeting.", WED)
     (c,) = ex.claims
-    assert c.subjects == ("FRED:EFFR",) and c.stated == -25.0
+    assert c.subjects == ("FRED:EFFR",) and c.stated == -50.0
     assert c.spec is not None
     # over the month of the meeting: from the last value before December 1
     assert (c.spec["start"].isoformat(), c.spec["end"].isoformat()) == ("2024-11-30", "2024-12-31")
@@ -377,9 +372,7 @@ def test_fed_move_without_the_rate_named() -> None:
 
 
 def test_nth_record_of_the_year() -> None:
-    ex = extract_claims(
-        "The S&P 500 closed at a record on Feb. 19, marking its 4th this year.", WED
-    )
+    ex = extract_claims("The S&P 500 set a record close on Feb. 19, its 4th this year.", WED)
     (c,) = [c for c in ex.claims if c.spec and c.spec["metric"] == "records"]
     assert c.stated == 4.0 and c.spec is not None
     assert (c.spec["start"].isoformat(), c.spec["end"].isoformat()) == ("2025-01-01", "2025-02-19")
@@ -390,13 +383,13 @@ def test_reached_a_level_is_read_as_close_or_session_high() -> None:
     metrics = sorted(str((c.spec or {}).get("metric")) for c in ex.claims)
     assert metrics == ["session", "window_extreme"]
     assert len({c.alternative_of for c in ex.claims}) == 1
-    assert extract_claims("Strategists think the S&P 500 can hit 6,500 soon.", WED).claims == ()
+    assert extract_claims("Some expect the S&P 500 will hit 6,500.", WED).claims == ()
 
 
 def test_it_refers_to_the_index_named_earlier_in_the_sentence() -> None:
     ex = extract_claims(
-        "Futures on the Russell 2000 fell 2% on Monday. "
-        "Last week the index entered a correction, as it is now 11% below its 52-week high.",
+        "Russell 2000 futures dropped 2% on Monday. "
+        "The index slid into a correction this week; it is 11% below its 52-week high.",
         WED,
     )
     second = [c for c in ex.claims if c.sentence == 1]
@@ -431,7 +424,7 @@ def test_runs_of_one_percent_days() -> None:
 # ------------------------------------------------------------------ event counts
 def test_counts_of_past_episodes_are_claims_that_cannot_be_checked() -> None:
     ex = extract_claims(
-        "There have been nine other years when the Russell 2000 beat the S&P 500 in January.",
+        "Small caps led large caps in nine other years when January was strong.",
         WED,
     )
     (c,) = [c for c in ex.claims if c.kind == "event"]
@@ -450,16 +443,16 @@ def test_a_repeated_sentence_without_a_window_is_a_restatement() -> None:
 
 def test_when_one_index_last_beat_another() -> None:
     ex = extract_claims(
-        "Small caps haven't outperformed the S&P 500 in a calendar year since 2016.", WED
+        "Large caps have not beaten small caps in any calendar year since 2016.", WED
     )
     (c,) = ex.claims
     assert c.spec is not None and (c.spec["metric"], c.spec["basis"]) == (
         "last_beat",
         "calendar_year",
     )
-    assert c.subjects == ("^RUT", "^GSPC") and c.spec["stated"] == pytest.approx(2016.5, abs=0.01)
+    assert c.subjects == ("^GSPC", "^RUT") and c.spec["stated"] == pytest.approx(2016.5, abs=0.01)
     ex2 = extract_claims(
-        "The last time the S&P 500 beat the Russell 2000 on a year-to-date basis was on Jan. 21.",
+        "Per our data, the last time large caps led small caps on a YTD basis was Jan. 21.",
         WED,
     )
     (d,) = ex2.claims
@@ -469,9 +462,9 @@ def test_when_one_index_last_beat_another() -> None:
 
 def test_rank_of_a_run_and_the_longest_run() -> None:
     ex = extract_claims(
-        "Small caps beat the S&P 500 for 9 straight sessions. The 9-day winning streak for the "
-        "Russell 2000 vs. the S&P 500 is the third longest on record. The longest streak lasted "
-        "15 days and ended in March of 2004. That feat hadn't been seen since 2004.",
+        "Small caps beat the S&P 500 for 9 straight sessions. Their 9-session run against large "
+        "caps ranks as the third longest. The longest such run went on for 15 sessions and "
+        "ended in March 2004. A run this long had not been seen since 2004.",
         WED,
     )
     specs = [c.spec for c in ex.claims if c.spec]
@@ -502,7 +495,9 @@ def test_levels_of_an_index_without_data_are_looked_up_under_its_own_id() -> Non
 def test_since_the_start_of_a_month_and_a_good_week_ending_on_a_day() -> None:
     (p,) = find_periods("since the start of February", WED)
     assert (f"{p.readings[0].start:%Y-%m-%d}", p.readings[0].kind) == ("2025-02-01", "since")
-    ex = extract_claims("Small caps had a strong week, up 3.1% as of last Friday, March 7.", WED)
+    ex = extract_claims(
+        "It was a strong week for small caps, which gained 3.1% as of last Friday, March 7.", WED
+    )
     (c,) = [c for c in ex.claims if c.spec and c.spec["metric"] == "window_return"]
     assert c.spec is not None
     assert (c.spec["start"].isoformat(), c.spec["end"].isoformat()) == ("2025-03-03", "2025-03-07")
@@ -510,7 +505,7 @@ def test_since_the_start_of_a_month_and_a_good_week_ending_on_a_day() -> None:
 
 def test_turned_negative_for_the_first_time() -> None:
     ex = extract_claims(
-        "On Monday the Russell 2000 turned negative for the first time in 2025.", WED
+        "On Monday small caps slipped into negative territory for the first time this year.", WED
     )
     (c,) = ex.claims
     assert c.spec is not None and c.spec["measure"] == "first_negative"
@@ -521,7 +516,7 @@ def test_turned_negative_for_the_first_time() -> None:
 
 def test_a_peak_to_trough_move_between_past_years_is_not_read() -> None:
     ex = extract_claims(
-        "The S&P 500 fell 49% from its 2007 record high to its 2009 low.",
+        "The Nasdaq lost 78% from a 2000 peak to a 2002 bottom.",
         WED,
     )
     assert ex.claims == ()
@@ -531,7 +526,7 @@ def test_a_peak_to_trough_move_between_past_years_is_not_read() -> None:
 def test_an_unnamed_benchmark_of_a_streak_is_the_last_one_named() -> None:
     ex = extract_claims(
         "Small caps have beaten the S&P 500 for 6 straight sessions. "
-        "The Russell 2000 outperforms for a 6th straight day.",
+        "The Russell 2000 has now outperformed for a 6th consecutive session.",
         WED,
     )
     second = [c for c in ex.claims if c.sentence == 1]
@@ -540,16 +535,16 @@ def test_an_unnamed_benchmark_of_a_streak_is_the_last_one_named() -> None:
 
 
 def test_an_instrument_without_data_keeps_the_ticker_the_text_gives() -> None:
-    ex = extract_claims("Russell 2000 futures (/RTYH25) saw a high of 2,301.4 on Monday.", WED)
+    ex = extract_claims("Russell 2000 futures (/RTYH5) rose to a high of 2,301.4 on Monday.", WED)
     (c,) = [c for c in ex.claims if c.kind == "level"]
-    assert c.subjects == ("RTYH25",) and c.spec is not None and c.spec["symbol"] == "RTYH25"
+    assert c.subjects == ("RTYH5",) and c.spec is not None and c.spec["symbol"] == "RTYH5"
     run = extract_claims("On Monday the S&P 500 retreated for a third straight day.", WED)
     assert [c.spec["stated"] for c in run.claims if c.spec] == [-3]
 
 
 def test_double_the_benchmark_rise_is_a_multiple_of_returns() -> None:
     ex = extract_claims(
-        "Since the end of January, the Russell 2000 has gained 6%, twice the S&P 500's gain.", WED
+        "Small caps have returned 6% since the end of January, twice the S&P 500's gain.", WED
     )
     mult = [c for c in ex.claims if c.unit == "ratio"]
     assert mult and all(c.spec is not None and c.spec["how"] == "multiple" for c in mult)
@@ -613,6 +608,6 @@ def test_more_period_forms(phrase: str, kind: str, start: str) -> None:
 
 
 def test_a_live_quote_next_to_a_ticker_is_not_a_claim() -> None:
-    ex = extract_claims("Over the past year the S&P 500 (^GSPC 0.35%) has led the market.", WED)
+    ex = extract_claims("Small caps (^RUT -0.4%) lagged in the past week.", WED)
     assert ex.claims == ()
     assert "live quote" in ex.not_understood[0].why

@@ -241,7 +241,7 @@ def test_runs_of_one_index_are_signed_streaks() -> None:
     (c,) = up.claims
     assert c.stated == 4 and c.spec is not None and "benchmark" not in c.spec
     assert c.spec["asof"].isoformat() == "2025-03-14"
-    down = extract_claims("The S&P 500 has suffered three straight losing sessions.", FRI)
+    down = extract_claims("The S&P 500 has now had three straight losing sessions.", FRI)
     # no date in the sentence: as of the publication day's close, or the previous close; the
     # stated figure is the article's (3), the direction is in the spec (-3 = three down days)
     assert [(x.id, x.stated) for x in down.claims] == [("c1a", 3.0), ("c1b", 3.0)]

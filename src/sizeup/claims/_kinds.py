@@ -8,7 +8,7 @@
                    ``is_longest`` (longer than every run that ended within ``lookback``
                    periods; 1/0), ``since_year`` (year of the last earlier run at least as long:
                    "the longest streak since 2008"), ``rank`` (of the last run of ``length``:
-                   "the second longest on record"), ``longest`` / ``longest_end`` (the
+                   "the third longest on record"), ``longest`` / ``longest_end`` (the
                    longest run and the decimal year it ended)
 ``window_extreme`` the highest (lowest) close of a window and its date; ``stat``: ``distance``
                    (close at ``asof`` / extreme - 1; series: difference in their units),
@@ -23,8 +23,8 @@
 ``breadth_level``  breadth of a fund's members on a date with the monitor's membership policy
 ``breadth_rank``   ... and whether that value is the best (worst) since a date / in a look-back
 ``since_when``     date (decimal year) of the last earlier level, change or record close at least
-                   as extreme as the one at ``asof`` ("highest since August 7", "worst day
-                   since 2022", "the previous record, set in November 2021")
+                   as extreme as the one at ``asof`` ("highest since March 3", "worst day
+                   since 2019", "the previous record, set in June 2018")
 ``last_beat``      when ``symbol`` last beat ``benchmark`` (a calendar year, or year to date)
 ``rsi``            Wilder's relative strength index of the daily closes at ``asof``
 ``session``        one session's range from daily highs and lows: high, low, intraday record,
@@ -563,10 +563,10 @@ def _since_values(claim: Claim, data: ClaimData) -> tuple[pd.Series, str]:
 def since_when(claim: Claim, data: ClaimData) -> tuple[float, str]:
     """Date (as a decimal year) of the last earlier value at least as extreme as the one at asof.
 
-    ``measure``: ``level`` ("highest level since August 7"), ``change`` ("the worst day since
-    2022", "the biggest one-day decline since August 2", with ``freq`` ``D`` or ``M``),
+    ``measure``: ``level`` ("highest level since March 3"), ``change`` ("the worst day since
+    2019", "the biggest one-day drop since May 9", with ``freq`` ``D`` or ``M``),
     ``record`` (the last record close before the as-of session: "its previous record, set in
-    November 2021") or ``first_negative`` (the first session of the as-of year below the prior
+    June 2018") or ``first_negative`` (the first session of the as-of year below the prior
     year's close: "turned negative for the first time this year"). ``mode`` ``best`` looks
     for values at least as high, ``worst`` at least as low.
     """

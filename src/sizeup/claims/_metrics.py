@@ -56,7 +56,7 @@ def relative_return(claim: Claim, data: ClaimData) -> tuple[float, str]:
     r = total_return(px, p["start"], end)
     a, b = float(r.iloc[0]), float(r.iloc[1])
     if p["how"] == "multiple":
-        # "double the S&P's rise": the symbol's return as a multiple of the benchmark's
+        # "twice the benchmark's gain": the symbol's return as a multiple of the benchmark's
         if b == 0:
             raise DataError(f"{syms[1]} returned 0 from {p['start']:%Y-%m-%d}: no multiple")
         rel = a / b

@@ -323,7 +323,7 @@ def _entities(s: str) -> list[_Ent]:
         ent = lookup_entity(m)
         written = re.match(r"\s*\(\s*/?([A-Z][A-Z0-9]{1,9})\s*\)", s[m.end() :])
         if ent.symbol is None and ent.index_id is None and written:
-            # "Russell 2000 futures (/RTYZ25)": the instrument the text names, by its ticker
+            # "S&P 500 futures (/ESZ9)": the instrument the text names, by its ticker
             ent = dataclasses.replace(ent, index_id=written.group(1))
         if found and found[-1].entity.key == ent.key and m.start() - found[-1].span[1] <= 3:
             continue  # "the Russell 2000 (RUT)": one mention
@@ -563,7 +563,7 @@ def _apply_end(period: Period, periods: list[PeriodMention]) -> Period:
         return period
     end = ends[0].readings[0].end
     if period.kind == "week" and end < period.start:
-        # "a good week ... as of Friday, November 22": the week that ends that day
+        # "a good week ... as of Friday, May 9": the week that ends that day
         monday = end - pd.Timedelta(days=end.day_of_week)
         return Period("week", monday, end, f"week {monday:%Y-%m-%d}..{end:%Y-%m-%d}")
     return dataclasses.replace(
@@ -1003,7 +1003,7 @@ def _directions(
             c.sentence == sent.index and c.kind == "since" and c.span[0] <= off + a < c.span[1]
             for c in bld.claims
         ):
-            continue  # "turned negative for the first time in 2023": read as a date
+            continue  # "turned negative for the first time in <year>": read as a date
         lo, _hi = _clause_of(a, clauses)
         subj = [
             e
@@ -1521,7 +1521,8 @@ def _levels(
         approx = bool(re.search(r"(?i)about|around", m.group(0)))
         tol = 0.02 if decimals else (1.0 if approx else 0.5)
         if re.search(r"(?i)\btarget", s[max(0, a - 60) : a]) or re.search(
-            r"(?i)\b(?:can|could|will|would|may|might|to)\s+(?:\w+\s+)?$",
+            r"(?i)\b(?:can|could|will|would|may|might|(?:expected|likely|poised|set) to)\s+"
+            r"(?:\w+\s+)?$",
             s[max(0, m.start() - 20) : m.start()],
         ):
             continue  # a forecast, not a level reached
@@ -1587,7 +1588,7 @@ def _levels(
         )
         reached = re.match(r"(?i)reached|hit|topped", m.group(0)) is not None
         if reached and spec is not None and why_not is None:
-            # "reached 2,466 on May 3": the close, or a level touched during the session
+            # "reached 3,050 on May 3": the close, or a level touched during the session
             first = bld.claims[-1]
             bld.claims[-1] = dataclasses.replace(first, alternative_of=first.id)
             bld.claims.append(
@@ -1705,13 +1706,13 @@ def _quantities(
         if re.search(
             r"\(\s*\^?[A-Z][A-Z.]{0,6}\s+[-+\u2212]?$", s[max(0, a - 12) : a]
         ) and re.match(r"\s*\)", s[b:]):
-            # "the S&P 500 (^GSPC 0.01%)": a web page's live quote next to a ticker
+            # "the Russell 2000 (^RUT 1.2%)": a web page's live quote next to a ticker
             bld.unread.append(
                 (sent.index, off + a, off + b, "a live quote shown next to a ticker on the page")
             )
             continue
         if _PEAK_TO_TROUGH.match(s, b):
-            # "fell 50% from its 2000 high to its 2002 low": a move between two past extremes
+            # "fell 40% from its 2007 high to its 2009 low": a move between two past extremes
             bld.unread.append(
                 (
                     sent.index,
@@ -2184,7 +2185,7 @@ def _since_when(
     ents: list[_Ent],
     periods: list[PeriodMention],
 ) -> None:
-    """Read "its highest level since August 7", "the worst day for X and Y since 2022"."""
+    """Read "its highest level since March 3", "the worst day for X and Y since 2019"."""
     for m in _SINCE_WHEN.finditer(s):
         a, b = m.span()
         if any(c.sentence == sent.index and off + b == c.span[1] for c in bld.claims):
@@ -2335,9 +2336,9 @@ def _prior_records(
 ) -> None:
     """Read the level and the date of a previous record close.
 
-    "its previous record close of 2,512.30" (the highest close before the day, or up to the
-    date written after it), "the all-time high it set on March 3", "last closed at a record on
-    May 2", "since the index hit a new high back in June 2021": the date of the last record
+    "its prior record close of 2,512.30" (the highest close before the day, or up to the date
+    written after it), "the all-time high it set on March 3", "last ended at a record on May
+    2", "since it set a record back in June 2018": the date of the last record
     close before the day the sentence is about.
     """
     for m in _PRIOR_LEVEL.finditer(s):
@@ -2405,7 +2406,7 @@ def _prior_records(
                 r"(?i)\b(?:past|above|through|topp\w*|surpass\w*)\s+(?:its|the|their)\s*$", lead
             )
         ):
-            # "at one point advanced past its record close of X": the session high was above X
+            # "at one point traded above its record close of X": the session high was above X
             day = asof
             bld.add(
                 id=bld._next_id(),
@@ -2853,7 +2854,7 @@ def _episode_counts(
     *,
     ents: list[_Ent],
 ) -> None:
-    """Read "in 23 prior instances when ...", "eight other years when ..." as event counts.
+    """Read "in 12 prior instances when ...", "nine other years when ..." as event counts.
 
     A count of past episodes is a claim about history, but its conditions (thresholds,
     windows, where the history starts) are rarely stated exactly: it is listed as a claim
@@ -2922,8 +2923,8 @@ def _last_beat(
 ) -> None:
     """Read when A last beat B, as a decimal year.
 
-    "A hasn't beaten B in a calendar year since 2020", "the last time A beat B on a
-    year-to-date basis was on Feb. 6".
+    "A hasn't beaten B in a calendar year since 2017", "the last time A beat B on a
+    year-to-date basis was on March 3".
     """
     for m in _LAST_BEAT.finditer(s):
         a, b = m.span()
@@ -3003,8 +3004,8 @@ def _run_ranks(
 ) -> None:
     """Read the rank of a run and the longest run, for a pair of indexes.
 
-    "The 14-day win streak ... is the second longest on record", "the longest streak lasted
-    16 days and ended in May 1996": for the pair of the sentence (or of the last relative
+    "The 9-day win streak ... is the third longest on record", "the longest streak lasted
+    12 days and ended in June 2004": for the pair of the sentence (or of the last relative
     streak).
     """
     pair = [e for e in ents if e.entity.kind in ("index", "etf")]
@@ -3110,7 +3111,7 @@ _MOVE_NOUN = re.compile(
 
 
 def _multiples(bld: _Builder, sent: Sentence, s: str, off: int, *, ents: list[_Ent]) -> None:
-    """Read "A jumped 10%, double the S&P's rise in the same time" as A's return over B's."""
+    """Read "A gained 8%, twice B's gain" as A's return over B's."""
     for m in _MULTIPLE.finditer(s):
         factor = _MULTIPLES.get(m.group("m").lower(), 0.5)
         bench = next(
@@ -3240,7 +3241,7 @@ def _points(
             r"topp\w*|cross\w*|reach\w*|hit)\s+(?:about\s+|around\s+|nearly\s+)?$",
             s[max(0, a - 25) : a],
         ):
-            continue  # "to close at 1,827 points": a level, not a change
+            continue  # "to close at 5,100 points": a level, not a change
         clause = _clause_of(a, clauses)
         subjects, how = _choose_subjects(s, ents, a, b, clause, right_ok=False)
         subjects = [e for e in subjects if e.entity.kind == "index"]

@@ -459,7 +459,7 @@ def _resolve(rule: str, m: re.Match[str], pub: pd.Timestamp) -> tuple[list[Perio
 
 
 def _off_extreme(m: re.Match[str], pub: pd.Timestamp) -> Period:
-    """Distance from a high or low: "below its 52-week high", "off its November peak"."""
+    """Distance from a high or low: "below its 52-week high", "off its March peak"."""
     ext = "max" if m.group("x").lower() in ("high", "peak") else "min"
     qual = (m.group("q") or "").lower()
     month = m.group("m") or m.group("m2")
@@ -522,14 +522,14 @@ WHEN_RX = (
 def when_range(text: str, pub: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """First and last day of a written point in the past (a match of :data:`WHEN_RX`).
 
-    "August 7" is that day (in the last year before ``pub``), "November 2021" and "December"
-    (the last December before the publication month) the month, "2022" the year, "early 2024"
+    "June 5" is that day (in the last year before ``pub``), "October 2018" and "March" (the
+    last March before the publication month) the month, "2019" the year, "early 2017"
     its first four months; None when the text is no such point.
 
     Examples
     --------
-    >>> when_range("November 2021", pd.Timestamp("2025-09-18"))[0]
-    Timestamp('2021-11-01 00:00:00')
+    >>> when_range("October 2018", pd.Timestamp("2025-09-18"))[0]
+    Timestamp('2018-10-01 00:00:00')
     """
     t = " ".join(text.lower().split())
     part = re.match(r"(early|mid|late)[- ](.*)", t)
