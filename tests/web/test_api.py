@@ -300,3 +300,18 @@ def test_box_too_small_for_the_range_is_refused_with_the_least_box(
     res = client.get("/api/pnf/IWM", params={"box": f"{least * 0.98:.6f}"})
     assert res.status_code == 422
     assert client.get("/api/pnf/IWM", params={"box": f"{least * 1.02:.6f}"}).status_code == 200
+
+
+def test_a_pinned_store_version_is_served_as_it_was(web_store: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from sizeup.app import StoreRef
+    from sizeup.web import create_app
+
+    # version 0 is the first write: the random-walk bars, before STEP, holdings and series
+    pinned = TestClient(create_app(StoreRef(web_store, version=0)))
+    assert pinned.get("/api/health").json()["store_version"] == 0
+    body = pinned.get("/api/symbols").json()
+    assert "STEP" not in body["symbols"] and "IWM" in body["symbols"]
+    assert body["series"] == []
+    assert pinned.get("/api/pnf/STEP").status_code == 404
