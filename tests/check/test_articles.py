@@ -4,7 +4,7 @@ Reports, per article and in total, extraction recall (gold claims found) and pre
 (extracted claims that are gold claims), and the agreement of verdicts on the claims both found.
 A gold claim is found by an extracted claim when their spans overlap, the subject is the same
 store symbol (a stated proxy counts), the unit is the same and the stated figures agree (within
-0.06 of a unit, so "7.9% to 8%" read as 7.95 finds the gold 7.9). The two readings of an
+0.06 of a unit, so a range "4.1% to 4.2%" read as 4.15 finds a gold 4.1). The two readings of an
 ambiguous phrase count as one extracted claim, and so does a claim restated later in the text
 (same subject, window and figure). The articles are read in place, never copied.
 """

@@ -28,10 +28,10 @@ FRI = pd.Timestamp("2025-03-14")  # a Friday
         ("nearly 1.4%", 1.4, "pct", "nearly"),
         ("about 0.6%", 0.6, "pct", "about"),
         ("-0.05%", -0.05, "pct", "approx"),
-        ("14.7 basis points", 14.7, "bp", "approx"),
+        ("12.5 basis points", 12.5, "bp", "approx"),
         ("30 bp", 30.0, "bp", "approx"),
         ("25-basis-point", 25.0, "bp", "approx"),
-        ("16.89 points", 16.89, "points", "approx"),
+        ("21.37 points", 21.37, "points", "approx"),
     ],
 )
 def test_quantity_forms(phrase: str, value: float, unit: str, qualifier: str) -> None:

@@ -551,7 +551,7 @@ def _pick_period(
 def _apply_end(period: Period, periods: list[PeriodMention]) -> Period:
     ends = [p for p in periods if p.end_only and p.readings]
     if not ends and period.kind in ("ytd", "mtd", "since", "span", "extreme"):
-        # "hit a record Thursday, putting it up 7.8% year to date": the window ends that day
+        # "hit a record Thursday, putting it up 5.4% year to date": the window ends that day
         ends = [
             p
             for p in periods
@@ -1631,7 +1631,7 @@ def _quantities(
         if q is not None and q.unit in ("pct", "bp") and s[m.end() : m.end() + 1] != "+"
     ]
     resp = re.search(r"(?i)\brespective", s)
-    # "X and Y's 0.5% and 0.9% respective losses": the figures before "respective" pair up
+    # "X and Y's 0.4% and 1.2% respective losses": the figures before "respective" pair up
     paired = [i for i, (m, _) in enumerate(quants) if resp and m.end() <= resp.start()]
     for i, (m, q) in enumerate(quants):
         a, b = m.span()

@@ -1,6 +1,6 @@
 """The grammar of the quantities market writers use (Lark) and the finders of candidates.
 
-A candidate phrase ("more than 6%", "7.9% to 8%", "14.7 basis points", "11 consecutive
+A candidate phrase ("more than 6%", "4.1% to 4.3%", "12.5 basis points", "11 consecutive
 sessions", "fourth straight week") is located with a regular expression and then parsed with a
 Lark grammar into a :class:`Quantity`; the name of the grammar rule that matched is kept, so
 every reading can say which form it recognised.
@@ -167,7 +167,7 @@ class Quantity:
     explicit_sign
         The text wrote a sign.
     high
-        Upper end of a range ("7.9% to 8%"), else None.
+        Upper end of a range ("4.1% to 4.3%"), else None.
     percentage_points
         The text said percentage points (a difference of returns).
     form
@@ -276,7 +276,7 @@ def parse_quantity(text: str) -> Quantity | None:
     --------
     >>> parse_quantity("more than 6%").qualifier
     'gt'
-    >>> parse_quantity("14.7 basis points").unit
+    >>> parse_quantity("12.5 basis points").unit
     'bp'
     """
     cleaned = text.lower().replace("\u2212", "-").replace("\u2011", "-").replace("\u2010", "-")
