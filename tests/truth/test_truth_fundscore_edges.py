@@ -80,8 +80,12 @@ def test_start_and_asof_cut_the_range() -> None:
     assert not np.isnan(f.frame["c_gt_sma50"].iloc[49])
     # the 21-day direction is the change of the score over 21 rows
     d = f.frame
-    assert d["dir_21"].iloc[-1] == pytest.approx(d["ofs"].iloc[-1] - d["ofs"].iloc[-22])
-    assert np.isnan(d["dir_21"].iloc[20])
+    ofs = d["ofs"].to_numpy()
+    for i in range(len(d)):
+        want = ofs[i] - ofs[i - 21] if i >= 21 else np.nan
+        np.testing.assert_allclose(d["dir_21"].iloc[i], want, err_msg=str(i))
+        want = ofs[i] - ofs[i - 126] if i >= 126 else np.nan
+        np.testing.assert_allclose(d["dir_126"].iloc[i], want, err_msg=str(i))
     assert (f.fund, f.market, f.peers) == ("F", "M", ("F", "P2", "P3"))
 
 
@@ -121,9 +125,14 @@ def test_high_low_charts_see_intraday_moves() -> None:
     )
     only_close = open_fund_score(px, "F", market="M", peers=["F", "P2"]).frame
     assert only_close["pf_col_x"].isna().all()
-    # high alone is not enough: the close method is used
-    one = open_fund_score(px, "F", market="M", peers=["F", "P2"], high=high).frame
-    assert one["pf_col_x"].isna().all()
+    # a high alone is not enough: the close method is used. Closes 50, 56 (X 51..56), 50
+    # (O 55..50)
+    moving = px.copy()
+    moving["F"] = [50.0, 50.0, 56.0, 56.0, 50.0, 50.0, 50.0, 50.0]
+    one = open_fund_score(moving, "F", market="M", peers=["F", "P2"], high=moving["F"]).frame
+    np.testing.assert_array_equal(
+        one["pf_col_x"].to_numpy(), [np.nan, np.nan, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
+    )
 
 
 def test_peer_index_ignores_non_positive_closes() -> None:
