@@ -217,3 +217,16 @@ def test_default_windows_252_day_highs_and_10_day_hli() -> None:
         sma10.append(sum(win) / len(win) if win else NAN)
     np.testing.assert_allclose(f["hli"].to_numpy(), sma10)
     np.testing.assert_allclose(f["hli_ema"].to_numpy(), _ewm_adjusted(rhp, 10))
+    # A is above its rising averages, B below its falling ones; 50 %, or 100 % without B
+    for n in (50, 200):
+        want = [NAN] * (n - 1) + [100.0 if t in gaps else 50.0 for t in range(n - 1, 330)]
+        np.testing.assert_allclose(f[f"pct_above_{n}"].to_numpy(), want, err_msg=str(n))
+
+
+def test_one_member_with_a_previous_close() -> None:
+    close = pd.DataFrame({"A": [1.0, 2.0, 1.5]}, index=IDX[:3])
+    f = breadth(close, ma_windows=(1,), hl_window=2, hli_window=2).frame
+    # one member counted per day: 100 % or 0 % advancing, A-D % +100 or -100
+    assert np.isnan(f["pct_adv"].iloc[0]) and np.isnan(f["ad_pct"].iloc[0])
+    assert f["pct_adv"].iloc[1:].tolist() == [100.0, 0.0]
+    assert f["ad_pct"].iloc[1:].tolist() == [100.0, -100.0]
