@@ -109,3 +109,50 @@ def test_store_adapter_reads_every_snapshot(store: Store) -> None:
     assert data.fundamentals() is None
     with pytest.raises(Exception, match="not valid"):
         data.prices(["A"], field="open")
+
+
+def test_session_claims_read_highs_and_lows_from_the_store(tmp_path: Path) -> None:
+    """`sizeup claims` checks intraday claims on stored session highs and lows (as traded)."""
+    store = Store.open(tmp_path / "hl")
+    idx = pd.bdate_range("2024-01-02", periods=3)
+    bars = pd.DataFrame(
+        {
+            "symbol": "A",
+            "date": idx,
+            "open": [100.0, 101.0, 102.0],
+            "high": [101.0, 103.5, 102.5],
+            "low": [99.0, 100.5, 101.0],
+            "close": [100.5, 102.0, 101.5],
+            "adj_close": [100.5, 102.0, 101.5],
+            "source": "test",
+        }
+    )
+    store.write({"bars": bars})
+    text = """
+[[claim]]
+text = "A touched 103.5 during the session"
+metric = "session"
+symbol = "A"
+date = 2024-01-03
+stat = "high"
+stated = 103.5
+
+[[claim]]
+text = "A was up as much as 3 % at one point"
+metric = "session"
+symbol = "A"
+date = 2024-01-03
+start = 2024-01-03
+stat = "high_return"
+stated = 0.03
+"""
+    res = check_claims(
+        ClaimsRequest(text=text, asof=pd.Timestamp("2024-01-04"), store=StoreRef(store.root))
+    )
+    level, ret = res.results
+    # the 01-03 session high is 103.5 (the close is 102.0)
+    assert level.measured == pytest.approx(103.5) and level.verdict == "SUPPORTED"
+    # base: the 01-02 close 100.5 -> 103.5 / 100.5 - 1 = 2.985 %
+    assert ret.measured == pytest.approx(103.5 / 100.5 - 1) and ret.verdict == "SUPPORTED"
+    data = StoreClaimData(store)
+    assert list(data.prices(["A"], field="low")["A"]) == [99.0, 100.5, 101.0]

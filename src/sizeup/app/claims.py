@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -36,7 +36,19 @@ if TYPE_CHECKING:
 
 __all__ = ["ClaimsRequest", "ClaimsResult", "StoreClaimData", "check_claims"]
 
-_BASIS = {"close": PriceBasis.AS_TRADED, "adj_close": PriceBasis.TOTAL_RETURN}
+# session highs and lows are as traded, like the close (intraday records, levels reached)
+_BASIS = {
+    "close": PriceBasis.AS_TRADED,
+    "adj_close": PriceBasis.TOTAL_RETURN,
+    "high": PriceBasis.AS_TRADED,
+    "low": PriceBasis.AS_TRADED,
+}
+_FIELDS: dict[str, Literal["close", "adj_close", "high", "low"]] = {
+    "close": "close",
+    "adj_close": "adj_close",
+    "high": "high",
+    "low": "low",
+}
 
 
 class StoreClaimData:
@@ -61,19 +73,17 @@ class StoreClaimData:
         self.read[name] = (pd.DatetimeIndex(idx), basis)
 
     def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
-        """Wide frame of one price field (``close`` or ``adj_close``)."""
-        if field not in _BASIS:
+        """Wide frame of one price field (``close``, ``adj_close``, session ``high`` or ``low``)."""
+        if field not in _FIELDS:
             raise DataError(
-                f"price field {field!r} is not valid; valid: ['adj_close', 'close']",
+                f"price field {field!r} is not valid; valid: {sorted(_FIELDS)}",
                 input="field",
                 value=field,
-                valid="['adj_close', 'close']",
+                valid=str(sorted(_FIELDS)),
             )
         key = (tuple(symbols), field)
         if key not in self._panels:
-            frame = self.store.panel(
-                list(symbols), field="close" if field == "close" else "adj_close"
-            )
+            frame = self.store.panel(list(symbols), field=_FIELDS[field])
             self._panels[key] = frame
             basis = str(_BASIS[field])
             if len(symbols) > 20:
