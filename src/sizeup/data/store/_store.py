@@ -761,12 +761,7 @@ class Store:
                 ids = list(plans)
                 if not ids:
                     continue
-                details = [items[i][0] for i in ids]
-                detail = (
-                    details[0]
-                    if len(details) == 1
-                    else f"{len(details)} inputs: " + "; ".join(details)
-                )
+                detail = _batch_detail([items[i][0] for i in ids])
                 results = self._commit_many(snap, [plans[i] for i in ids], operation, detail)
                 for i, res in zip(ids, results, strict=True):
                     outcomes[i] = res
@@ -2058,6 +2053,23 @@ def check_frames(frames: Mapping[str, pd.DataFrame]) -> CheckedFrames:
         A frame breaks the contract or a value rule (nothing may be written).
     """
     return CheckedFrames({name: _checked(frame, _schema(name)) for name, frame in frames.items()})
+
+
+def _batch_detail(details: Sequence[str]) -> str:
+    """History detail of one store version: its input, or how many and which.
+
+    Paths in one folder are listed relative to it (``3 files in /data: a.csv, b/c.csv, ...``).
+    """
+    if len(details) == 1:
+        return details[0]
+    try:
+        common = os.path.commonpath(details) if all(os.path.isabs(d) for d in details) else ""
+    except ValueError:
+        common = ""
+    if common and all(d != common for d in details):
+        names = ", ".join(os.path.relpath(d, common) for d in details)
+        return f"{len(details)} files in {common}: {names}"
+    return f"{len(details)} inputs: " + "; ".join(details)
 
 
 def _stack(tables: Sequence[pa.Table], schema: TableSchema) -> pa.Table:
