@@ -16,15 +16,31 @@ As-of alignment
 ---------------
 ``asof_session(date)`` is the last session on or before ``date``: a Saturday maps to the Friday
 before it, a holiday to the session before it.
+
+Session cache
+-------------
+Building the XNYS calendar takes a noticeable part of a command's start (importing
+:mod:`exchange_calendars` loads every exchange's rules, and the sessions are computed back to
+1927). The computed session list is therefore kept in a small file in the user cache directory
+(``platformdirs.user_cache_dir("sizeup")``, or ``$SIZEUP_CACHE_DIR``; an empty
+``SIZEUP_CACHE_DIR`` turns the cache off), never in the data store. The file name carries the
+installed :mod:`exchange_calendars` version, the modification time and size of its XNYS rules
+module and the span, so a different version or span computes (and saves) afresh; a missing,
+damaged or unwritable cache falls back to computing the sessions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import importlib.util
+import os
 import re
+import tempfile
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import numpy as np
@@ -80,10 +96,113 @@ def xnys() -> ExchangeCalendar:
         return xcals.get_calendar("XNYS", start=CALENDAR_START, end=CALENDAR_END)
 
 
+def _computed_session_days() -> np.ndarray:
+    """XNYS sessions as int64 days since 1970-01-01, computed by :mod:`exchange_calendars`."""
+    idx = pd.DatetimeIndex(xnys().sessions).tz_localize(None).normalize()
+    return np.asarray(idx.values.astype("datetime64[D]").astype(np.int64), dtype=np.int64)
+
+
+_CACHE_FORMAT = 1
+_VERSION_RE = re.compile(r"""^__version__\s*=\s*version\s*=\s*['"]([^'"]+)['"]""", re.M)
+
+
+def _cache_dir() -> Path | None:
+    """Folder of the session cache; ``None`` when ``$SIZEUP_CACHE_DIR`` is set but empty."""
+    env = os.environ.get("SIZEUP_CACHE_DIR")
+    if env is not None:
+        return Path(env).expanduser() if env.strip() else None
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("sizeup", appauthor=False))
+
+
+def _cache_key() -> str | None:
+    """Identify the installed calendar rules without importing :mod:`exchange_calendars`.
+
+    The key holds the package version (read from its ``_version.py``) and the modification time
+    and size of its XNYS rules module; ``None`` when the package cannot be located.
+    """
+    try:
+        spec = importlib.util.find_spec("exchange_calendars")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    pkg = Path(next(iter(spec.submodule_search_locations)))
+    try:
+        rules = (pkg / "exchange_calendar_xnys.py").stat()
+        text = (pkg / "_version.py").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    found = _VERSION_RE.search(text)
+    version = found.group(1) if found else "unknown"
+    safe = re.sub(r"[^0-9A-Za-z.+-]", "_", version)
+    return f"{safe}-{rules.st_mtime_ns}-{rules.st_size}"
+
+
+def _cache_file(folder: Path, key: str) -> Path:
+    span = f"{CALENDAR_START:%Y%m%d}-{CALENDAR_END:%Y%m%d}"
+    return folder / f"xnys-sessions-v{_CACHE_FORMAT}-{key}-{span}.npy"
+
+
+def _valid_days(days: np.ndarray) -> bool:
+    """Whether a loaded array looks like a session list of the calendar span."""
+    first = (CALENDAR_START - pd.Timestamp("1970-01-01")).days
+    last = (CALENDAR_END - pd.Timestamp("1970-01-01")).days
+    return bool(
+        days.ndim == 1
+        and days.dtype == np.int64
+        and len(days) > 0
+        and days[0] >= first
+        and days[-1] <= last
+        and np.all(np.diff(days) > 0)
+    )
+
+
+def _load_cached(path: Path) -> np.ndarray | None:
+    try:
+        days = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None
+    return days if isinstance(days, np.ndarray) and _valid_days(days) else None
+
+
+def _save_cached(path: Path, days: np.ndarray) -> None:
+    """Write ``days`` atomically (temporary file, then rename); silently skip when unwritable."""
+    tmp_name: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".xnys-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, days, allow_pickle=False)
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError:
+        pass
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def _session_days() -> np.ndarray:
+    """Session days of the calendar span: from the cache file when valid, else computed."""
+    folder = _cache_dir()
+    key = _cache_key() if folder is not None else None
+    if folder is None or key is None:
+        return _computed_session_days()
+    path = _cache_file(folder, key)
+    days = _load_cached(path)
+    if days is None:
+        days = _computed_session_days()
+        _save_cached(path, days)
+    return days
+
+
 @functools.lru_cache(maxsize=1)
 def _all_sessions() -> pd.DatetimeIndex:
-    idx = pd.DatetimeIndex(xnys().sessions).tz_localize(None).normalize()
-    return pd.DatetimeIndex(idx.values.astype("datetime64[ns]"))
+    days = _session_days()
+    return pd.DatetimeIndex(days.astype("datetime64[D]").astype("datetime64[ns]"))
 
 
 def _ts(date: DateLike, name: str = "date") -> pd.Timestamp:
