@@ -98,6 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cwd", type=Path, default=Path.cwd(), help="folder mutmut ran in")
     ap.add_argument("--min-score", type=float, default=0.85)
     ap.add_argument("--header", type=Path, help="markdown put before the generated tables")
+    ap.add_argument(
+        "--only",
+        nargs="+",
+        metavar="MODULE",
+        help="take new results only for these modules (e.g. while another one is still running)",
+    )
     args = ap.parse_args(argv)
     results = _results(args.cwd)
     reasons: dict[str, str] = {}
@@ -115,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     fresh = []
     for mod, c in by_mod.items():
         k = sum(v for s, v in c.items() if s in KILLED)
-        if k + c["survived"] == 0:
+        if k + c["survived"] == 0 or (args.only and mod not in args.only):
             continue  # mutants generated but not run this time: keep the previous row
         fresh.append(mod)
         survivors = [
