@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from sizeup.app.backtest import BacktestResult
     from sizeup.app.claims import ClaimsResult
     from sizeup.app.monitor import Monitor
-    from sizeup.app.screens import ScreenRunResult
+    from sizeup.app.screens import ScreenRunResult, StoreFundamentals
     from sizeup.data.store import Store
 
 T = TypeVar("T")
@@ -338,6 +338,16 @@ class ReportData:
 
         return self._memo(("backtest", strategy), read)
 
+    def fundamentals(self) -> StoreFundamentals:
+        """Return the store's fundamentals and their standard items (read and normalised once).
+
+        Screens and the valuation section share them. Rows are all filings; each use case
+        keeps the ones filed on or before its date.
+        """
+        from sizeup.app.screens import read_fundamentals
+
+        return self._memo(("fundamentals",), lambda: read_fundamentals(self.store))
+
     def screen(self, name: str = "quality-value", *, top: int = 25) -> ScreenRunResult | None:
         """Return a built-in screen on the store's fundamentals, or ``None`` without them."""
         from sizeup.app.screens import ScreenRequest, run_screen_request
@@ -346,6 +356,8 @@ class ReportData:
             try:
                 return run_screen_request(
                     ScreenRequest(name, as_of=self.asof, top=top, store=StoreRef(self.store.root)),
+                    store=self.store,
+                    fundamentals=self.fundamentals(),
                 )
             except SizeupError:
                 return None

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -41,21 +42,59 @@ if TYPE_CHECKING:
     from sizeup.fundamentals._universe import UniverseReport
 
 __all__ = [
+    "PRICE_WINDOW_DAYS",
     "QualityRequest",
     "QualityResult",
     "ScreenRequest",
     "ScreenRunResult",
+    "StoreFundamentals",
     "UniverseRequest",
     "UniverseResult",
     "load_screen_data",
+    "read_fundamentals",
     "run_quality",
     "run_screen_request",
     "run_universe_report",
 ]
 
 
-def load_screen_data(store: Store, *, source: str | None = None) -> ScreenData:
-    """Read fundamentals (normalised), preferred closes and holdings from a store.
+PRICE_WINDOW_DAYS = 10
+"""Days before a screen date in which a close counts as the price on that date.
+
+The metrics SQL (:func:`sizeup.fundamentals._metrics.metrics_sql`) takes the latest close in
+``(date - 10 days, date]``; a screen on one date needs no other close.
+"""
+
+
+@dataclass(frozen=True)
+class StoreFundamentals:
+    """The store's fundamentals rows and their normalised standard items, read once.
+
+    Attributes
+    ----------
+    facts
+        Rows of the ``fundamentals`` table (:meth:`Store.fundamentals`).
+    items
+        ``normalize(facts)``.
+    """
+
+    facts: pd.DataFrame
+    items: pd.DataFrame
+
+    def of(self, symbols: Sequence[str]) -> StoreFundamentals:
+        """Return the rows and items of ``symbols`` only.
+
+        :func:`~sizeup.fundamentals.normalize` works symbol by symbol, so the items of a
+        subset equal ``normalize`` of the subset's facts.
+        """
+        names = {str(s) for s in symbols}
+        facts = self.facts[self.facts["symbol"].astype(str).isin(names)].reset_index(drop=True)
+        items = self.items[self.items["symbol"].astype(str).isin(names)].reset_index(drop=True)
+        return StoreFundamentals(facts, items)
+
+
+def read_fundamentals(store: Store, *, source: str | None = None) -> StoreFundamentals:
+    """Read the store's fundamentals and normalise them.
 
     Parameters
     ----------
@@ -65,19 +104,59 @@ def load_screen_data(store: Store, *, source: str | None = None) -> ScreenData:
         Restrict fundamentals to one source (``"sec"``, ``"simfin"``); default all.
     """
     facts = store.fundamentals(source=source)
-    items = normalize(facts)
+    return StoreFundamentals(facts, normalize(facts))
+
+
+def load_screen_data(
+    store: Store,
+    *,
+    source: str | None = None,
+    as_of: pd.Timestamp | str | None = None,
+    fundamentals: StoreFundamentals | None = None,
+) -> ScreenData:
+    """Read fundamentals (normalised), preferred closes and holdings from a store.
+
+    Parameters
+    ----------
+    store
+        The opened store.
+    source
+        Restrict fundamentals to one source (``"sec"``, ``"simfin"``); default all.
+    as_of
+        The one date a screen will run on: read only the closes a screen on that date uses
+        (names with fundamentals, :data:`PRICE_WINDOW_DAYS` before the date through the date).
+        ``None`` (default) reads every preferred close, for callers that look at several dates
+        (universe report, backtests, claims).
+    fundamentals
+        The store's fundamentals already read (:func:`read_fundamentals`, same ``source``),
+        used instead of reading and normalising them again.
+    """
+    fund = fundamentals if fundamentals is not None else read_fundamentals(store, source=source)
+    facts, items = fund.facts, fund.items
     with store.connect() as con:
+        con.execute("SET enable_progress_bar = false")  # no terminal output from a library
         pref = store.sources()
         if pref.empty:
             prices = tidy_prices(None)
         else:
             chosen = pref.loc[pref["preferred"], ["symbol", "source"]]
-            con.register("_pref", chosen)
-            prices = con.execute(
+            sql = (
                 "SELECT b.symbol, b.date, b.close FROM bars b "
                 "JOIN _pref p ON b.symbol = p.symbol AND b.source = p.source "
                 "WHERE b.close IS NOT NULL"
-            ).df()
+            )
+            params: list[Any] = []
+            if as_of is not None:
+                when = pd.Timestamp(as_of)
+                names = set(items["symbol"].astype(str))
+                chosen = chosen[chosen["symbol"].astype(str).isin(names)]
+                sql += " AND b.date > ? AND b.date <= ?"
+                params = [
+                    (when - pd.Timedelta(days=PRICE_WINDOW_DAYS + 1)).to_pydatetime(),
+                    when.to_pydatetime(),
+                ]
+            con.register("_pref", chosen)
+            prices = con.execute(sql, params).df()
         holdings = con.execute("SELECT * FROM holdings").df()
     srcs = sorted(facts["source"].unique().tolist()) if not facts.empty else []
     notes = [
@@ -188,9 +267,28 @@ class ScreenRunResult(Result):
 
 
 def run_screen_request(
-    request: ScreenRequest, *, data: ScreenData | None = None
+    request: ScreenRequest,
+    *,
+    data: ScreenData | None = None,
+    store: Store | None = None,
+    fundamentals: StoreFundamentals | None = None,
 ) -> ScreenRunResult:
     """Run a screen on the store (or on ``data`` when given).
+
+    Without ``data`` only the closes the screen's date needs are read (see
+    :func:`load_screen_data`).
+
+    Parameters
+    ----------
+    request
+        The screen, date, universe and store.
+    data
+        Items, prices and holdings to screen instead of the store's (no fund membership is
+        looked up then).
+    store
+        An open store to use instead of ``request.store`` (without ``data``).
+    fundamentals
+        The store's fundamentals already read and normalised (:func:`read_fundamentals`).
 
     Raises
     ------
@@ -207,10 +305,15 @@ def run_screen_request(
             valid=">= 1",
         )
     screen = load_screen(request.screen)
-    store: Store | None = None
     if data is None:
-        store = open_store(request.store)
-        data = load_screen_data(store)
+        store = store if store is not None else open_store(request.store)
+        fund = fundamentals if fundamentals is not None else read_fundamentals(store)
+        on = request.as_of if request.as_of is not None else screen.as_of
+        if on is None and not fund.items.empty:
+            on = pd.Timestamp(fund.items["filed"].max())
+        data = load_screen_data(store, as_of=on, fundamentals=fund)
+    else:
+        store = None
     spec = request.universe if request.universe is not None else screen.universe
     uni = None
     members: str | tuple[str, ...] | None = request.universe

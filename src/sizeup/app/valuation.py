@@ -44,6 +44,7 @@ from sizeup.fundamentals._valuation import (
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
+    from sizeup.app.screens import StoreFundamentals
     from sizeup.data.store import Store
 
 __all__ = [
@@ -512,7 +513,12 @@ def _basis_note(p: Provenance) -> str:
     return ", ".join(sorted(bases)) or "-"
 
 
-def run_valuation(request: ValuationRequest, *, store: Store | None = None) -> ValuationResult:
+def run_valuation(
+    request: ValuationRequest,
+    *,
+    store: Store | None = None,
+    fundamentals: StoreFundamentals | None = None,
+) -> ValuationResult:
     """Relative valuation of the request's universes on the store.
 
     Parameters
@@ -521,6 +527,10 @@ def run_valuation(request: ValuationRequest, *, store: Store | None = None) -> V
         Universes, as-of date, history, estimates file.
     store
         An open store to use instead of ``request.store``.
+    fundamentals
+        The store's fundamentals already read and normalised
+        (:func:`sizeup.app.screens.read_fundamentals`, all sources) to use instead of reading
+        the members' rows and normalising them again (a report shares one with its screen).
 
     Raises
     ------
@@ -534,7 +544,12 @@ def run_valuation(request: ValuationRequest, *, store: Store | None = None) -> V
     small = resolve_universe(st, request.small, probe, option="--small")
     large = resolve_universe(st, request.large, probe, option="--large")
     everyone = sorted(set(small.symbols) | set(large.symbols))
-    facts = st.fundamentals(everyone)
+    items: pd.DataFrame | None = None
+    if fundamentals is not None:
+        fund = fundamentals.of(everyone)
+        facts, items = fund.facts, fund.items
+    else:
+        facts = st.fundamentals(everyone)
     if facts.empty:
         raise DataError(
             f"no fundamentals of the {request.small} or {request.large} members in {st.root}; "
@@ -543,7 +558,8 @@ def run_valuation(request: ValuationRequest, *, store: Store | None = None) -> V
             value=st.root,
             valid="a store with fundamentals of the members",
         )
-    items = normalize(facts)
+    if items is None:
+        items = normalize(facts)
     first_filed = pd.Timestamp(items["filed"].min())
     last_filed = pd.Timestamp(items["filed"].max())
     when = pd.Timestamp(request.asof) if request.asof is not None else last_filed

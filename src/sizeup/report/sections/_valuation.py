@@ -246,6 +246,7 @@ def store_valuation_section(
         result = run_valuation(
             ValuationRequest(small=small, large=large, asof=data.asof, history=history),
             store=data.store,
+            fundamentals=data.fundamentals(),
         )
     except DataError as exc:
         return valuation_missing_section(str(exc), small=small, large=large)
