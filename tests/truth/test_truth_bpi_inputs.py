@@ -143,3 +143,15 @@ def test_rs_summary_reads_the_last_row() -> None:
         "40.0% of members on an RS buy signal vs RSP (3.25% boxes), 60.0% in RS X columns, "
         "5 with a signal"
     )
+
+
+def test_no_chart_dates_is_a_clear_error() -> None:
+    with pytest.raises(DataError, match=r"^no member of late has a P&F signal"):
+        bullish_percent(_two_box_buy(), reversal=2, start="2030-01-01", universe="late")
+
+
+def test_rs_cap_default_is_one_million() -> None:
+    close, bench = _rs_panel()
+    close.loc[close.index[4], "W"] = 1_000_000.5
+    f = rs_breadth(close, bench, stale_rows=1).frame
+    assert f["present"].tolist() == [2, 2, 2, 2, 1, 2]
