@@ -24,8 +24,9 @@ Record High Percent, High-Low Index, % positive trend, % on RS buy); they are no
 =========================  ==================================================================
 
 Hot loops (rolling means and extremes over the last N valid closes of 1,848 members x 6,685
-days) are numba kernels iterating rows in the outer loop; slow pure-Python references are kept
-for the tests.
+days) are numba kernels iterating rows in the outer loop (in :mod:`._kernels`, loaded on first
+use, so importing this module does not load numba); slow pure-Python references are kept for the
+tests.
 """
 
 from __future__ import annotations
@@ -33,11 +34,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from numba import njit, prange
 
 from sizeup.errors import DataError
 from sizeup.types import DateLike
@@ -58,34 +57,7 @@ BoolArray = npt.NDArray[np.bool_]
 _TIE_REL = 1e-12
 
 
-# ------------------------------------------------------------------ kernels
-# All kernels take the panel transposed, (cols, rows) C-contiguous, so each member's history is
-# contiguous in memory; the outer loop runs over members, the inner over its valid closes.
-
-
-@njit(cache=True, nogil=True)
-def _mean_last_n_nb(vt: FloatArray, n: int) -> FloatArray:  # pragma: no cover - compiled
-    cols, rows = vt.shape
-    out = np.full((cols, rows), np.nan)
-    buf = np.empty(rows)
-    for j in range(cols):
-        k = 0
-        total = 0.0
-        comp = 0.0
-        for t in range(rows):
-            x = vt[j, t]
-            if not np.isfinite(x):
-                continue
-            buf[k] = x
-            delta = x - buf[k - n] if k >= n else x
-            y = delta - comp  # Kahan-compensated running sum
-            s = total + y
-            comp = (s - total) - y
-            total = s
-            k += 1
-            if k >= n:
-                out[j, t] = total / n
-    return out
+# ------------------------------------------------------------------ slow references
 
 
 def _last_n_py(values: FloatArray, n: int, stat: Callable[[list[float]], float]) -> FloatArray:
@@ -109,117 +81,9 @@ def _mean_last_n_py(values: FloatArray, n: int) -> FloatArray:
     return _last_n_py(values, n, lambda window: sum(window) / n)
 
 
-@njit(cache=True, nogil=True)
-def _extreme_last_n_nb(vt: FloatArray, n: int, is_max: bool) -> FloatArray:  # pragma: no cover
-    cols, rows = vt.shape
-    out = np.full((cols, rows), np.nan)
-    buf = np.empty(rows)
-    dq = np.empty(rows, dtype=np.int64)  # monotonic deque of positions in buf
-    for j in range(cols):
-        k = 0
-        head = 0
-        tail = 0
-        for t in range(rows):
-            x = vt[j, t]
-            if not np.isfinite(x):
-                continue
-            buf[k] = x
-            if is_max:
-                while tail > head and buf[dq[tail - 1]] <= x:
-                    tail -= 1
-            else:
-                while tail > head and buf[dq[tail - 1]] >= x:
-                    tail -= 1
-            dq[tail] = k
-            tail += 1
-            if dq[head] <= k - n:
-                head += 1
-            k += 1
-            if k >= n:
-                out[j, t] = buf[dq[head]]
-    return out
-
-
 def _extreme_last_n_py(values: FloatArray, n: int, is_max: bool) -> FloatArray:
     """Slow reference: max/min of the last ``n`` finite values of each column."""
     return _last_n_py(values, n, max if is_max else min)
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def _breadth_counts_nb(  # pragma: no cover - compiled
-    vt: FloatArray, ma: npt.NDArray[np.int64], hl: int, tie: float, n_chunks: int
-) -> npt.NDArray[np.int64]:
-    """Per-row counts (K, rows): members, adv, dec, unch, nh, nl, then (defined, above) per MA.
-
-    Members are split into ``n_chunks`` contiguous chunks processed in parallel, each with its
-    own count array; the chunk counts are summed at the end (no shared writes).
-    """
-    cols, rows = vt.shape
-    n_ma = ma.shape[0]
-    n_out = 6 + 2 * n_ma
-    part = np.zeros((n_chunks, n_out, rows), dtype=np.int64)
-    step = (cols + n_chunks - 1) // n_chunks
-    for c in prange(n_chunks):
-        out = part[c]
-        buf = np.empty(rows)
-        dqh = np.empty(rows, dtype=np.int64)
-        dql = np.empty(rows, dtype=np.int64)
-        total = np.zeros(n_ma)
-        comp = np.zeros(n_ma)
-        for j in range(c * step, min(cols, (c + 1) * step)):
-            k = 0
-            hh = 0
-            ht = 0
-            lh = 0
-            lt = 0
-            prev = np.nan
-            total[:] = 0.0
-            comp[:] = 0.0
-            for t in range(rows):
-                x = vt[j, t]
-                if not np.isfinite(x):
-                    prev = np.nan
-                    continue
-                out[0, t] += 1
-                if x > prev:
-                    out[1, t] += 1
-                elif x < prev:
-                    out[2, t] += 1
-                elif x == prev:
-                    out[3, t] += 1
-                prev = x
-                buf[k] = x
-                while ht > hh and buf[dqh[ht - 1]] <= x:
-                    ht -= 1
-                dqh[ht] = k
-                ht += 1
-                if dqh[hh] <= k - hl:
-                    hh += 1
-                while lt > lh and buf[dql[lt - 1]] >= x:
-                    lt -= 1
-                dql[lt] = k
-                lt += 1
-                if dql[lh] <= k - hl:
-                    lh += 1
-                if k + 1 >= hl:
-                    if x >= buf[dqh[hh]]:
-                        out[4, t] += 1
-                    if x <= buf[dql[lh]]:
-                        out[5, t] += 1
-                for m in range(n_ma):
-                    n = ma[m]
-                    delta = x - buf[k - n] if k >= n else x
-                    y = delta - comp[m]
-                    s = total[m] + y
-                    comp[m] = (s - total[m]) - y
-                    total[m] = s
-                    if k + 1 >= n:
-                        sma = total[m] / n
-                        out[6 + 2 * m, t] += 1
-                        if x > sma + tie * abs(sma):
-                            out[7 + 2 * m, t] += 1
-                k += 1
-    return part.sum(axis=0)  # type: ignore[no-any-return]
 
 
 def _day(label: object) -> str:
@@ -251,7 +115,9 @@ def rolling_mean_last_n(values: npt.ArrayLike, n: int) -> FloatArray:
     arr = np.asarray(values, dtype=np.float64)
     if arr.ndim != 2:
         raise DataError(f"values must be 2-D (rows, cols); got shape {arr.shape}")
-    return np.asarray(_mean_last_n_nb(np.ascontiguousarray(arr.T), int(n))).T
+    from sizeup.analytics.breadth._kernels import mean_last_n_nb
+
+    return np.asarray(mean_last_n_nb(np.ascontiguousarray(arr.T), int(n))).T
 
 
 def rolling_extreme_last_n(values: npt.ArrayLike, n: int, *, kind: str = "max") -> FloatArray:
@@ -262,7 +128,9 @@ def rolling_extreme_last_n(values: npt.ArrayLike, n: int, *, kind: str = "max") 
     arr = np.asarray(values, dtype=np.float64)
     if arr.ndim != 2:
         raise DataError(f"values must be 2-D (rows, cols); got shape {arr.shape}")
-    return np.asarray(_extreme_last_n_nb(np.ascontiguousarray(arr.T), int(n), kind == "max")).T
+    from sizeup.analytics.breadth._kernels import extreme_last_n_nb
+
+    return np.asarray(extreme_last_n_nb(np.ascontiguousarray(arr.T), int(n), kind == "max")).T
 
 
 # ------------------------------------------------------------------ membership
@@ -414,7 +282,11 @@ def breadth(
     vt[~(vt > 0)] = np.nan
     if members is not None:
         vt[~np.ascontiguousarray(members.T)] = np.nan
-    counts = _breadth_counts_nb(
+    import numba
+
+    from sizeup.analytics.breadth._kernels import breadth_counts_nb
+
+    counts = breadth_counts_nb(
         vt,
         np.asarray(ma_windows, dtype=np.int64),
         int(hl_window),

@@ -32,7 +32,6 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from numba import njit
 
 from sizeup.analytics.performance._relative import RelativeHow, relative_return
 from sizeup.analytics.performance._returns import period_returns
@@ -260,27 +259,8 @@ def outperformance_streak(
 
 
 # ------------------------------------------------------------------ best / worst since
-@njit(cache=True, nogil=True)
-def _record_since_nb(values: FloatArray) -> IntArray:  # pragma: no cover - compiled
-    n = values.shape[0]
-    out = np.full(n, -1, dtype=np.int64)
-    stack = np.empty(n, dtype=np.int64)
-    top = 0
-    for i in range(n):
-        v = values[i]
-        if not np.isfinite(v):
-            continue
-        while top > 0 and values[stack[top - 1]] < v:
-            top -= 1
-        if top > 0:
-            out[i] = stack[top - 1]
-        stack[top] = i
-        top += 1
-    return out
-
-
 def _record_since_py(values: FloatArray) -> IntArray:
-    """Slow reference of :func:`_record_since_nb` (quadratic scan)."""
+    """Slow reference of the numba kernel ``record_since_nb`` (quadratic scan)."""
     n = len(values)
     out = np.full(n, -1, dtype=np.int64)
     for i in range(n):
@@ -304,7 +284,27 @@ def record_since_index(values: npt.ArrayLike, *, mode: Mode = "max") -> IntArray
         v = -v
     elif mode != "max":
         raise DataError(f"mode={mode!r}; valid: 'max', 'min'")
-    return np.asarray(_record_since_nb(np.ascontiguousarray(v)), dtype=np.int64)
+    from sizeup.analytics.performance._streaks_kernel import record_since_nb
+
+    return np.asarray(record_since_nb(np.ascontiguousarray(v)), dtype=np.int64)
+
+
+def _last_record_since(values: FloatArray, pos: int, mode: Mode) -> int:
+    """``record_since_index(values, mode=mode)[pos]`` for one position, without numba.
+
+    The last ``j < pos`` with a finite ``values[j] >= values[pos]`` (``"max"``) or ``<=``
+    (``"min"``); -1 when there is none or ``values[pos]`` is not finite (one vectorised scan,
+    O(pos)).
+    """
+    if mode not in ("max", "min"):
+        raise DataError(f"mode={mode!r}; valid: 'max', 'min'")
+    v = values[pos]
+    if not np.isfinite(v):
+        return -1
+    earlier = values[:pos]
+    ok = (earlier >= v) if mode == "max" else (earlier <= v)
+    hits = np.flatnonzero(ok & np.isfinite(earlier))
+    return int(hits[-1]) if hits.size else -1
 
 
 @dataclass(frozen=True)
@@ -395,8 +395,7 @@ def best_since(series: pd.Series, *, mode: Mode = "max", at: object | None = Non
             raise DataError(f"at={at!r} is not a (non-NaN) label of the series")
         pos = int(s.index.get_loc(at))  # type: ignore[arg-type]
     values = s.to_numpy(dtype=float)[: pos + 1]
-    idx = record_since_index(values, mode=mode)
-    j = int(idx[pos])
+    j = _last_record_since(values, pos, mode)
     v = float(values[pos])
     better = np.sum(values > v) if mode == "max" else np.sum(values < v)
     return BestSince(
