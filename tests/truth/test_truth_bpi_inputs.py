@@ -26,6 +26,7 @@ def _two_box_buy() -> pd.DataFrame:
 def test_reversal_and_box_reach_the_member_charts() -> None:
     res = bullish_percent(_two_box_buy(), reversal=2)
     assert res.frame["bpi"].iloc[-1] == 100.0
+    assert res.frame["coverage"].iloc[-1] == 1.0  # one member present, one defined
     assert res.method == "traditional boxes, 2-box reversal, close method"
     with pytest.raises(DataError, match=r"^no member of universe has a P&F signal"):
         bullish_percent(_two_box_buy())
@@ -81,6 +82,10 @@ def test_summary_coverage_of_all_present_members() -> None:
         {"A": [30.0, 35.0, 32.0, 36.0], "B": [30.0, 25.0, 28.0, 24.0]}, index=IDX[:4]
     )
     s = bullish_percent(close, universe="two").summary()
+    late = close.copy()
+    late.loc[late.index[3], "B"] = np.nan  # B's last close is on day 2
+    assert bullish_percent(late).frame["present"].tolist() == [2, 2, 2, 2]
+    assert bullish_percent(late, stale_rows=1).frame["present"].tolist() == [2, 2, 2, 1]
     assert s.startswith(
         "Bullish percent of two on 2024-01-04: 50.0% (1 of 2 on buy; coverage 100% of 2); "
     )
@@ -114,6 +119,8 @@ def test_rs_breadth_dates_members_and_staleness() -> None:
     f = rs_breadth(close, bench, members=mem).frame
     assert f["present"].tolist() == [2, 2, 2, 2, 1, 1]
     assert f["pct_rs_buy"].iloc[-1] == 100.0  # only W, on a buy
+    assert f["pct_rs_x"].iloc[-1] == 100.0  # W in X
+    assert f["defined"].tolist()[-2:] == [1, 1]
     # L stops trading after day 0: present while its last close is fewer than 5 rows old
     gap = close.copy()
     gap.loc[gap.index[1] :, "L"] = np.nan
@@ -155,3 +162,33 @@ def test_rs_cap_default_is_one_million() -> None:
     close.loc[close.index[4], "W"] = 1_000_000.5
     f = rs_breadth(close, bench, stale_rows=1).frame
     assert f["present"].tolist() == [2, 2, 2, 2, 1, 2]
+
+
+def _staggered() -> pd.DataFrame:
+    # nine members, each flat at 30 and then running a 4-day pattern that ends on a signal
+    # day: 30 35 32 36 = buy, 30 25 28 24 = sell (1-point boxes); flat after it
+    buy, sell = [30.0, 35.0, 32.0, 36.0], [30.0, 25.0, 28.0, 24.0]
+    plan = [(3, buy), (4, buy), (5, sell), (6, sell), (7, sell), (8, buy), (9, buy), (10, buy)]
+    plan.append((11, buy))
+    idx = pd.bdate_range("2024-01-01", periods=12)
+    cols = {}
+    for k, (day, pat) in enumerate(plan):
+        path = [30.0] * (day - 3) + pat
+        cols[f"M{k}"] = path + [pat[-1]] * (12 - len(path))
+    return pd.DataFrame(cols, index=idx)
+
+
+def test_bpi_chart_columns_states_and_field_by_hand() -> None:
+    res = bullish_percent(_staggered())
+    f = res.frame
+    # buys / members with a signal: 1/1, 2/2, 2/3, 2/4, 2/5, 3/6, 4/7, 5/8, 6/9
+    want = [np.nan] * 3 + [100.0, 100.0, 200 / 3, 50.0, 40.0, 50.0, 400 / 7, 62.5, 200 / 3]
+    np.testing.assert_allclose(f["bpi"].to_numpy(), want)
+    # BPI chart (2-point boxes, 3-box reversal): starts at 100; O 98..68 on day 5, down to 50
+    # and 40; X 42..50 on day 8 (>= 46), up to 56, 62, 66. No signal yet.
+    assert f["bpi_column"].tolist() == [""] * 5 + ["O"] * 3 + ["X"] * 4
+    assert f["bpi_signal"].tolist() == [0] * 12
+    assert f["state"].tolist() == ["NONE"] * 12
+    assert f["field"].tolist() == [""] * 5 + ["50-70 O", "50-70 O", "30-50 O"] + ["50-70 X"] * 4
+    assert list(res.chart.dates) == list(f.index[3:])
+    assert res.chart.bar_direction.tolist() == [0, 0, -1, -1, -1, 1, 1, 1, 1]
