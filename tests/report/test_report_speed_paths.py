@@ -191,3 +191,43 @@ def test_report_reads_fundamentals_once_for_screen_and_valuation(
         ScreenRequest("quality-value", as_of=ASOF, top=25, store=StoreRef(store.root))
     )
     pd.testing.assert_frame_equal(res.result.table, alone.result.table)
+
+
+def _old_range_join(store: Store, chosen: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
+    """The valuation's former read: a range join of every bar with the date windows."""
+    win = pd.DataFrame({"lo": [d - pd.Timedelta(days=10) for d in dates], "hi": dates})
+    with store.connect() as con:
+        con.register("_pref", chosen)
+        con.register("_win", win)
+        out: pd.DataFrame = con.execute(
+            "SELECT DISTINCT b.symbol, b.date, b.close, b.adj_close, b.source FROM bars b "
+            "JOIN _pref p ON b.symbol = p.symbol AND b.source = p.source "
+            "JOIN _win w ON b.date > w.lo AND b.date <= w.hi "
+            "WHERE b.close IS NOT NULL AND b.close > 0"
+        ).df()
+    return out
+
+
+def _rows(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[["symbol", "date", "close", "adj_close", "source"]].copy()
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+    for c in ("symbol", "source"):
+        out[c] = out[c].astype(str)
+    out = out.astype({"close": "float64", "adj_close": "float64"})
+    return out.sort_values(["symbol", "date", "source"]).reset_index(drop=True)
+
+
+def test_valuation_window_read_equals_the_old_range_join(store: Store) -> None:
+    from sizeup.app.valuation import _window_bars
+
+    pref = store.sources(["S1", "S2", "L1", "X"], field="close")
+    chosen = pref.loc[pref["preferred"], ["symbol", "source"]]
+    # two dates whose windows overlap (Feb 20 and Feb 25) and one with no closes (Jan 10)
+    dates = [pd.Timestamp("2022-01-10"), pd.Timestamp("2022-02-20"), ASOF]
+    new = _rows(_window_bars(store, chosen, dates))
+    pd.testing.assert_frame_equal(new, _rows(_old_range_join(store, chosen, dates)))
+    # by hand: windows (Feb 10, Feb 25]: S1 Feb 11..25 = 15 closes from "hand" (not "other"),
+    # S2 Feb 11..15 = 5, L1 Feb 11..16 = 6, X Feb 11..25 = 15; no row twice
+    assert new.groupby("symbol").size().to_dict() == {"L1": 6, "S1": 15, "S2": 5, "X": 15}
+    assert set(new["source"]) == {"hand"}
+    assert new["date"].min() == pd.Timestamp("2022-02-11")

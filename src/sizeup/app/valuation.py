@@ -292,6 +292,42 @@ def load_estimates(path: Path | str) -> pd.DataFrame:
     return parse_estimates(text, name=str(p))
 
 
+CLOSE_WINDOW_DAYS: Final = 10
+"""A close within this many days before a valuation date is the price on that date."""
+
+
+def _window_bars(store: Store, chosen: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
+    """Bars of the chosen (symbol, source) pairs in ``(d - 10 days, d]`` of any date ``d``.
+
+    The calendar days of the windows and the symbols are pushed down to the Parquet files
+    (a filter on the dataset, not a range join over every bar); positive closes only.
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as pds
+
+    days = sorted(
+        {
+            (pd.Timestamp(d).normalize() - pd.Timedelta(days=k)).date()
+            for d in dates
+            for k in range(CLOSE_WINDOW_DAYS)
+        }
+    )
+    names = sorted({str(s) for s in chosen["symbol"]})
+    cols = ["symbol", "date", "close", "adj_close", "source"]
+    if not days or not names:
+        return pd.DataFrame(columns=cols)
+    flt = (
+        pds.field("date").isin(pa.array(days, type=pa.date32()))
+        & pds.field("symbol").isin(names)
+        & (pds.field("close") > 0)
+    )
+    rows = store.read("bars", filter=flt)[cols]
+    pairs = chosen.assign(symbol=chosen["symbol"].astype(str), source=chosen["source"].astype(str))
+    rows = rows.assign(symbol=rows["symbol"].astype(str), source=rows["source"].astype(str))
+    out = rows.merge(pairs, on=["symbol", "source"], how="inner")
+    return out.drop_duplicates().reset_index(drop=True)
+
+
 def _closes(
     store: Store, symbols: list[str], dates: list[pd.Timestamp]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -301,22 +337,7 @@ def _closes(
     if pref.empty:
         return empty, pd.DataFrame(columns=["source", "names", "adjusted_only"])
     chosen = pref.loc[pref["preferred"], ["symbol", "source"]]
-    win = pd.DataFrame(
-        {
-            "lo": [d - pd.Timedelta(days=10) for d in dates],
-            "hi": list(dates),
-        }
-    )
-    with store.connect() as con:
-        con.execute("SET enable_progress_bar = false")  # no terminal output from a library
-        con.register("_pref", chosen)
-        con.register("_win", win)
-        px = con.execute(
-            "SELECT DISTINCT b.symbol, b.date, b.close, b.adj_close, b.source FROM bars b "
-            "JOIN _pref p ON b.symbol = p.symbol AND b.source = p.source "
-            "JOIN _win w ON b.date > w.lo AND b.date <= w.hi "
-            "WHERE b.close IS NOT NULL AND b.close > 0"
-        ).df()
+    px = _window_bars(store, chosen, dates)
     if px.empty:
         return empty, pd.DataFrame(columns=["source", "names", "adjusted_only"])
     same = px["adj_close"].isna() | (px["adj_close"] == px["close"])
