@@ -272,6 +272,8 @@ def membership_intervals(snapshots: Snapshots | None, *, universe: str = "") -> 
             valid="one snapshot per date",
         )
     sets = [p[1] for p in pairs]
+    # the same Timestamps as ``dates[i]``, indexed as a list (a DatetimeIndex element costs ~µs)
+    day = [p[0] for p in pairs]
     rows: list[tuple[str, pd.Timestamp, pd.Timestamp | None, pd.Timestamp, int, bool]] = []
     for symbol in sorted(set().union(*sets)):
         run_start: int | None = None
@@ -282,21 +284,12 @@ def membership_intervals(snapshots: Snapshots | None, *, universe: str = "") -> 
                 continue
             if run_start is not None:
                 rows.append(
-                    (
-                        symbol,
-                        dates[run_start],
-                        dates[i],
-                        dates[i - 1],
-                        i - run_start,
-                        run_start == 0,
-                    )
+                    (symbol, day[run_start], day[i], day[i - 1], i - run_start, run_start == 0)
                 )
                 run_start = None
         if run_start is not None:
             n = len(sets)
-            rows.append(
-                (symbol, dates[run_start], None, dates[n - 1], n - run_start, run_start == 0)
-            )
+            rows.append((symbol, day[run_start], None, day[n - 1], n - run_start, run_start == 0))
     frame = pd.DataFrame(
         {
             "symbol": [r[0] for r in rows],
