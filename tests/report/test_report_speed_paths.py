@@ -31,8 +31,9 @@ ASOF = pd.Timestamp("2022-02-25")
 _HEAD = "Ticker;SimFinId;Currency;Fiscal Year;Fiscal Period;Report Date;Publish Date;Restated Date"
 # ticker -> FY2020 (net income, shares), FY2021 (net income, shares)
 _NI = {"S1": ((10, 2), (12, 2)), "S2": ((-4, 1), (3, 1)), "L1": ((100, 10), (80, 10))}
-# last close day in February 2022 of each symbol (closes every calendar day from Feb 1)
-_LAST = {"S1": 25, "S2": 15, "L1": 16, "X": 28}
+# last close day in February 2022 of each symbol (closes every calendar day from Feb 1);
+# S1 and X run past the screen date
+_LAST = {"S1": 28, "S2": 15, "L1": 16, "X": 28}
 _BASE = {"S1": 100.0, "S2": 200.0, "L1": 300.0, "X": 400.0}
 
 

@@ -133,37 +133,64 @@ def load_screen_data(
     """
     fund = fundamentals if fundamentals is not None else read_fundamentals(store, source=source)
     facts, items = fund.facts, fund.items
-    with store.connect() as con:
-        con.execute("SET enable_progress_bar = false")  # no terminal output from a library
-        pref = store.sources()
-        if pref.empty:
-            prices = tidy_prices(None)
+    pref = store.sources()
+    if pref.empty:
+        prices = tidy_prices(None)
+    else:
+        chosen = pref.loc[pref["preferred"], ["symbol", "source"]]
+        if as_of is None:
+            prices = _preferred_closes(store, chosen)
         else:
-            chosen = pref.loc[pref["preferred"], ["symbol", "source"]]
-            sql = (
-                "SELECT b.symbol, b.date, b.close FROM bars b "
-                "JOIN _pref p ON b.symbol = p.symbol AND b.source = p.source "
-                "WHERE b.close IS NOT NULL"
-            )
-            params: list[Any] = []
-            if as_of is not None:
-                when = pd.Timestamp(as_of)
-                names = set(items["symbol"].astype(str))
-                chosen = chosen[chosen["symbol"].astype(str).isin(names)]
-                sql += " AND b.date > ? AND b.date <= ?"
-                params = [
-                    (when - pd.Timedelta(days=PRICE_WINDOW_DAYS + 1)).to_pydatetime(),
-                    when.to_pydatetime(),
-                ]
-            con.register("_pref", chosen)
-            prices = con.execute(sql, params).df()
-        holdings = con.execute("SELECT * FROM holdings").df()
+            prices = _window_closes(store, chosen, set(items["symbol"].astype(str)), as_of)
+    holdings = store.query("SELECT * FROM holdings")
     srcs = sorted(facts["source"].unique().tolist()) if not facts.empty else []
     notes = [
         f"fundamentals: {facts['symbol'].nunique() if not facts.empty else 0} symbols from "
         f"sources {srcs} in {store.root}"
     ]
     return ScreenData.from_frames(items, prices=prices, holdings=holdings, notes=notes)
+
+
+def _preferred_closes(store: Store, chosen: pd.DataFrame) -> pd.DataFrame:
+    """Every close of the chosen (symbol, source) pairs."""
+    with store.connect() as con:
+        con.execute("SET enable_progress_bar = false")  # no terminal output from a library
+        con.register("_pref", chosen)
+        out: pd.DataFrame = con.execute(
+            "SELECT b.symbol, b.date, b.close FROM bars b "
+            "JOIN _pref p ON b.symbol = p.symbol AND b.source = p.source "
+            "WHERE b.close IS NOT NULL"
+        ).df()
+    return out
+
+
+def _window_closes(
+    store: Store, chosen: pd.DataFrame, names: set[str], as_of: pd.Timestamp | str
+) -> pd.DataFrame:
+    """Read the chosen pairs' closes of ``names`` in the price window of a screen on ``as_of``.
+
+    The days and symbols are pushed down to the files (a dataset filter), so the read does
+    not scan every bar of the store.
+    """
+    import pyarrow.dataset as pds
+
+    when = pd.Timestamp(as_of)
+    pairs = chosen.assign(symbol=chosen["symbol"].astype(str), source=chosen["source"].astype(str))
+    pairs = pairs[pairs["symbol"].isin(names)]
+    if pairs.empty:
+        return tidy_prices(None)
+    lo = (when - pd.Timedelta(days=PRICE_WINDOW_DAYS + 1)).date()
+    flt = (
+        (pds.field("date") >= lo)
+        & (pds.field("date") <= when.date())
+        & pds.field("symbol").isin(sorted(set(pairs["symbol"])))
+        & pds.field("close").is_valid()
+    )
+    rows = store.read("bars", filter=flt)[["symbol", "date", "close", "source"]]
+    rows = rows.assign(symbol=rows["symbol"].astype(str), source=rows["source"].astype(str))
+    rows = rows[pd.DatetimeIndex(rows["date"]) <= when]
+    out = rows.merge(pairs, on=["symbol", "source"], how="inner")
+    return out[["symbol", "date", "close"]].reset_index(drop=True)
 
 
 def _provenance(
