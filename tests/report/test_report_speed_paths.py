@@ -232,3 +232,37 @@ def test_valuation_window_read_equals_the_old_range_join(store: Store) -> None:
     assert new.groupby("symbol").size().to_dict() == {"L1": 6, "S1": 15, "S2": 5, "X": 15}
     assert set(new["source"]) == {"hand"}
     assert new["date"].min() == pd.Timestamp("2022-02-11")
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        ("1993-01-29", "2024-06-28"),  # SPY's first session to a Friday
+        ("2000-01-03", "2000-01-04"),  # two sessions
+        ("2001-09-10", "2001-09-17"),  # the exchange closed Sep 11-14
+        ("2024-11-27", "2024-12-02"),  # Thanksgiving
+    ],
+)
+def test_coverage_sessions_cut_from_one_calendar_equal_a_calendar_of_the_range(
+    first: str, last: str
+) -> None:
+    from sizeup.report.sections import _sections
+
+    got = _sections._xnys_sessions.__wrapped__(first, last)
+    own = _sections._xnys_range(first, last)
+    assert got is not None and own is not None
+    pd.testing.assert_index_equal(got, own)
+    if (first, last) == ("2001-09-10", "2001-09-17"):  # by hand: Mon 10, Mon 17
+        assert list(got.strftime("%m-%d")) == ["09-10", "09-17"]
+    if (first, last) == ("2024-11-27", "2024-12-02"):  # by hand: Wed 27, Fri 29, Mon 2
+        assert list(got.strftime("%m-%d")) == ["11-27", "11-29", "12-02"]
+
+
+def test_coverage_sessions_outside_one_calendar_fall_back_to_the_range() -> None:
+    from sizeup.report.sections import _sections
+
+    # a weekend first day or a one-day range: the range's own calendar decides (None: no
+    # expected sessions), as before
+    for first, last in (("2024-06-01", "2024-06-28"), ("2000-01-03", "2000-01-03")):
+        assert _sections._xnys_range(first, last) is None
+        assert _sections._xnys_sessions.__wrapped__(first, last) is None

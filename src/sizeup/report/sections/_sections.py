@@ -96,8 +96,31 @@ def _month_end_grid(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex
     return pd.date_range(first, last, freq="ME")
 
 
+_XNYS_SPAN: Final = ("1960-01-01", "2035-12-31")
+"""One XNYS calendar of this span serves every coverage line inside it (built once)."""
+
+
+@functools.lru_cache(maxsize=1)
+def _xnys_span() -> pd.DatetimeIndex | None:
+    return _xnys_range(*_XNYS_SPAN)
+
+
 @functools.lru_cache(maxsize=16)
 def _xnys_sessions(first: str, last: str) -> pd.DatetimeIndex | None:
+    """XNYS sessions from ``first`` to ``last``; ``None`` when the calendar cannot say.
+
+    Cut from one calendar of :data:`_XNYS_SPAN` when both ends are distinct sessions inside it
+    (what a calendar of just that range gives, without building one per input); otherwise a
+    calendar of the range itself.
+    """
+    span = _xnys_span()
+    lo, hi = pd.Timestamp(first), pd.Timestamp(last)
+    if span is not None and lo < hi and lo in span and hi in span:
+        return span[(span >= lo) & (span <= hi)]
+    return _xnys_range(first, last)
+
+
+def _xnys_range(first: str, last: str) -> pd.DatetimeIndex | None:
     try:
         with warnings.catch_warnings():
             # exchange_calendars trips a pandas-3 deprecation inside its own code
