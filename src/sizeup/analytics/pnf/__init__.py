@@ -12,7 +12,7 @@ Importing this package does not import numba: the kernel loads on the first char
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from sizeup.analytics.pnf._chart import (
     NO_BOX,
@@ -155,7 +155,7 @@ __all__ = [
     "vertical_count_at",
 ]
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from sizeup.analytics.pnf._panel import (
         PackedPanel,
         PanelFields,
@@ -169,7 +169,7 @@ _NUMBA_NAMES = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     """Load the panel names (numba) on first access."""
     if name in _NUMBA_NAMES:
         value = getattr(importlib.import_module("sizeup.analytics.pnf._panel"), name)
