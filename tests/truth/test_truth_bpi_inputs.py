@@ -188,6 +188,7 @@ def test_bpi_chart_columns_states_and_field_by_hand() -> None:
     # and 40; X 42..50 on day 8 (>= 46), up to 56, 62, 66. No signal yet.
     assert f["bpi_column"].tolist() == [""] * 5 + ["O"] * 3 + ["X"] * 4
     assert f["bpi_signal"].tolist() == [0] * 12
+    assert f["bpi_signal"].dtype == np.int64
     assert f["state"].tolist() == ["NONE"] * 12
     assert f["field"].tolist() == [""] * 5 + ["50-70 O", "50-70 O", "30-50 O"] + ["50-70 X"] * 4
     assert list(res.chart.dates) == list(f.index[3:])

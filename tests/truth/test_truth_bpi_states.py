@@ -64,6 +64,8 @@ def test_bpi_chart_errors_and_box() -> None:
         bpi_chart(_series([NAN, NAN]))
     with pytest.raises(DataError, match=r"^BPI values must lie in \[0, 100\]$"):
         bpi_chart(_series([50.0, -1.0]))
+    with pytest.raises(DataError, match=r"^BPI values must lie in \[0, 100\]$"):
+        bpi_chart(_series([50.0, 100.5]))
     # 5-point boxes, 2-box reversal: 40 -> 50 is X 45..50; a reversal needs 40 (2 x 5 points)
     assert bpi_chart(_series([40, 50, 40]), box=5.0, reversal=2).bar_direction.tolist() == [
         0,
@@ -94,6 +96,17 @@ def test_present_mask_by_hand() -> None:
     pres = present_mask(close, stale_rows=3)  # row 3 is 2 rows after row 1, row 4 is 3
     assert pres[:, 1].tolist() == [True, True, True, True, False, True, True]
     assert present_mask(np.empty((0, 2))).shape == (0, 2)
+    # membership narrows presence, it does not replace it
+    both = present_mask(close, members=np.ones((7, 2), dtype=bool))
+    assert both[:, 0].tolist() == [True, True, True, True, True, False, False]
+    # closes below 1 are real closes; before the first close nothing is present, however
+    # long the staleness allowance
+    cents = np.array([[np.nan, 0.5], [0.5, np.nan], [np.nan, np.nan]])
+    assert present_mask(cents, stale_rows=500).tolist() == [
+        [False, True],
+        [True, True],
+        [True, True],
+    ]
     with pytest.raises(DataError, match=r"^stale_rows=0 must be >= 1$"):
         present_mask(close, stale_rows=0)
     with pytest.raises(DataError, match=r"^members mask shape \(1, 2\) != close shape \(7, 2\)$"):
