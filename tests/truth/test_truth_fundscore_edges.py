@@ -140,3 +140,92 @@ def test_peer_index_ignores_non_positive_closes() -> None:
     px = pd.DataFrame({"a": [10.0, 0.0, 12.0], "b": [20.0, 22.0, 22.0]}, index=idx)
     # day 1: a's 0 is no close, so only b (+10 %); day 2: a has no previous close, b flat
     assert peer_index(px).tolist() == pytest.approx([100.0, 110.0, 110.0])
+
+
+def test_flat_prices_leave_chart_inputs_undefined_and_averages_not_above() -> None:
+    # a flat fund and market: no P&F column, no RS column (undefined, NaN); a close equal to
+    # its average is not above it; a flat ratio is not rising
+    idx = pd.bdate_range("2020-01-01", periods=260)
+    px = pd.DataFrame({"F": 50.0, "M": 100.0, "P2": 30.0}, index=idx)
+    last = open_fund_score(px, "F", market="M", peers=["F", "P2"]).frame.iloc[-1]
+    for name in ("pf_trend_pos", "pf_buy", "pf_col_x", "pfs_trend_pos"):
+        assert np.isnan(last[name]), name
+    for name in ("rsm65_buy", "rsm65_x", "rsm325_buy", "rsm325_x", "rsp65_buy", "rsp65_x"):
+        assert np.isnan(last[name]), name
+    assert (last["c_gt_sma50"], last["c_gt_sma150"], last["sma50_gt_sma200"]) == (0.0, 0.0, 0.0)
+    assert (last["rs_up_126"], last["rs_up_252"]) == (0.0, 0.0)
+
+
+def test_market_without_data_leaves_market_inputs_undefined() -> None:
+    px = _strong()
+    px["M"] = np.nan
+    last = open_fund_score(px, "F", market="M", peers=["F", "P2", "P3"]).frame.iloc[-1]
+    for name in ("rsm65_buy", "rsm65_x", "rsm325_buy", "rsm325_x", "rs_up_126", "rs_up_252"):
+        assert np.isnan(last[name]), name
+    assert last["M"] == 0.0
+    assert last["missing"] == 6
+    assert last["T"] == pytest.approx(2.0) and last["P"] == pytest.approx(2.0)
+
+
+def test_ratio_below_one_rising() -> None:
+    # fund flat at 50, market falling from 200 to 100: the ratio 0.25 -> 0.5 rises
+    idx = pd.bdate_range("2020-01-01", periods=300)
+    m = np.linspace(200.0, 100.0, 300)
+    px = pd.DataFrame({"F": 50.0, "M": m, "P2": 30.0}, index=idx)
+    last = open_fund_score(px, "F", market="M", peers=["F", "P2"]).frame.iloc[-1]
+    assert (last["rs_up_126"], last["rs_up_252"]) == (1.0, 1.0)
+
+
+def test_fund_below_one_dollar_and_missing_days() -> None:
+    px = _strong() / 100.0  # closes 0.50 .. 0.97 are real closes
+    f = open_fund_score(px, "F", market="M", peers=["F", "P2", "P3"]).frame
+    assert len(f) == len(px)
+    # a day without a fund close is not a row; the 50-close average counts closes, not days
+    idx = pd.bdate_range("2020-01-01", periods=61)
+    fund = pd.Series(np.linspace(40.0, 70.0, 61), index=idx)
+    fund.iloc[10] = np.nan
+    px = pd.DataFrame({"F": fund, "M": 100.0, "P2": 30.0}, index=idx)
+    f = open_fund_score(px, "F", market="M", peers=["F", "P2"]).frame
+    assert idx[10] not in f.index and len(f) == 60
+    assert np.isnan(f["c_gt_sma50"].iloc[48])
+    assert f["c_gt_sma50"].iloc[49] == 1.0  # the 50th close, above its rising average
+    # closes below 1 count in the peer index too
+    p = pd.DataFrame({"a": [0.5, 0.55], "b": [10.0, 10.0]}, index=idx[:2])
+    assert peer_index(p).tolist() == pytest.approx([100.0, 105.0])
+
+
+def _peers_with_a_dip(day_from_end: int, fund_growth: float) -> pd.DataFrame:
+    # the fund moves smoothly; peer A is flat at 100 except one close of 50, day_from_end
+    # rows before the last
+    n = 300
+    idx = pd.bdate_range("2020-01-01", periods=n)
+    t = np.arange(n)
+    a = np.full(n, 100.0)
+    a[n - 1 - day_from_end] = 50.0
+    return pd.DataFrame({"F": 50.0 * fund_growth ** (t / (n - 1)), "A": a, "M": 100.0}, index=idx)
+
+
+def test_percentile_windows_are_exactly_126_and_21_to_252_rows() -> None:
+    # 6-month base 126 rows back is A's dip: A +100 % beats F (+~4 %), so F ranks 0
+    px = _peers_with_a_dip(126, 1.10)
+    last = open_fund_score(px, "F", market="M", peers=["F", "A"]).frame.iloc[-1]
+    assert last["pct_6m"] == 0.0
+    # 12-1 base 252 rows back is the dip: A +100 % beats F
+    px = _peers_with_a_dip(252, 1.10)
+    last = open_fund_score(px, "F", market="M", peers=["F", "A"]).frame.iloc[-1]
+    assert last["pct_12_1m"] == 0.0
+    assert last["pct_6m"] == 1.0  # A flat over the last 126 rows, F up
+    # 12-1 end 21 rows back is the dip: A -50 % is below a falling F (about -7 %)
+    px = _peers_with_a_dip(21, 0.90)
+    last = open_fund_score(px, "F", market="M", peers=["F", "A"]).frame.iloc[-1]
+    assert last["pct_12_1m"] == 1.0
+
+
+def test_gap_on_record_and_since_the_first_day() -> None:
+    a = _hand_score("IWM", [3.0, 3.0, 3.5])
+    b = _hand_score("IVV", [4.0, 5.0, 4.0])
+    g = fund_score_gap(a, b)
+    # gaps 1.0, 2.0, 0.5: day 1 last matched on day 0; day 2 the smallest on record
+    assert g.frame["smallest_since"].iloc[1] == g.frame.index[0]
+    assert g.frame["days_since"].iloc[1] == 1.0
+    assert g.summary() == f"{OFS_LABEL}: IVV - IWM = 0.50 on 2024-01-03 (the smallest on record)"
