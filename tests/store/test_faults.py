@@ -96,7 +96,12 @@ def test_kill_9_at_random_points_of_an_import(tmp_path: Path) -> None:
         )
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.0, 3.0))
+        if trial < 10:
+            time.sleep(rng.uniform(0.0, 3.0))
+        else:  # no random kill landed inside a commit: wait for one to start, then kill
+            deadline = time.monotonic() + 60
+            while not (root / ".writing").exists() and time.monotonic() < deadline:
+                time.sleep(0.0005)
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
         store = Store.open(root)
