@@ -9,9 +9,10 @@ go into the CSV, never rows of the data.
 
 Data the checker sees is what ``sizeup import ../shared/data`` stores; the store keeps one price
 history per symbol and field, so this script applies the same documented source rule
-(``Store.sources`` and ``sizeup.data.store._policy``): the source with the field that ends latest (then the one
-with most rows, then the source name), extended before and after its range by the other sources
-when they agree with it (relative difference <= 1e-6 of close and adj_close on >= 5 common dates).
+(``Store.sources``, ``sizeup.data.store._policy``): the source with the field that ends latest
+(then the one with most rows, then the source name), extended before and after its range by the
+other sources when they agree with it (relative difference <= 1e-6 of close and adj_close on at
+least 5 common dates).
 
 Run (takes about a minute; it reads the member matrices)::
 
