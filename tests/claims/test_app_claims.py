@@ -156,3 +156,30 @@ stated = 0.03
     assert ret.measured == pytest.approx(103.5 / 100.5 - 1) and ret.verdict == "SUPPORTED"
     data = StoreClaimData(store)
     assert list(data.prices(["A"], field="low")["A"]) == [99.0, 100.5, 101.0]
+
+
+def test_a_close_that_is_the_adjusted_close_is_noted(tmp_path: Path) -> None:
+    """A source with one (adjusted) close makes price claims read adjusted prices: said so."""
+    store = Store.open(tmp_path / "adj")
+    idx = pd.bdate_range("2024-01-02", periods=70)
+    level = [100.0 + i for i in range(70)]
+    paid = [v - (0.5 if i < 40 else 0.0) for i, v in enumerate(level)]  # a dividend on day 40
+    bars = pd.concat(
+        [
+            pd.DataFrame({"symbol": "ONE", "date": idx, "close": level, "adj_close": level}),
+            pd.DataFrame({"symbol": "RAW", "date": idx, "close": level, "adj_close": paid}),
+            pd.DataFrame({"symbol": "^IDX", "date": idx, "close": level, "adj_close": level}),
+            pd.DataFrame(
+                {"symbol": "SHORT", "date": idx[:59], "close": level[:59], "adj_close": level[:59]}
+            ),
+        ],
+        ignore_index=True,
+    ).assign(source="test")
+    store.write({"bars": bars})
+    data = StoreClaimData(store)
+    close = data.prices(["ONE", "RAW", "^IDX", "SHORT"], field="close")
+    assert close["ONE"].iloc[-1] == 169.0
+    assert set(data.notes) == {"ONE (close)"}
+    assert "equals the dividend-adjusted close on all 70 days" in data.notes["ONE (close)"]
+    data.prices(["RAW"], field="adj_close")  # total-return reads are not flagged
+    assert set(data.notes) == {"ONE (close)"}

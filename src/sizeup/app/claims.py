@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from sizeup.app._membership import load_membership
@@ -49,6 +50,9 @@ _FIELDS: dict[str, Literal["close", "adj_close", "high", "low"]] = {
     "high": "high",
     "low": "low",
 }
+
+
+_ADJUSTED_MIN_DAYS = 60
 
 
 class StoreClaimData:
@@ -92,7 +96,35 @@ class StoreClaimData:
                 for s in symbols:
                     if s in frame.columns:
                         self._note(f"{s} ({field})", frame[[s]], basis)
+                if field == "close":
+                    self._flag_adjusted_closes(symbols, frame)
         return self._panels[key]
+
+    def _flag_adjusted_closes(self, symbols: Sequence[str], close: pd.DataFrame) -> None:
+        """Note the symbols whose stored close is their dividend-adjusted close on every day.
+
+        A source that publishes only adjusted closes is stored with ``close`` equal to
+        ``adj_close``; price-basis claims on such a symbol then read adjusted prices. Index
+        levels (``^``) are price levels and are not flagged; fewer than
+        ``_ADJUSTED_MIN_DAYS`` days prove nothing.
+        """
+        names = [s for s in symbols if s in close.columns and not s.startswith("^")]
+        if not names:
+            return
+        adjusted = self.prices(names, field="adj_close")
+        for s in names:
+            if s not in adjusted.columns:
+                continue
+            both = pd.concat([close[s], adjusted[s]], axis=1, keys=["c", "a"]).dropna()
+            if len(both) < _ADJUSTED_MIN_DAYS:
+                continue
+            c, a = both["c"].to_numpy(), both["a"].to_numpy()
+            if np.all(np.abs(c - a) <= 1e-9 * np.abs(a)):
+                self.notes[f"{s} (close)"] = (
+                    f"{s}: the stored close equals the dividend-adjusted close on all "
+                    f"{len(both)} days read (its source keeps one close); if {s} paid "
+                    "dividends, its prices 'as traded' here are dividend-adjusted"
+                )
 
     def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
         """Wide frame of series by id (one vintage when asked, else the newest)."""
