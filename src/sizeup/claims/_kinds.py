@@ -266,7 +266,12 @@ def _first_sessions(px: pd.DataFrame, n: int, asof: pd.Timestamp) -> pd.DataFram
 
 
 def period_rank(claim: Claim, data: ClaimData) -> tuple[float, str]:
-    """Rank the period containing ``asof`` among the same periods of earlier years."""
+    """Rank the period containing ``asof`` against earlier periods of its kind.
+
+    The first day, week or sessions of a year rank against the same start of earlier years; a
+    month, quarter or year ranks against every earlier month, quarter or year ("the best month
+    since ..." compares with all months, not only the same calendar month).
+    """
     p = claim.params
     asof = claim.asof
     assert asof is not None  # enforced by the loader
