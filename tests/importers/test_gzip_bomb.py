@@ -65,3 +65,18 @@ def test_real_sized_bodies_and_multi_member_gzip_still_decompress() -> None:
         gunzip(gzip.compress(text)[:-12], "x")
     with pytest.raises(ImportFormatError, match="likely gzip bomb"):
         gunzip(gzip.compress(b"\0" * 4096), "x", limit=1000)
+
+
+def test_bodies_across_many_input_steps_and_trailing_bytes() -> None:
+    # ~3 MB of text that does not compress to nothing: many 64 KiB input steps, member
+    # boundaries inside a step, and bytes after the last member (ignored, as gzip(1) does)
+    rows = b"".join(
+        b"2020-%05d,%d.%03d,%x\n" % (i, i * 7919 % 10007, i % 997, i * i) for i in range(120_000)
+    )
+    one, two = gzip.compress(rows[:1_000_003]), gzip.compress(rows[1_000_003:])
+    assert len(one) > 4 * 65536
+    assert gunzip(one + two, "x") == rows
+    assert gunzip(one + two + b"trailing junk", "x") == rows
+    assert gunzip(one + two + b"\x1f", "x") == rows
+    with pytest.raises(ImportFormatError, match="corrupt gzip data"):
+        gunzip(one[: len(one) // 2], "x")
