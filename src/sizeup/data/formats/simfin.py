@@ -126,6 +126,12 @@ def parse_simfin_csv(data: bytes, *, name: str) -> pd.DataFrame:
         dup = sorted({h for h in header if header.count(h) > 1})
         raise ImportFormatError(f"header repeats column(s) {dup}", path=name, line=1)
     instant = bool(_BALANCE_MARKERS & set(header))
+    fast = _fast_wide(raw, header)
+    if fast is not None:
+        wide, lines_arr = fast
+        if wide.empty:
+            return empty_frame(FUNDAMENTALS)
+        return _finish(wide, lines_arr, instant, name)
     records: list[list[str]] = []
     lines: list[int] = []
     line = 1
@@ -149,13 +155,65 @@ def parse_simfin_csv(data: bytes, *, name: str) -> pd.DataFrame:
     wide = pd.DataFrame(records, columns=header, dtype=object)
     for col in header:
         wide[col] = wide[col].str.strip()
-    frame = _long_rows(wide, np.asarray(lines), instant, name)
+    return _finish(wide, np.asarray(lines), instant, name)
+
+
+def _finish(
+    wide: pd.DataFrame, lines: np.ndarray[Any, Any], instant: bool, name: str
+) -> pd.DataFrame:
+    frame = _long_rows(wide, lines, instant, name)
     if frame.empty:
         return empty_frame(FUNDAMENTALS)
     try:
         return validate(frame, FUNDAMENTALS)
     except SchemaError as exc:  # defensive: every value was checked above
         raise ImportFormatError(f"rows break the table contract: {exc}", path=name) from None
+
+
+def _fast_wide(raw: bytes, header: list[str]) -> tuple[pd.DataFrame, np.ndarray[Any, Any]] | None:
+    """Read the wide frame and line numbers with pyarrow's CSV reader, or return None.
+
+    ``None`` sends the file to the line-by-line reader, which names the line of any problem:
+    a row pyarrow cannot read (wrong field count, bad quoting), or a file whose lines are not
+    one record each (blank lines, quoted line breaks), where row positions would not give
+    line numbers. Otherwise the result is the reader's: every field a stripped string.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
+            parse_options=pacsv.ParseOptions(
+                delimiter=";", quote_char='"', newlines_in_values=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    # one record per line after the header: the line count must match exactly
+    newlines = body.count(b"\n")
+    ends_open = not body.endswith(b"\n")
+    if table.num_rows != newlines - 1 + int(ends_open) or b"\r" in body:
+        return None
+    cols = {}
+    for h in header:
+        col = pc.utf8_trim_whitespace(table.column(h))
+        cols[h] = pd.Series(col.to_numpy(zero_copy_only=False), dtype=object)
+    wide = pd.DataFrame(cols, columns=header)
+    empty = np.ones(len(wide), dtype=bool)
+    for h in header:
+        empty &= (wide[h] == "").to_numpy()
+    if empty.any():
+        return None  # rows of empty fields are skipped by the line reader
+    return wide, np.arange(2, len(wide) + 2)
 
 
 def _first_bad(mask: Any, lines: np.ndarray[Any, Any]) -> int | None:
