@@ -4,7 +4,8 @@ Run after ``mutmut run`` in the same folder (``make mutate`` does both)::
 
     .venv/bin/python scripts/mutation_report.py --out docs/mutation.md
 
-Per module: mutants, killed (incl. timeouts), survived, not run, the score
+Per module: mutants, killed (incl. timeouts), survived (incl. mutants no selected test runs),
+not run, the score
 ``killed / (killed + survived)`` and the day of the run. Every surviving mutant is listed with its
 diff and a reason taken from ``docs/mutation_reasons.toml`` (``"mutant name" = "why it
 survives"``); a survivor without a reason says so, so that it is either killed by a new test or
@@ -32,10 +33,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MUTMUT = str(Path(sys.executable).with_name("mutmut"))
 KILLED = {"killed", "timeout", "caught by type check"}
+# a mutant that no selected test runs ("no tests") is not caught by the suite: it counts as a
+# survivor, or the score would rise when tests are left out of the selection
+SURVIVED = {"survived", "no tests"}
 LINE = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
 ROW = re.compile(r"^\| `([\w.]+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| [^|]+ \|(?: ([^|]+) \|)?$")
 SECTION = re.compile(r"^### Survivors in `([\w.]+)`$")
-SURVIVOR = re.compile(r"^\| `(\S+__mutmut_\d+)` \| (`(?:[^|\\]|\\.)*`) \| .* \|$")
+SURVIVOR = re.compile(
+    r"^\| `(\S+__mutmut_\d+)` \| ((?:no selected test runs it: )?`(?:[^|\\]|\\.)*`) \| .* \|$"
+)
 TABLE_HEAD = [
     "| module | mutants | killed | survived | not run | score | run |",
     "|---|---:|---:|---:|---:|---:|---|",
@@ -114,21 +120,28 @@ def main(argv: list[str] | None = None) -> int:
     for name, status in sorted(results.items()):
         mod = _module(name)
         by_mod[mod][status] += 1
-        if status == "survived":
+        if status in SURVIVED:
             names_by_mod[mod].append(name)
     today = dt.datetime.now(dt.UTC).date().isoformat()
     mods = _previous(args.out)
     fresh = []
     for mod, c in by_mod.items():
         k = sum(v for s, v in c.items() if s in KILLED)
-        if k + c["survived"] == 0 or (args.only and mod not in args.only):
+        lived = sum(v for s, v in c.items() if s in SURVIVED)
+        if k + lived == 0 or (args.only and mod not in args.only):
             continue  # mutants generated but not run this time: keep the previous row
         fresh.append(mod)
         survivors = [
-            (n.split(".")[-1], "`" + _diff(args.cwd, n).replace("|", "\\|") + "`")
+            (
+                n.split(".")[-1],
+                ("no selected test runs it: " if results[n] == "no tests" else "")
+                + "`"
+                + _diff(args.cwd, n).replace("|", "\\|")
+                + "`",
+            )
             for n in names_by_mod[mod]
         ]
-        mods[mod] = Module(sum(c.values()), k, c["survived"], today, survivors)
+        mods[mod] = Module(sum(c.values()), k, lived, today, survivors)
     lines = [args.header.read_text().rstrip() + "\n"] if args.header else []
     lines += TABLE_HEAD
     low = []
