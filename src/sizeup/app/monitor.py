@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
+from sizeup.analytics._jit import warm_up
 from sizeup.analytics.breadth import (
     Breadth,
     BullishPercent,
@@ -794,5 +795,6 @@ def run_monitor(request: MonitorRequest, store: StoreRef | Store | None = None) 
     Monitor
     """
     st = open_store(store)
+    warm_up()  # numba's start-up runs on the other core while the store is read
     inputs = load_monitor_inputs(st, asof=request.asof, universe=request.universe)
     return build_monitor(inputs, sections=request.sections, windows=request.windows)
