@@ -163,3 +163,43 @@ def test_big_files_in_flight_stay_bounded(tmp_path: Path, monkeypatch: pytest.Mo
     report = import_paths([folder], store, workers=4)
     assert report.failed == 0 and report.rows == 18
     assert most == 1  # four workers, but one big file at a time
+
+
+def test_small_files_are_parsed_while_the_biggest_file_is_and_written_before_the_next_big(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "etf"
+    big1 = _write(folder, "BIG1.csv", _ROWS)  # 3 rows
+    big2 = _write(folder, "BIG2.csv", _ROWS[:2])  # 2 rows: smaller than BIG1, bigger than both
+    for sym in ("AAA", "BBB"):
+        _write(folder, f"{sym}.csv", _ROWS[:1])
+    monkeypatch.setattr(ingest, "BATCH_ROWS", 3)  # BIG1 alone; AAA + BBB, then BIG2 (2 + 2 > 3)
+    # BIG1 and BIG2 are big, AAA and BBB (one row each) small
+    monkeypatch.setattr(ingest, "_BIG_FILE_BYTES", (folder / "AAA.csv").stat().st_size)
+    assert big1.stat().st_size > big2.stat().st_size > ingest._BIG_FILE_BYTES
+    small_started = threading.Event()
+    events: list[str] = []
+    real_prepare = ingest._prepare
+    real_write = Store.write_batch
+
+    def prepare(path: Path, *args: object, **kwargs: object) -> object:
+        events.append(f"parse {path.name}")
+        if path.name == "BIG1.csv":  # the biggest file waits until a small one is being parsed
+            assert small_started.wait(timeout=30), "no small file was parsed beside BIG1.csv"
+        else:
+            small_started.set()
+        return real_prepare(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def write(self: Store, items: list[tuple[str, object]], **kwargs: object) -> object:
+        events.append("write " + ",".join(Path(d).name for d, _ in items))
+        return real_write(self, items, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest, "_prepare", prepare)
+    monkeypatch.setattr(Store, "write_batch", write)
+    store = Store.open(tmp_path / "store")
+    report = import_paths([folder], store, workers=2)
+    assert report.failed == 0 and report.rows == 3 + 2 + 1 + 1
+    writes = [e for e in events if e.startswith("write")]
+    # biggest file, then the small files (one version), then the other big file
+    assert writes == ["write BIG1.csv", "write AAA.csv,BBB.csv", "write BIG2.csv"]
+    assert events.index("parse AAA.csv") < events.index("write BIG1.csv")

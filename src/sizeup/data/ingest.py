@@ -97,6 +97,9 @@ _BIG_FILE_BYTES: Final = 4 * 1024 * 1024
 # big files parsed, waiting or being written at once: 1 keeps the import of ../shared/data
 # near 1.3 GB of memory (2 overlaps the next parse with the write but peaks near 1.5 GB)
 _BIG_FILES_IN_FLIGHT: Final = 1
+# small files parsed ahead of the file being written (their bytes on disk): the other workers
+# parse them while a big file is parsed alone
+_SMALL_BYTES_AHEAD: Final = 64 * 1024 * 1024
 
 
 # ---------------------------------------------------------------------------- results
@@ -851,13 +854,15 @@ def _malloc_trim() -> Callable[[int], int] | None:
 def _parsed(
     paths: Sequence[Path], store: Store, opts: _Options, workers: int
 ) -> Iterator[tuple[Path, _Ready | FileReport, float]]:
-    """Parse files in a thread pool; yield them in order, at most ``workers`` ahead.
+    """Parse files in a thread pool; yield them in order.
 
     At most :data:`_BIG_FILES_IN_FLIGHT` files above :data:`_BIG_FILE_BYTES` are parsed,
     waiting or being written at once (a big file counts until the consumer asks for the
     next file, i.e. after writing it), so memory stays bounded whatever the number of
-    workers. Only this generator's thread hands out the slots, so no worker ever waits for
-    one.
+    workers. Small files are submitted ahead of the consumer (at most ``workers`` files, or
+    more up to :data:`_SMALL_BYTES_AHEAD` bytes on disk), so the other workers parse them
+    while a big file is parsed or written. Only this generator's thread hands out the slots,
+    so no worker ever waits for one.
     """
 
     def one(path: Path) -> tuple[Path, _Ready | FileReport, float]:
@@ -869,30 +874,30 @@ def _parsed(
             yield one(path)
         return
 
-    def is_big(path: Path) -> bool:
-        try:
-            return path.stat().st_size > _BIG_FILE_BYTES
-        except OSError:
-            return False
-
     pending = deque(paths)
-    window: deque[tuple[Future[tuple[Path, _Ready | FileReport, float]], bool]] = deque()
+    window: deque[tuple[Future[tuple[Path, _Ready | FileReport, float]], bool, int]] = deque()
     big_in_flight = 0
+    small_ahead = 0  # bytes of small files submitted and not yet handed to the consumer
     with ThreadPoolExecutor(max_workers=workers) as pool:
 
         def fill() -> None:
-            nonlocal big_in_flight
-            while pending and len(window) < workers:
-                big = is_big(pending[0])
-                if big and big_in_flight >= _BIG_FILES_IN_FLIGHT:
+            nonlocal big_in_flight, small_ahead
+            while pending:
+                size = _size(pending[0])
+                big = size > _BIG_FILE_BYTES
+                if big and (big_in_flight >= _BIG_FILES_IN_FLIGHT or len(window) >= workers):
                     return  # submitted once the consumer has written a big file
+                if not big and len(window) >= workers and small_ahead + size > _SMALL_BYTES_AHEAD:
+                    return  # enough small files parsed ahead of the writer
                 big_in_flight += int(big)
-                window.append((pool.submit(one, pending.popleft()), big))
+                small_ahead += 0 if big else size
+                window.append((pool.submit(one, pending.popleft()), big, size))
 
         fill()
         while window:
-            future, big = window.popleft()
+            future, big, size = window.popleft()
             result = future.result()
+            small_ahead -= 0 if big else size
             fill()
             try:
                 yield result
@@ -919,11 +924,22 @@ def _sniff(path: Path) -> str:
         return "?"
 
 
-def _ordered(files: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Split the files into symbol directories and the others.
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
-    SEC company-ticker files go first so companyfacts files find their tickers; the other
-    files are sorted biggest first (they bound the time of a parallel run).
+
+def _ordered(files: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Split the files into symbol directories and the others, in the order they are written.
+
+    SEC company-ticker files go first so companyfacts files find their tickers. Of the other
+    files the biggest goes first, then the small ones (at most :data:`_BIG_FILE_BYTES`, biggest
+    first: the other workers parse them while the big file is parsed, and their writes overlap
+    the parse of the next big file), then the other big files, biggest first. The order only
+    depends on the files' sizes and paths, so a key held by two files always ends with the
+    value of the same one.
     """
 
     def is_directory(path: Path) -> bool:
@@ -933,16 +949,12 @@ def _ordered(files: list[Path]) -> tuple[list[Path], list[Path]]:
         except OSError:
             return False
 
-    def size(path: Path) -> int:
-        try:
-            return path.stat().st_size
-        except OSError:
-            return 0
-
     first = sorted(p for p in files if is_directory(p))
     rest = [p for p in files if p not in set(first)]
-    rest.sort(key=lambda p: (-size(p), str(p)))
-    return first, rest
+    rest.sort(key=lambda p: (-_size(p), str(p)))
+    small = [p for p in rest if _size(p) <= _BIG_FILE_BYTES]
+    big = [p for p in rest if _size(p) > _BIG_FILE_BYTES]
+    return first, big[:1] + small + big[1:]
 
 
 class _StoreTickers(Mapping[int, str]):
