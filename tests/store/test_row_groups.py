@@ -74,7 +74,9 @@ def test_optimize_rewrites_files_with_big_row_groups(
 ) -> None:
     root = tmp_path / "store"
     with monkeypatch.context() as m:  # a store written before the limit
-        m.setattr(store_module, "_WRITER", WriterProperties(max_row_group_size=1_048_576))
+        m.setattr(
+            store_module, "_writer", lambda name: WriterProperties(max_row_group_size=1_048_576)
+        )
         Store.open(root).write({"bars": frame})
     assert max(_groups(root)) == len(frame)
     before = Store(root).panel(["S007"], field="close")
@@ -114,3 +116,26 @@ def test_a_merge_leaves_no_string_views(tmp_path: Path) -> None:
     want = changed[changed["symbol"] == "BBB"].set_index("date")["close"]
     np.testing.assert_allclose(back.to_numpy(), want.to_numpy())
     assert store.history()["version"].max() == store.version  # one store version per write
+
+
+def test_float_columns_are_written_without_a_dictionary(
+    tmp_path: Path, frame: pd.DataFrame
+) -> None:
+    # prices rarely repeat: a dictionary only costs write time; symbols and dates keep theirs
+    root = tmp_path / "store"
+    store = Store.open(root)
+    store.write({"bars": frame})
+    store.write({"bars": _bars(offset=0.5).iloc[::7]})  # a merge rewrites files too
+    live = {Path(p).name for p in Store(root).files("bars")}
+    files = [f for f in (root / "tables" / "bars").rglob("*.parquet") if f.name in live]
+    assert files
+    for f in files:
+        meta = pq.read_metadata(f)
+        names = meta.schema.names
+        for g in range(meta.num_row_groups):
+            for i, col in enumerate(names):
+                dictionary = meta.row_group(g).column(i).dictionary_page_offset is not None
+                if col in ("close", "adj_close", "open", "high", "low", "volume"):
+                    assert not dictionary, (f.name, col)
+                elif col in ("symbol", "date"):
+                    assert dictionary, (f.name, col)

@@ -45,7 +45,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as pds
 import pyarrow.parquet as pq
-from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
+from deltalake import (
+    ColumnProperties,
+    CommitProperties,
+    DeltaTable,
+    WriterProperties,
+    write_deltalake,
+)
 from deltalake.exceptions import DeltaError, TableNotFoundError
 
 from sizeup.data.schema import TABLES, TableSchema, empty_frame, validate
@@ -105,7 +111,6 @@ _TARGET_FILE_BYTES = 64 * 1024 * 1024
 # million rows) two symbols of the cross-section cost a whole million-row group (85 ms); at 128k
 # rows, 10 ms, while a read of the whole partition is as fast as before.
 ROW_GROUP_ROWS = 131_072
-_WRITER = WriterProperties(max_row_group_size=ROW_GROUP_ROWS)
 _WRITE_BATCH_ROWS = 262_144  # rows per slice streamed to the Delta writer
 # checkpoints keep opening a table fast after many small commits (one per imported file)
 _CONFIG: dict[str, str | None] = {"delta.checkpointInterval": "10"}
@@ -946,7 +951,7 @@ class Store:
                             predicate=keys,
                             source_alias="s",
                             target_alias="t",
-                            writer_properties=_WRITER,
+                            writer_properties=_writer(name),
                             commit_properties=props,
                         )
                         .when_matched_update_all()
@@ -961,7 +966,7 @@ class Store:
                         mode="append",
                         partition_by=[PARTITION],
                         target_file_size=_TARGET_FILE_BYTES,
-                        writer_properties=_WRITER,
+                        writer_properties=_writer(name),
                         commit_properties=props,
                         configuration=None if live is not None else _CONFIG,
                     )
@@ -996,7 +1001,7 @@ class Store:
             partition_by=[PARTITION],
             predicate=f"{PARTITION} = {_sql_literal(value)}",
             target_file_size=_TARGET_FILE_BYTES,
-            writer_properties=_WRITER,
+            writer_properties=_writer(name),
             commit_properties=props,
         )
 
@@ -1949,6 +1954,21 @@ def _table_schema(name: str) -> pa.Schema:
     if name == JOURNAL:
         return JOURNAL_SCHEMA
     return _delta.arrow_schema(_schema(name))
+
+
+@functools.cache
+def _writer(name: str) -> WriterProperties:
+    """Parquet writer settings of a table's data files.
+
+    Row groups of :data:`ROW_GROUP_ROWS`; no compression (delta-rs's default); dictionary
+    encoding for every column except the floating-point ones. Prices and values rarely repeat
+    within a row group, so their dictionary is given up after it fills and only costs time:
+    without it the writer is about 3x faster on the member price matrix (7.4 M rows, 1.2 ->
+    0.4 s) and a read of its closes 30 % faster, for files about 25 % bigger.
+    """
+    plain = ColumnProperties(dictionary_enabled=False)
+    floats = {f.name: plain for f in _table_schema(name) if pa.types.is_floating(f.type)}
+    return WriterProperties(max_row_group_size=ROW_GROUP_ROWS, column_properties=floats)
 
 
 def _typed_select(schema: TableSchema, relation: str) -> str:
