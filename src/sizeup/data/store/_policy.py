@@ -69,11 +69,15 @@ def assemble(
     slots = np.flatnonzero(present)
     row_of = np.full(len(present), -1, dtype=np.int64)
     row_of[slots] = np.arange(len(slots))
-    out = np.full((len(slots), len(columns)), np.nan)
+    # one row per symbol: each symbol's values land in one contiguous row, and the transpose
+    # is the column-major block pandas keeps anyway (no copy)
+    out = np.full((len(columns), len(slots)), np.nan)
     for j, (d, (_, values)) in enumerate(zip(days, columns, strict=True)):
-        out[row_of[d - lo], j] = values
+        out[j, row_of[d - lo]] = values
     index = (slots + lo).astype("datetime64[D]").astype("datetime64[ns]")
-    return pd.DataFrame(out, index=pd.DatetimeIndex(index, name="date"), columns=list(names))
+    return pd.DataFrame(
+        out.T, index=pd.DatetimeIndex(index, name="date"), columns=list(names), copy=False
+    )
 
 
 def pivot(tidy: pd.DataFrame, field: str, symbols: Sequence[str] | None) -> pd.DataFrame:

@@ -1644,6 +1644,7 @@ class Store:
                 "bars",
                 columns=["symbol", "date", field],
                 filter=filt if dates is None else filt & dates,
+                dictionary=True,  # symbols as codes from the files: no per-row strings
             )
             columns, names = _split_columns(singles, field)
         else:
@@ -2385,11 +2386,12 @@ def _splice_outside_window(
 
 def _symbol_runs(
     table: pa.Table, keep: set[str] | None
-) -> tuple[np.ndarray | None, list[tuple[str, int, int]]]:
-    """Sort order and per-symbol row runs ``(symbol, a, b)`` of a (symbol, date, ...) table.
+) -> tuple[np.ndarray | None, list[tuple[str, int, int]], np.ndarray]:
+    """Sort order, per-symbol row runs ``(symbol, a, b)`` and sorted days of a (symbol, date) table.
 
     The order is ``None`` when the rows are already sorted by (symbol, date) (files are
-    written sorted); symbols not in ``keep`` are left out.
+    written sorted); symbols not in ``keep`` are left out. The days (``datetime64[D]``) are
+    in sorted order, read once from the date column's day numbers.
     """
     if pa.types.is_dictionary(table.schema.field("symbol").type):
         # read dictionary-encoded: one dictionary for all chunks, codes in first-seen order
@@ -2398,7 +2400,7 @@ def _symbol_runs(
         enc = pc.dictionary_encode(table.column("symbol")).combine_chunks()
     codes = enc.indices.to_numpy(zero_copy_only=False)
     names = enc.dictionary.to_pylist()
-    dates = table.column("date").to_numpy().astype("datetime64[D]").astype("int64")
+    dates = _days(table.column("date"))
     step_code, step_date = np.diff(codes), np.diff(dates)
     order = None
     if not bool(np.all((step_code > 0) | ((step_code == 0) & (step_date > 0)))):
@@ -2407,13 +2409,23 @@ def _symbol_runs(
         key = (codes.astype(np.int64) << 32) | (dates - dates.min())
         order = np.argsort(key, kind="stable")
         codes = codes[order]
+        dates = dates[order]
     bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
     runs = []
     for a, b in itertools.pairwise(bounds):
         name = str(names[codes[a]])
         if keep is None or name in keep:
             runs.append((name, int(a), int(b)))
-    return order, runs
+    return order, runs, dates.view("datetime64[D]")
+
+
+def _days(column: pa.ChunkedArray) -> np.ndarray:
+    """Day numbers (int64) of a date column, without going through datetime objects."""
+    if pa.types.is_date32(column.type):
+        days: np.ndarray = pc.cast(column, pa.int32()).to_numpy().astype(np.int64)
+    else:
+        days = column.to_numpy().astype("datetime64[D]").astype(np.int64)
+    return days
 
 
 def _column(table: pa.Table, name: str, order: np.ndarray | None) -> np.ndarray:
@@ -2435,8 +2447,7 @@ def _split_columns(
     """
     if table.num_rows == 0:
         return [], []
-    order, runs = _symbol_runs(table, keep)
-    days = _column(table, "date", order)  # day numbers; assemble() takes them as they are
+    order, runs, days = _symbol_runs(table, keep)  # days: assemble() takes them as they are
     values = _column(table, field, order)
     return [(days[a:b], values[a:b]) for _, a, b in runs], [name for name, _, _ in runs]
 
@@ -2450,8 +2461,7 @@ def _split_spliceable(
     """
     if table.num_rows == 0:
         return []
-    order, runs = _symbol_runs(table, keep)
-    days = _column(table, "date", order)
+    order, runs, days = _symbol_runs(table, keep)
     values = _column(table, field, order)
     check = np.column_stack([_column(table, "close", order), _column(table, "adj_close", order)])
     return [(name, (days[a:b], values[a:b], check[a:b])) for name, a, b in runs]
