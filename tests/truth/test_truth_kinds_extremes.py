@@ -277,3 +277,18 @@ def test_first_back_to_a_record_after_a_sell_off() -> None:
         "back to a record after 2024-01-03: A: 2024-01-05 (prior record 110 on 2024-01-02); "
         "B: not yet (prior record 55 on 2024-01-02)"
     )
+
+
+def test_best_since_the_data_begin_of_a_difference_names_both_symbols() -> None:
+    r = _check(M, "period_rank", symbol="A", benchmark="B", asof="2023-12-29", stated=2022)
+    assert r.verdict == "NOT_CHECKABLE"
+    assert r.missing == ("A/B before 2023 (the best may be older)",)
+
+
+def test_first_week_is_five_sessions_whatever_sessions_says() -> None:
+    # 'sessions' is for first_sessions only: the first week stays 5 sessions (+1.5 % in 2024,
+    # not the +1 % of the first 3 sessions)
+    r = _check(FIRST, "period_rank", symbol="A", period="first_week", sessions=3,
+               asof="2024-01-08", stat="value", stated=0.015)  # fmt: skip
+    assert r.measured == pytest.approx(0.015)
+    assert r.detail.startswith("first 5 session(s) of the year: ")

@@ -267,3 +267,22 @@ def test_snapshot_on_the_date_is_not_labelled_biased() -> None:
         "TTM net income < 0: 1 of 2 names with data (count-weighted) as of 2021-06-30; "
         "U members of the 2021-06-30 snapshot (2 names); coverage 2 of 2"
     )
+
+
+class NoHoldings:
+    """Neither ``snapshots`` nor a legacy ``members``: no holdings at all."""
+
+    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
+        return pd.DataFrame()
+
+    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
+        return pd.DataFrame()
+
+    def fundamentals(self) -> ScreenData | None:
+        return FUND
+
+
+def test_data_without_any_holdings() -> None:
+    r = _check(NoHoldings(), screen="unprofitable", stated=0.5)
+    assert r.verdict == "NOT_CHECKABLE"
+    assert r.missing == ("holdings snapshots of 'U'",)

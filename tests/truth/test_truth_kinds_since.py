@@ -484,3 +484,22 @@ def test_year_to_date_without_a_prior_year_close() -> None:
                stated=2024)  # fmt: skip
     assert r.verdict == "NOT_CHECKABLE"
     assert r.missing == ("a close of A/B before 2024",)
+
+
+def test_base_close_is_the_last_one_before_start() -> None:
+    # start 01-04: closes before it 100, 102, 101 -> base 101 on 01-03
+    r = _session(date="2024-01-05", start="2024-01-04", stat="high_return", stated=0.04)
+    assert r.measured == pytest.approx(4 / 101)
+    assert r.detail == f"{HEAD5}; base close 101 on 2024-01-03"
+
+
+def test_year_to_date_base_is_the_last_close_of_the_prior_year() -> None:
+    # 2023 closes 12-27, 12-28, 12-29 (100 / 100 last); 2024 as in YTD
+    frame = YTD.frames["close"]
+    early = pd.DataFrame({"A": [97.0], "B": 100.0}, index=pd.DatetimeIndex(["2023-12-27"]))
+    data = Data({"close": pd.concat([early, frame])})
+    r = _check(data, "last_beat", symbol="A", benchmark="B", basis="ytd", asof="2024-01-03",
+               stated=2024)  # fmt: skip
+    assert r.detail == (
+        "returns from 2023-12-29: last session with A ahead of B: 2024-01-01 (to 2024-01-03)"
+    )
