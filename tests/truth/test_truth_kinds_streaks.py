@@ -57,12 +57,14 @@ HEAD = "A over B per session (ratio): current streak +1 sessions to 2024-01-17"
 
 
 def test_rank_of_the_current_run() -> None:
-    # the current run of 1: longer runs that ended before it: 2 and 3 -> rank 3 (the number
-    # of runs it ranks among is left out: the current run is counted twice, see the report)
+    # the current run of 1: longer runs that ended before it: 2 and 3 -> rank 3, among the 4
+    # runs of outperformance to 01-17 (2, 3, 1 and the current 1; it was once counted twice)
     r = _check(P, **DAILY, stat="rank", stated=3)
     assert r.measured == 3.0
-    assert r.detail.startswith(f"{HEAD}; the run of 1 sessions ending 2024-01-17 ranks 3 among ")
-    assert r.detail.endswith(" runs (data from 2024-01-02)")
+    assert r.detail == (
+        f"{HEAD}; the run of 1 sessions ending 2024-01-17 ranks 3 among 4 runs "
+        "(data from 2024-01-02)"
+    )
 
 
 def test_rank_of_a_run_of_a_given_length() -> None:
@@ -99,6 +101,9 @@ def test_longest_run_of_underperformance_for_a_negative_stated_length() -> None:
     # runs of underperformance 1, 1, 3: the longest ended on 01-16
     r = _check(P, **DAILY, stat="longest", stated=-3)
     assert r.detail.endswith("; longest run 3 sessions ending 2024-01-16 (data from 2024-01-02)")
+    # measured with the stated sign, so "three sessions behind in a row" can be supported
+    assert r.measured == -3.0
+    assert r.verdict == "SUPPORTED"
 
 
 def test_longest_end_ignores_the_sign_of_the_stated_year() -> None:
@@ -276,3 +281,10 @@ def test_prices_ending_before_asof_name_both_symbols() -> None:
     r = _check(data, benchmark="B", freq="W", asof="2024-03-01", stated=1)
     assert r.verdict == "NOT_CHECKABLE"
     assert r.missing == ("prices A/B around 2024-03-01 (have 2024-01-05..2024-02-09)",)
+
+
+def test_a_daily_streak_of_one_symbol_reads_daily_returns() -> None:
+    # moves + + -: the current run is one session down
+    r = _check(_daily("++-"), freq="D", asof="2024-01-04", stat="length", stated=-1)
+    assert r.measured == -1.0
+    assert r.detail == "A daily returns: current streak -1 sessions to 2024-01-04"

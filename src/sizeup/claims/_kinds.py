@@ -78,6 +78,7 @@ __all__ = [
 ]
 
 _UNIT = {"D": "session", "W": "week", "M": "month", "Y": "year"}
+_ADVERB = {"D": "daily", "W": "weekly", "M": "monthly", "Y": "yearly"}
 _LOOKBACK = {"D": 252, "W": 52, "M": 12, "Y": 10}
 _PERIOD_FREQ: dict[str, Frequency] = {"month": "M", "quarter": "Q", "year": "Y"}
 
@@ -96,7 +97,7 @@ def _period_rel(claim: Claim, data: ClaimData) -> tuple[pd.Series, str]:
         rets = period_returns(px, p["freq"], end=claim.asof)
     a = rets[syms[0]]
     if len(syms) == 1:
-        return a, f"{syms[0]} {_UNIT[p['freq']]}ly returns"
+        return a, f"{syms[0]} {_ADVERB[p['freq']]} returns"
     rel = relative_return(a, rets[syms[1]], how="ratio")
     assert isinstance(rel, pd.Series)
     return rel, f"{syms[0]} over {syms[1]} per {_UNIT[p['freq']]} (ratio)"
@@ -164,10 +165,8 @@ def _run_history(claim: Claim, st: pd.Series, head: str, unit: str) -> tuple[flo
     """
     p = claim.params
     sign = -1 if claim.stated < 0 and p["stat"] != "longest_end" else 1
-    ends = _run_ends(st, sign)
+    ends = _run_ends(st, sign)  # the run still going counts too, as of its last period
     cur = int(st.iloc[-1]) * sign
-    if cur > 0:  # the run still going counts too, as of its last period
-        ends = pd.concat([ends, pd.Series([cur], index=[st.index[-1]])])
     if ends.empty:
         raise DataError(f"no run of {'outperformance' if sign > 0 else 'underperformance'}")
     if p["stat"] == "rank":
@@ -184,8 +183,8 @@ def _run_history(claim: Claim, st: pd.Series, head: str, unit: str) -> tuple[flo
     top = int(ends.max())
     when = pd.Timestamp(ends[ends == top].index[-1])
     tail = f"; longest run {top} {unit}s ending {when:%Y-%m-%d} (data from {st.index[0]:%Y-%m-%d})"
-    if p["stat"] == "longest":
-        return float(top), head + tail
+    if p["stat"] == "longest":  # signed like the stated length: -3 is 3 periods behind
+        return float(sign * top), head + tail
     return decimal_year(when), head + tail
 
 
