@@ -230,3 +230,15 @@ def test_one_member_with_a_previous_close() -> None:
     assert np.isnan(f["pct_adv"].iloc[0]) and np.isnan(f["ad_pct"].iloc[0])
     assert f["pct_adv"].iloc[1:].tolist() == [100.0, 0.0]
     assert f["ad_pct"].iloc[1:].tolist() == [100.0, -100.0]
+
+
+def test_one_member_and_a_second_moving_average_by_hand() -> None:
+    # one member: 10, 11, 10, 12. Each day one member moves: 100 % or 0 % advancing, A/D
+    # +100 % or -100 %. SMA-1 is the close itself (a tie: never above); SMA-2 from the second
+    # row: 10.5 (11 above), 10.5 (10 below), 11 (12 above)
+    one = pd.DataFrame({"A": [10.0, 11.0, 10.0, 12.0]}, index=IDX[:4])
+    f = breadth(one, ma_windows=(1, 2), hl_window=3, hli_window=2).frame
+    np.testing.assert_array_equal(f["pct_adv"], [NAN, 100.0, 0.0, 100.0])
+    np.testing.assert_array_equal(f["ad_pct"], [NAN, 100.0, -100.0, 100.0])
+    np.testing.assert_array_equal(f["pct_above_1"], [0.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(f["pct_above_2"], [NAN, 100.0, 0.0, 100.0])
