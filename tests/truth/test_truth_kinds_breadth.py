@@ -215,3 +215,17 @@ def test_net_new_highs_skip_a_year_of_warm_up() -> None:
     r = _check(Data(LONG), "breadth_rank", asof=f"{day:%Y-%m-%d}", measure="net_new_highs",
                lookback=100, stated=1)  # fmt: skip
     assert f" (window from {LONG.index[252]:%Y-%m-%d}); membership: " in r.detail
+
+
+def test_since_counts_the_rows_of_the_data_not_weekdays() -> None:
+    # closes every calendar day, 2023-12-28 .. 2024-01-29 (32 moves): 28 rows after 01-01 but
+    # only 20 weekdays, so a window sized in weekdays stopped short of 01-01 and reported the
+    # member prices missing. Members up: 1 or 2 a day, all 3 on the last day -> the best
+    ups = [1, 2] * 15 + [1, 3]
+    close = _panel(ups, start="2023-12-28")
+    close.index = pd.date_range("2023-12-28", periods=len(close), freq="D")
+    assert close.index[-1] == pd.Timestamp("2024-01-29")
+    r = _check(Data(close), "breadth_rank", asof="2024-01-29", since="2024-01-01", stated=1)
+    assert r.verdict == "SUPPORTED"
+    assert r.measured == 1.0
+    assert " (window from 2024-01-02); " in r.detail

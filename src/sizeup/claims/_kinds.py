@@ -387,8 +387,13 @@ def _snapshots(data: ClaimData, universe: str, asof: pd.Timestamp) -> dict[pd.Ti
 _BREADTH_COLUMN = {"pct_advancing": "pct_adv", "net_new_highs": "nh_nl"}
 
 
-def _breadth_series(claim: Claim, data: ClaimData, extra: int) -> tuple[pd.Series, str]:
+def _breadth_series(
+    claim: Claim, data: ClaimData, extra: int, since: pd.Timestamp | None = None
+) -> tuple[pd.Series, str]:
     """Breadth per session ending at ``asof`` with the monitor's membership policy.
+
+    ``extra`` rows of values are kept before ``asof`` (plus warm-up), or, with ``since``, every
+    price row after ``since`` and 5 more (the rows of the data, not weekdays of the calendar).
 
     Members on day t are those of the latest holdings snapshot on or before t; before the first
     snapshot the first snapshot is used (survivorship-biased, and the label says so), exactly as
@@ -406,6 +411,8 @@ def _breadth_series(claim: Claim, data: ClaimData, extra: int) -> tuple[pd.Serie
     except DataError as exc:
         raise MissingDataError(f"member prices of {p['universe']!r}") from exc
     frame = frame.loc[:asof].astype("float64")
+    if since is not None:
+        extra = int((frame.index > since).sum()) + 5
     need = {"pct_above_ma": int(p["ma"]), "net_new_highs": 252}.get(p["measure"], 1)
     frame = frame.iloc[-(extra + int(p["change"]) + 2 * need + 2) :]
     if frame.empty or frame.index[-1] < asof - pd.Timedelta(days=4):
@@ -449,11 +456,8 @@ def breadth_rank(claim: Claim, data: ClaimData) -> tuple[float, str]:
     p = claim.params
     asof = claim.asof
     assert asof is not None
-    if p["since"] is not None:
-        extra = int(np.busday_count(p["since"].date(), asof.date())) + 5
-    else:
-        extra = int(p["lookback"])
-    s, note = _breadth_series(claim, data, extra)
+    extra = 0 if p["since"] is not None else int(p["lookback"])
+    s, note = _breadth_series(claim, data, extra, since=p["since"])
     if p["since"] is not None:
         if s.index[0] > p["since"]:
             raise MissingDataError(f"member prices of {p['universe']!r} from {p['since']:%Y-%m-%d}")
