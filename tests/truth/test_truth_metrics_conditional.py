@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import pandas as pd
 import pytest
-
-from sizeup.claims import evaluate_claims, parse_claims
+from _claim_data import FrameData, run_claim
 
 YEARS = range(2010, 2018)
 H1 = {
@@ -44,34 +43,20 @@ def _closes(sym: str) -> list[float]:
     return out
 
 
-class Data:
+class Data(FrameData):
     """Closes; the adjusted closes have A and B swapped (any other field is an error)."""
 
     def __init__(self) -> None:
         a, b = _closes("A"), _closes("B")
-        self.frames = {
+        frames = {
             "close": pd.DataFrame({"A": a, "B": b}, index=DAYS),
             "adj_close": pd.DataFrame({"A": b, "B": a}, index=DAYS),
         }
-
-    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
-        frame = self.frames[field]
-        return frame[[s for s in symbols if s in frame.columns]]
-
-    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
-        return pd.DataFrame()
-
-    def snapshots(self, universe: str) -> dict[pd.Timestamp, list[str]]:
-        return {}
-
-    def fundamentals(self) -> None:
-        return None
+        super().__init__(frames)
 
 
 def _run(**claim: object) -> tuple[str, float, str, tuple[str, ...]]:
-    doc = {"claim": [{"text": "t", "stated": 0.0, "tolerance": 1e-9, **claim}]}
-    (res,) = evaluate_claims(parse_claims(doc), Data())
-    return res.verdict, float(res.measured), res.detail, tuple(res.missing)
+    return run_claim(Data(), **claim)
 
 
 def _year(sym: str, y: int) -> float:

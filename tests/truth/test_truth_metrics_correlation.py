@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
 
 import pandas as pd
 import pytest
-
-from sizeup.claims import evaluate_claims, parse_claims
+from _claim_data import FrameData, run_claim
 
 DAYS = list(pd.bdate_range("2023-07-03", "2024-03-29"))
 MONTH_LAST = {d for i, d in enumerate(DAYS) if i + 1 == len(DAYS) or DAYS[i + 1].month != d.month}
@@ -40,7 +38,7 @@ B = [math.nan if d in MONTH_LAST else v for d, v in zip(DAYS, B_FULL, strict=Tru
 RATE = [4.0 + 0.01 * sum(((k * 3) % 7 - 3) for k in range(i + 1)) for i in range(len(DAYS))]
 
 
-class Data:
+class Data(FrameData):
     """Closes per price field (any other field is an error), a rate series, and E (2023-01)."""
 
     def __init__(self) -> None:
@@ -49,30 +47,16 @@ class Data:
         e = pd.Series([50.0 + k for k in range(len(early))], index=early, name="E")
         close = pd.DataFrame({"A": A, "B": B}, index=idx)
         adj = pd.DataFrame({"A": A_ADJ, "B": B}, index=idx)
-        self.frames = {
+        frames = {
             "close": pd.concat([close, e], axis=1, sort=True),
             "adj_close": pd.concat([adj, e], axis=1, sort=True),
         }
-        self.ser = pd.DataFrame({"R:Y": RATE}, index=idx)
-
-    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
-        frame = self.frames[field]
-        return frame[[s for s in symbols if s in frame.columns]]
-
-    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
-        return self.ser[[i for i in ids if i in self.ser.columns]]
-
-    def snapshots(self, universe: str) -> dict[pd.Timestamp, list[str]]:
-        return {}
-
-    def fundamentals(self) -> None:
-        return None
+        ser = pd.DataFrame({"R:Y": RATE}, index=idx)
+        super().__init__(frames, ser)
 
 
 def _run(**claim: object) -> tuple[str, float, str, tuple[str, ...]]:
-    doc = {"claim": [{"text": "t", "stated": 0.0, "tolerance": 1e-9, **claim}]}
-    (res,) = evaluate_claims(parse_claims(doc), Data())
-    return res.verdict, float(res.measured), res.detail, tuple(res.missing)
+    return run_claim(Data(), **claim)
 
 
 def _pearson(x: list[float], y: list[float]) -> float:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
 
 import pandas as pd
 import pytest
-
-from sizeup.claims import evaluate_claims, parse_claims
+from _claim_data import FrameData, run_claim
 
 MONTHS = pd.date_range("2019-01-31", periods=36, freq="ME")  # 2019-01 .. 2021-12
 FF = [((k * 5) % 11 - 5) / 200.0 + (0.02 if m.month == 1 else 0.0) for k, m in enumerate(MONTHS)]
@@ -34,34 +32,20 @@ CLOSE = {"A": _path(5, 0.0004), "B": _path(3, 0.0)}
 ADJ_CLOSE = {"A": _path(7, 0.0010), "B": _path(3, 0.0)}
 
 
-class Data:
+class Data(FrameData):
     """Closes per price field (any other field is an error) and one monthly series."""
 
     def __init__(self) -> None:
-        self.frames = {
+        frames = {
             "close": pd.DataFrame(CLOSE, index=DAYS),
             "adj_close": pd.DataFrame(ADJ_CLOSE, index=DAYS),
         }
-        self.ser = pd.DataFrame({"FF:X": FF}, index=MONTHS)
-
-    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
-        frame = self.frames[field]
-        return frame[[s for s in symbols if s in frame.columns]]
-
-    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
-        return self.ser[[i for i in ids if i in self.ser.columns]]
-
-    def snapshots(self, universe: str) -> dict[pd.Timestamp, list[str]]:
-        return {}
-
-    def fundamentals(self) -> None:
-        return None
+        ser = pd.DataFrame({"FF:X": FF}, index=MONTHS)
+        super().__init__(frames, ser)
 
 
 def _run(**claim: object) -> tuple[str, float, str, tuple[str, ...]]:
-    doc = {"claim": [{"text": "t", "stated": 0.0, "tolerance": 1e-9, **claim}]}
-    (res,) = evaluate_claims(parse_claims(doc), Data())
-    return res.verdict, float(res.measured), res.detail, tuple(res.missing)
+    return run_claim(Data(), **claim)
 
 
 def _t(xs: list[float]) -> float:

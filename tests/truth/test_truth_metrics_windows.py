@@ -7,12 +7,9 @@ are written out in full, as a reader of a NOT_CHECKABLE verdict sees them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandas as pd
 import pytest
-
-from sizeup.claims import evaluate_claims, parse_claims
+from _claim_data import FrameData, run_claim
 
 NAN = float("nan")
 DAYS = pd.bdate_range("2024-01-01", periods=10)
@@ -33,36 +30,22 @@ RATE_DAYS = pd.DatetimeIndex(["2024-01-02", "2024-01-05", "2024-01-10"])
 RATE_PCT = [4.00, 4.25, 3.90]
 
 
-class Data:
+class Data(FrameData):
     """Closes per price field (any other field is an error) and two rate series."""
 
     def __init__(self) -> None:
-        self.frames = {
+        frames = {
             "close": pd.DataFrame(CLOSE, index=DAYS),
             "adj_close": pd.DataFrame(ADJ_CLOSE, index=DAYS),
         }
-        self.ser = pd.DataFrame(
+        ser = pd.DataFrame(
             {"R:PCT": RATE_PCT, "R:DEC": [v / 100.0 for v in RATE_PCT]}, index=RATE_DAYS
         )
-
-    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
-        frame = self.frames[field]
-        return frame[[s for s in symbols if s in frame.columns]]
-
-    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
-        return self.ser[[i for i in ids if i in self.ser.columns]]
-
-    def snapshots(self, universe: str) -> dict[pd.Timestamp, list[str]]:
-        return {}
-
-    def fundamentals(self) -> None:
-        return None
+        super().__init__(frames, ser)
 
 
 def _run(**claim: object) -> tuple[str, float, str, tuple[str, ...]]:
-    doc = {"claim": [{"text": "t", "stated": 0.0, "tolerance": 1e-9, **claim}]}
-    (res,) = evaluate_claims(parse_claims(doc), Data())
-    return res.verdict, float(res.measured), res.detail, tuple(res.missing)
+    return run_claim(Data(), **claim)
 
 
 # ------------------------------------------------------------------ window_return

@@ -7,12 +7,9 @@ never with the analytics the checker uses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandas as pd
 import pytest
-
-from sizeup.claims import evaluate_claims, parse_claims
+from _claim_data import FrameData, run_claim
 
 NAN = float("nan")
 
@@ -53,7 +50,7 @@ def _year(ret: object, year: int) -> float:
     return g - 1.0
 
 
-class Data:
+class Data(FrameData):
     """Per-field frames (any other field is an error)."""
 
     def __init__(self) -> None:
@@ -72,26 +69,12 @@ class Data:
         adj.loc[DAYS, "A"] = A_ADJ
         # the adjusted closes of YA and YB are swapped: every win becomes a loss
         adj["YA"], adj["YB"] = close["YB"], close["YA"]
-        self.frames = {"close": close, "adj_close": adj}
-
-    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
-        frame = self.frames[field]
-        return frame[[s for s in symbols if s in frame.columns]]
-
-    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
-        return pd.DataFrame()
-
-    def snapshots(self, universe: str) -> dict[pd.Timestamp, list[str]]:
-        return {}
-
-    def fundamentals(self) -> None:
-        return None
+        frames = {"close": close, "adj_close": adj}
+        super().__init__(frames)
 
 
 def _run(**claim: object) -> tuple[str, float, str, tuple[str, ...]]:
-    doc = {"claim": [{"text": "t", "stated": 0.0, "tolerance": 1e-9, **claim}]}
-    (res,) = evaluate_claims(parse_claims(doc), Data())
-    return res.verdict, float(res.measured), res.detail, tuple(res.missing)
+    return run_claim(Data(), **claim)
 
 
 # ------------------------------------------------------------------ record
