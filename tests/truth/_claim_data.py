@@ -1,4 +1,4 @@
-"""An in-memory ``ClaimData`` for the truth tests of the claims metrics, and a one-claim runner.
+"""An in-memory ``ClaimData`` for the truth tests of the claims metrics and kinds, and a runner.
 
 Price frames are given per field; asking for any other field raises ``KeyError``, so a metric
 that reads the wrong field fails its test instead of reading a default.

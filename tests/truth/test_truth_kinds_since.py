@@ -8,32 +8,16 @@ year (365 in 2023, 366 in 2024), compared to 1e-9.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from _claim_data import FrameData as Data
 
 from sizeup.claims import ClaimResult, evaluate_claim, make_claim
 from sizeup.claims._kinds import wilder_rsi
-
-
-class Data:
-    """Prices by field (only the fields given exist) and series by id."""
-
-    def __init__(
-        self, frames: Mapping[str, pd.DataFrame], series: pd.DataFrame | None = None
-    ) -> None:
-        self.frames = dict(frames)
-        self.ser = series if series is not None else pd.DataFrame()
-
-    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
-        frame = self.frames[field]
-        return frame[[s for s in symbols if s in frame.columns]]
-
-    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
-        return self.ser[[i for i in ids if i in self.ser.columns]]
 
 
 def _close(values: Sequence[float], dates: Sequence[str], name: str = "A") -> Data:
