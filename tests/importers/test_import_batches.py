@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from sizeup.data import ingest
-from sizeup.data.ingest import import_paths
-from sizeup.data.store import Store
+from sizeup.data.ingest import FileReport, import_paths
+from sizeup.data.store import CheckedFrames, Store, UpsertResult
+from sizeup.errors import SizeupError
 
 _HEADER = "Date,Open,High,Low,Close,Adj Close,Volume\n"
 _ROWS = [
@@ -29,6 +31,37 @@ def _write(folder: Path, name: str, rows: list[str]) -> Path:
     path = folder / name
     path.write_text(_HEADER + "\n".join(rows) + "\n")
     return path
+
+
+def _record(
+    monkeypatch: pytest.MonkeyPatch,
+    events: list[str],
+    before_parse: Callable[[Path], None] | None = None,
+) -> None:
+    """Append "parse NAME" / "write NAME,NAME" to ``events`` as the import goes."""
+    real_prepare = ingest._prepare
+    real_write = Store.write_batch
+
+    def prepare(
+        path: Path, store: Store, opts: ingest._Options, *, started: float
+    ) -> ingest._Ready | FileReport:
+        events.append(f"parse {path.name}")
+        if before_parse is not None:
+            before_parse(path)
+        return real_prepare(path, store, opts, started=started)
+
+    def write(
+        self: Store,
+        items: Sequence[tuple[str, Mapping[str, pd.DataFrame] | CheckedFrames]],
+        *,
+        accept_changes: bool = False,
+        operation: str = "import",
+    ) -> list[dict[str, UpsertResult] | SizeupError]:
+        events.append("write " + ",".join(Path(d).name for d, _ in items))
+        return real_write(self, items, accept_changes=accept_changes, operation=operation)
+
+    monkeypatch.setattr(ingest, "_prepare", prepare)
+    monkeypatch.setattr(Store, "write_batch", write)
 
 
 def test_bad_file_in_a_batch_writes_nothing_and_the_others_land(tmp_path: Path) -> None:
@@ -112,19 +145,7 @@ def test_big_files_are_written_alone_before_the_next_parse(
     for sym in ("AAA", "BBB"):
         _write(folder, f"{sym}.csv", _ROWS[:1])  # 1 row each
     events: list[str] = []
-    real_prepare = ingest._prepare
-    real_write = Store.write_batch
-
-    def prepare(path: Path, *args: object, **kwargs: object) -> object:
-        events.append(f"parse {path.name}")
-        return real_prepare(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    def write(self: Store, items: list[tuple[str, object]], **kwargs: object) -> object:
-        events.append("write " + ",".join(Path(d).name for d, _ in items))
-        return real_write(self, items, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ingest, "_prepare", prepare)
-    monkeypatch.setattr(Store, "write_batch", write)
+    _record(monkeypatch, events)
     store = Store.open(tmp_path / "store")
     report = import_paths([folder], store, workers=2)
     assert report.failed == 0 and report.rows == 6
@@ -146,14 +167,16 @@ def test_big_files_in_flight_stay_bounded(tmp_path: Path, monkeypatch: pytest.Mo
     busy = 0
     most = 0
 
-    def counting(*args: object, **kwargs: object) -> object:
+    def counting(
+        path: Path, store: Store, opts: ingest._Options, *, started: float
+    ) -> ingest._Ready | FileReport:
         nonlocal busy, most
         with lock:
             busy += 1
             most = max(most, busy)
         try:
             time.sleep(0.05)
-            return real(*args, **kwargs)  # type: ignore[arg-type]
+            return real(path, store, opts, started=started)
         finally:
             with lock:
                 busy -= 1
@@ -179,23 +202,14 @@ def test_small_files_are_parsed_while_the_biggest_file_is_and_written_before_the
     assert big1.stat().st_size > big2.stat().st_size > ingest._BIG_FILE_BYTES
     small_started = threading.Event()
     events: list[str] = []
-    real_prepare = ingest._prepare
-    real_write = Store.write_batch
 
-    def prepare(path: Path, *args: object, **kwargs: object) -> object:
-        events.append(f"parse {path.name}")
+    def stall(path: Path) -> None:
         if path.name == "BIG1.csv":  # the biggest file waits until a small one is being parsed
             assert small_started.wait(timeout=30), "no small file was parsed beside BIG1.csv"
         else:
             small_started.set()
-        return real_prepare(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    def write(self: Store, items: list[tuple[str, object]], **kwargs: object) -> object:
-        events.append("write " + ",".join(Path(d).name for d, _ in items))
-        return real_write(self, items, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ingest, "_prepare", prepare)
-    monkeypatch.setattr(Store, "write_batch", write)
+    _record(monkeypatch, events, before_parse=stall)
     store = Store.open(tmp_path / "store")
     report = import_paths([folder], store, workers=2)
     assert report.failed == 0 and report.rows == 3 + 2 + 1 + 1

@@ -74,6 +74,8 @@ class LegacyData:
 def _check(data: object, metric: str, **fields: Any) -> ClaimResult:
     raw: dict[str, Any] = {"text": "t", "metric": metric, "universe": "U"}
     raw.update(fields)
+    # ``data`` may be LegacyData, an older data object with ``members()`` instead of
+    # ``snapshots()``: not a ClaimData by type, but the checker's fallback for it is under test
     return evaluate_claim(make_claim(raw), data)  # type: ignore[arg-type]
 
 

@@ -6,34 +6,24 @@ worked out in the comments from them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import pytest
+from _claim_data import FrameData
 
 from sizeup.claims import ClaimResult, evaluate_claim, make_claim
 
 
-class Data:
-    """Closes by field (only the fields given exist) and series by id."""
-
-    def __init__(self, close: pd.DataFrame, series: pd.DataFrame | None = None) -> None:
-        self.frames: Mapping[str, pd.DataFrame] = {"close": close}
-        self.ser = series if series is not None else pd.DataFrame()
-
-    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
-        frame = self.frames[field]
-        return frame[[s for s in symbols if s in frame.columns]]
-
-    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
-        return self.ser[[i for i in ids if i in self.ser.columns]]
+def Data(close: pd.DataFrame, series: pd.DataFrame | None = None) -> FrameData:
+    """Closes (the only price field) and series by id."""
+    return FrameData({"close": close}, series)
 
 
-def _check(data: Data, metric: str, **fields: Any) -> ClaimResult:
+def _check(data: FrameData, metric: str, **fields: Any) -> ClaimResult:
     raw: dict[str, Any] = {"text": "t", "metric": metric}
     raw.update(fields)
-    return evaluate_claim(make_claim(raw), data)  # type: ignore[arg-type]
+    return evaluate_claim(make_claim(raw), data)
 
 
 # ------------------------------------------------------------------ window_extreme

@@ -113,6 +113,8 @@ class NoFundamentals:
 def _check(data: object, **fields: Any) -> ClaimResult:
     raw: dict[str, Any] = {"text": "t", "metric": "screen_share", "universe": "U", "date": DATE}
     raw.update(fields)
+    # ``data`` may be LegacyData, an older data object with ``members()`` instead of
+    # ``snapshots()``: not a ClaimData by type, but the checker's fallback for it is under test
     return evaluate_claim(make_claim(raw), data)  # type: ignore[arg-type]
 
 

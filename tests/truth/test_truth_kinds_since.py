@@ -28,7 +28,7 @@ def _close(values: Sequence[float], dates: Sequence[str], name: str = "A") -> Da
 def _check(data: Data, metric: str, **fields: Any) -> ClaimResult:
     raw: dict[str, Any] = {"text": "t", "metric": metric}
     raw.update(fields)
-    return evaluate_claim(make_claim(raw), data)  # type: ignore[arg-type]
+    return evaluate_claim(make_claim(raw), data)
 
 
 def _dy(day: str) -> float:

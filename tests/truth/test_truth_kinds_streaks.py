@@ -7,29 +7,21 @@ session has the sign of A's own move).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 import pytest
+from _claim_data import FrameData
 
 from sizeup.claims import ClaimResult, evaluate_claim, make_claim
 
 
-class Data:
-    """In-memory ClaimData with closes only."""
-
-    def __init__(self, px: pd.DataFrame) -> None:
-        self.px = px
-
-    def prices(self, symbols: Sequence[str], *, field: str) -> pd.DataFrame:
-        return self.px[[s for s in symbols if s in self.px.columns]]
-
-    def series(self, ids: Sequence[str], *, vintage: str | None = None) -> pd.DataFrame:
-        return pd.DataFrame()
+def Data(px: pd.DataFrame) -> FrameData:
+    """The same closes as traded and adjusted (the streak kinds read either)."""
+    return FrameData({"close": px, "adj_close": px})
 
 
-def _daily(moves: str) -> Data:
+def _daily(moves: str) -> FrameData:
     """A from 100 with +1 % for '+', -1 % for '-', unchanged for '0'; B flat at 100.
 
     The first close is on Monday 2024-01-01; move k is on the k-th business day after it.
@@ -41,10 +33,10 @@ def _daily(moves: str) -> Data:
     return Data(pd.DataFrame({"A": a, "B": 100.0}, index=idx))
 
 
-def _check(data: Data, **fields: Any) -> ClaimResult:
+def _check(data: FrameData, **fields: Any) -> ClaimResult:
     raw: dict[str, Any] = {"text": "t", "metric": "streak", "symbol": "A"}
     raw.update(fields)
-    return evaluate_claim(make_claim(raw), data)  # type: ignore[arg-type]
+    return evaluate_claim(make_claim(raw), data)
 
 
 # moves on 01-02 .. 01-17: + + - + + + - + - - - +
@@ -252,7 +244,7 @@ def test_run_of_moves_when_every_period_moved_enough() -> None:
     "extra", [{"benchmark": "B"}, {"stat": "is_longest"}], ids=["benchmark", "stat"]
 )
 def test_min_move_is_only_for_the_length_of_own_moves(extra: dict[str, Any]) -> None:
-    data = Data(W.px.assign(B=100.0))
+    data = Data(W.frames["close"].assign(B=100.0))
     r = _check(data, freq="W", asof="2024-02-09", min_move=0.25, stated=2, **extra)
     assert r.verdict == "NOT_CHECKABLE"
     assert r.missing == ("'min_move' is for the length of a run of one symbol's own moves",)
@@ -277,7 +269,7 @@ def test_a_single_week_has_no_complete_week() -> None:
 
 
 def test_prices_ending_before_asof_name_both_symbols() -> None:
-    data = Data(W.px.assign(B=100.0))
+    data = Data(W.frames["close"].assign(B=100.0))
     r = _check(data, benchmark="B", freq="W", asof="2024-03-01", stated=1)
     assert r.verdict == "NOT_CHECKABLE"
     assert r.missing == ("prices A/B around 2024-03-01 (have 2024-01-05..2024-02-09)",)

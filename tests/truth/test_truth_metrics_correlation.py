@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 
 import pandas as pd
 import pytest
@@ -19,10 +20,10 @@ DAYS = list(pd.bdate_range("2023-07-03", "2024-03-29"))
 MONTH_LAST = {d for i, d in enumerate(DAYS) if i + 1 == len(DAYS) or DAYS[i + 1].month != d.month}
 
 
-def _walk(step: object) -> list[float]:
+def _walk(step: Callable[[int], float]) -> list[float]:
     out, x = [], 100.0
     for i in range(len(DAYS)):
-        x *= 1.0 + step(i)  # type: ignore[operator]
+        x *= 1.0 + step(i)
         out.append(x)
     return out
 
@@ -79,7 +80,9 @@ def _pairs(
     return out
 
 
-def _window(pairs: list[tuple[pd.Timestamp, float, float]], start: str, end: str) -> list:
+def _window(
+    pairs: list[tuple[pd.Timestamp, float, float]], start: str, end: str
+) -> list[tuple[pd.Timestamp, float, float]]:
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     return [p for p in pairs if lo <= p[0] <= hi]
 
@@ -127,11 +130,13 @@ def _month_end(d: pd.Timestamp) -> pd.Timestamp:
     return d + pd.offsets.MonthEnd(0)
 
 
-def _last_per_period(dates: list[pd.Timestamp], xs: list[float], key: object) -> dict:
-    out: dict = {}
+def _last_per_period(
+    dates: list[pd.Timestamp], xs: list[float], key: Callable[[pd.Timestamp], pd.Timestamp]
+) -> dict[pd.Timestamp, float]:
+    out: dict[pd.Timestamp, float] = {}
     for d, x in zip(dates, xs, strict=True):
         if not math.isnan(x):
-            out[key(d)] = x  # type: ignore[operator]
+            out[key(d)] = x
     return out
 
 

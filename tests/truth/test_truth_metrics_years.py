@@ -7,6 +7,8 @@ never with the analytics the checker uses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import pytest
 from _claim_data import FrameData, run_claim
@@ -35,18 +37,18 @@ def _b_return(month: pd.Timestamp) -> float:
     return 0.005
 
 
-def _closes(ret: object) -> list[float]:
+def _closes(ret: Callable[[pd.Timestamp], float]) -> list[float]:
     out = [100.0]
     for m in MONTHS[1:]:
-        out.append(out[-1] * (1.0 + ret(m)))  # type: ignore[operator]
+        out.append(out[-1] * (1.0 + ret(m)))
     return out
 
 
-def _year(ret: object, year: int) -> float:
+def _year(ret: Callable[[pd.Timestamp], float], year: int) -> float:
     g = 1.0
     for m in MONTHS:
         if m.year == year:
-            g *= 1.0 + ret(m)  # type: ignore[operator]
+            g *= 1.0 + ret(m)
     return g - 1.0
 
 
