@@ -17,7 +17,6 @@ from sizeup.types import DateLike
 __all__ = [
     "SPLICE_MIN_OVERLAP",
     "SPLICE_RTOL",
-    "assemble",
     "pivot",
     "restrict",
     "splice",
@@ -49,35 +48,6 @@ def splice_arrays(
         order = np.argsort(dates, kind="mergesort")
         dates, values, check = dates[order], values[order], check[order]
     return dates, values
-
-
-def assemble(
-    columns: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence[str]
-) -> pd.DataFrame:
-    """Align per-symbol (dates, values) arrays on the union of dates."""
-    if not columns:
-        return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
-    day = np.dtype("datetime64[D]")
-    days = [
-        d.view("int64") if d.dtype == day else d.astype(day).astype("int64") for d, _ in columns
-    ]
-    lo = min(int(d.min()) for d in days if len(d)) if any(len(d) for d in days) else 0
-    hi = max(int(d.max()) for d in days if len(d)) if any(len(d) for d in days) else -1
-    present = np.zeros(hi - lo + 1, dtype=bool)  # daily dates: a presence map, no sort
-    for d in days:
-        present[d - lo] = True
-    slots = np.flatnonzero(present)
-    row_of = np.full(len(present), -1, dtype=np.int64)
-    row_of[slots] = np.arange(len(slots))
-    # one row per symbol: each symbol's values land in one contiguous row, and the transpose
-    # is the column-major block pandas keeps anyway (no copy)
-    out = np.full((len(columns), len(slots)), np.nan)
-    for j, (d, (_, values)) in enumerate(zip(days, columns, strict=True)):
-        out[j, row_of[d - lo]] = values
-    index = (slots + lo).astype("datetime64[D]").astype("datetime64[ns]")
-    return pd.DataFrame(
-        out.T, index=pd.DatetimeIndex(index, name="date"), columns=list(names), copy=False
-    )
 
 
 def pivot(tidy: pd.DataFrame, field: str, symbols: Sequence[str] | None) -> pd.DataFrame:

@@ -36,7 +36,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote, unquote
 
 import numpy as np
@@ -55,10 +55,10 @@ from deltalake import (
 from deltalake.exceptions import DeltaError, TableNotFoundError
 
 from sizeup.data.schema import TABLES, TableSchema, empty_frame, validate
-from sizeup.data.store import _delta
+from sizeup.data.store import _delta, _txn, _wide
 from sizeup.data.store._checks import ChangeReport, ChangesRefusedError, check_table, compare
 from sizeup.data.store._delta import CATALOG, CATALOG_SCHEMA, JOURNAL, JOURNAL_SCHEMA, PARTITION
-from sizeup.data.store._policy import assemble, restrict, splice, splice_arrays
+from sizeup.data.store._policy import restrict, splice, splice_arrays
 from sizeup.errors import SchemaError, SizeupError, StoreError
 from sizeup.types import DateLike, PriceField
 
@@ -563,7 +563,7 @@ class Store:
         """Rows of some symbols of one source (``columns`` only; the partition prunes files).
 
         When the symbols are most of the source's, the symbol filter is left to the caller
-        (``_split_columns(keep=...)`` drops the others per symbol, far cheaper than testing
+        (the panel's ``keep`` drops the others per dictionary entry, far cheaper than testing
         every row against a set of strings) and the symbol column is read dictionary-encoded;
         otherwise the filter is pushed down to the row groups.
         """
@@ -939,7 +939,6 @@ class Store:
         catalog_rows: list[pa.Table] = []
         try:
             for name, plan in todo.items():
-                location = self._location(name)
                 before = self._latest_files(name)
                 live = self._live(name)
                 if plan.merge and live is not None:
@@ -960,15 +959,8 @@ class Store:
                     )
                     self._unview(name, before, props)
                 else:
-                    write_deltalake(
-                        live if live is not None else location,
-                        _batches(plan.rows, plan.schema),
-                        mode="append",
-                        partition_by=[PARTITION],
-                        target_file_size=_TARGET_FILE_BYTES,
-                        writer_properties=_writer(name),
-                        commit_properties=props,
-                        configuration=None if live is not None else _CONFIG,
+                    self._write(
+                        name, live, _batches(plan.rows, plan.schema), mode="append", props=props
                     )
                 done = self._live(name)
                 assert done is not None
@@ -994,16 +986,65 @@ class Store:
         """Replace one partition of a table by ``rows``, sorted by the table's key."""
         order = [(c, "ascending") for c in _schema(name).sort_by]
         schema = _table_schema(name)
+        rows = rows.select(schema.names).cast(schema).sort_by(order)
+        self._write(name, self._live(name), rows, mode="overwrite", props=props, only=value)
+
+    def _write(
+        self,
+        name: str,
+        live: DeltaTable | None,
+        data: pa.Table | pa.RecordBatchReader,
+        *,
+        mode: Literal["append", "overwrite"],
+        props: CommitProperties | None,
+        only: str | None = None,
+    ) -> None:
+        """Append rows to a table, or overwrite it or one partition: one commit (creating it).
+
+        ``live`` is the table's latest handle (``None``: the table does not exist yet); ``only``
+        names the one partition an overwrite replaces. A local path that delta-rs's writers
+        cannot open (``[`` or ``]``) is written through :mod:`sizeup.data.store._txn`.
+        """
+        location = self._location(name)
+        partitioned = name not in (CATALOG, JOURNAL)
+        if not _delta.is_remote(self.uri) and _txn.needs_own_writer(location):
+            _txn.write(
+                location,
+                data,
+                mode=mode,
+                partition_by=PARTITION if partitioned else None,
+                only_partition=only,
+                row_group_rows=ROW_GROUP_ROWS,
+                commit_properties=props,
+                configuration=_CONFIG,
+            )
+            return
+        extra: dict[str, Any] = {}
+        if partitioned:
+            extra = {
+                "partition_by": [PARTITION],
+                "target_file_size": _TARGET_FILE_BYTES,
+                "writer_properties": _writer(name),
+            }
+        if only is not None:
+            extra["predicate"] = f"{PARTITION} = {_sql_literal(only)}"
         write_deltalake(
-            self._location(name),
-            rows.select(schema.names).cast(schema).sort_by(order),
-            mode="overwrite",
-            partition_by=[PARTITION],
-            predicate=f"{PARTITION} = {_sql_literal(value)}",
-            target_file_size=_TARGET_FILE_BYTES,
-            writer_properties=_writer(name),
+            live if live is not None else location,
+            data,
+            mode=mode,
             commit_properties=props,
+            configuration=None if live is not None else _CONFIG,
+            **extra,
         )
+
+    def _delete_all(self, name: str, dt: DeltaTable, props: CommitProperties | None) -> None:
+        """Remove every row of a table (one commit)."""
+        if not _delta.is_remote(self.uri) and _txn.needs_own_writer(self._location(name)):
+            self._write(name, dt, _table_schema(name).empty_table(), mode="overwrite", props=props)
+        elif props is None:
+            dt.delete()
+        else:
+            dt.delete(commit_properties=props)
 
     def _unview(self, name: str, before: set[str], props: CommitProperties) -> None:
         """Rewrite the partitions in which a merge wrote strings as Arrow ``string_view``.
@@ -1017,13 +1058,18 @@ class Store:
         dt = self._live(name)
         assert dt is not None
         location = self._location(name)
+        actions = _actions(dt)
+        column = next(c for c in actions.column_names if c.endswith(PARTITION) and c != "path")
+        # the partition value from the log, not from the folder name (percent-encoded there,
+        # twice in the log's paths: "csv/a" is in "source=csv%252Fa")
         parts = {
-            path.split("/", 1)[0]
-            for path in _paths(dt) - before
-            if "/" in path and _has_views(location, path)
+            str(value)
+            for path, value in zip(
+                actions.column("path").to_pylist(), actions.column(column).to_pylist(), strict=True
+            )
+            if path not in before and _has_views(location, path)
         }
-        for part in sorted(parts):
-            value = unquote(part.split("=", 1)[1])
+        for value in sorted(parts):
             rows = dt.to_pyarrow_dataset().to_table(filter=pds.field(PARTITION) == value)
             self._rewrite_partition(name, value, rows, props)
 
@@ -1044,14 +1090,7 @@ class Store:
             keep = old.join(new.select(ids), keys=ids, join_type="left anti")
             new = pa.concat_tables([keep.select(CATALOG_SCHEMA.names), new])
         new = new.sort_by([(c, "ascending") for c in ids])
-        live = self._live(CATALOG)
-        write_deltalake(
-            live if live is not None else self._location(CATALOG),
-            new,
-            mode="overwrite",
-            commit_properties=props,
-            configuration=None if live is not None else _CONFIG,
-        )
+        self._write(CATALOG, self._live(CATALOG), new, mode="overwrite", props=props)
         dt = self._live(CATALOG)
         assert dt is not None
         self._catalog_cache = (dt.version(), new)
@@ -1099,12 +1138,7 @@ class Store:
             schema=JOURNAL_SCHEMA,
         )
         before = self._journal() if live is not None else None
-        write_deltalake(
-            live if live is not None else self._location(JOURNAL),
-            row,
-            mode="append",
-            configuration=None if live is not None else _CONFIG,
-        )
+        self._write(JOURNAL, live, row, mode="append", props=None)
         fresh = row.to_pandas()
         frame = fresh if before is None or before.empty else pd.concat([before, fresh])
         self._journal_cache = (next_version, frame.reset_index(drop=True))
@@ -1148,7 +1182,7 @@ class Store:
             assert dt is not None
             target = snap.tables.get(name, -1)
             if target < 0:
-                dt.delete()
+                self._delete_all(name, dt, None)
             else:
                 dt.restore(target)
             dt.update_incremental()
@@ -1209,7 +1243,7 @@ class Store:
                     if dt is None:
                         continue
                     if want < 0:
-                        dt.delete(commit_properties=props)
+                        self._delete_all(name, dt, props)
                     else:
                         dt.restore(want, commit_properties=props)
                     dt.update_incremental()
@@ -1646,7 +1680,7 @@ class Store:
                 filter=filt if dates is None else filt & dates,
                 dictionary=True,  # symbols as codes from the files: no per-row strings
             )
-            columns, names = _split_columns(singles, field)
+            parts = _wide.rows_of(singles, field)
         else:
             pref = self.sources(symbols, field=field)
             if pref.empty:
@@ -1655,12 +1689,10 @@ class Store:
             # a symbol whose other sources cannot add a date inside the window reads as single
             multi -= _splice_outside_window(pref[pref["symbol"].isin(multi)], start, end)
             single = pref[pref["preferred"] & ~pref["symbol"].isin(multi)]
-            columns, names = [], []
+            parts = []
             for src, syms in _symbols_by_source(single):
                 rows = self._source_rows(src, syms, ["symbol", "date", field], dates)
-                got, got_names = _split_columns(rows, field, keep=set(syms))
-                columns += got
-                names += got_names
+                parts += _wide.rows_of(rows, field, keep=set(syms))
             if multi:
                 # Splicing compares whole histories, so these reads carry no date bound.
                 ranked = pref[pref["symbol"].isin(multi)]
@@ -1672,22 +1704,14 @@ class Store:
                         pieces[(sym, src)] = piece
                 ranks = ranked.groupby("symbol", sort=False)["source"].agg(list).to_dict()
                 for sym in sorted(multi):
-                    parts = [
+                    pieces_of = [
                         pieces[(str(sym), str(src))]
                         for src in ranks.get(sym, [])
                         if (str(sym), str(src)) in pieces
                     ]
-                    if parts:
-                        columns.append(splice_arrays(parts))
-                        names.append(sym)
-        wide = assemble(columns, names)
-        if start is not None:
-            wide = wide[wide.index >= pd.Timestamp(start)]
-        if end is not None:
-            wide = wide[wide.index <= pd.Timestamp(end)]
-        wide = wide.dropna(how="all")
-        order = list(symbols) if symbols is not None else sorted(names)
-        return wide.reindex(columns=[s for s in order if s in wide.columns])
+                    if pieces_of:
+                        parts.append(_wide.single(sym, *splice_arrays(pieces_of)))
+        return _wide.wide_frame(parts, order=symbols, start=start, end=end)
 
     @_reads
     def series(
@@ -2436,20 +2460,6 @@ def _column(table: pa.Table, name: str, order: np.ndarray | None) -> np.ndarray:
     else:
         values = values.astype("float64", copy=False)
     return values if order is None else values[order]
-
-
-def _split_columns(
-    table: pa.Table, field: str, *, keep: set[str] | None = None
-) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[str]]:
-    """Split (symbol, date, value) rows into per-symbol sorted (dates, values) arrays.
-
-    Symbols not in ``keep`` (when given) are dropped.
-    """
-    if table.num_rows == 0:
-        return [], []
-    order, runs, days = _symbol_runs(table, keep)  # days: assemble() takes them as they are
-    values = _column(table, field, order)
-    return [(days[a:b], values[a:b]) for _, a, b in runs], [name for name, _, _ in runs]
 
 
 def _split_spliceable(
