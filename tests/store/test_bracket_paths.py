@@ -66,9 +66,13 @@ def _run(root: Path) -> tuple[Store, dict[str, object]]:
     changed["adj_close"] = changed["close"] * 0.98
     store.upsert("bars", changed, accept_changes=True)
     seen["merged"] = store.bars(["AAA"])
+    seen["after_merge"] = store.read("bars")  # the partition rewrite kept the other source
     store.restore(1)  # undo the merge
     seen["restored"] = store.bars(["AAA", "BBB", "CCC"])
     store.restore(0)  # before "csv/other" existed
+    # a source written in two commits (two files): optimize rewrites that partition only
+    store.upsert("bars", _bars(["DDD"], 100, "csv/third"))
+    store.upsert("bars", _bars(["EEE"], 100, "csv/third"))
     store.optimize()
     store.vacuum(retain_hours=0)
     seen["final"] = store.read("bars")
@@ -106,7 +110,10 @@ def test_every_read_and_the_history_agree(
     assert not np.allclose(merged["close"], restored.loc[restored["symbol"] == "AAA", "close"])
     final = plain["final"]
     assert isinstance(final, pd.DataFrame)
-    assert set(final["symbol"]) == {"AAA", "BBB"}
+    assert set(final["symbol"]) == {"AAA", "BBB", "DDD", "EEE"}
+    after_merge = plain["after_merge"]
+    assert isinstance(after_merge, pd.DataFrame)
+    assert set(after_merge["symbol"]) == {"AAA", "BBB", "CCC"}
 
 
 def test_files_carry_statistics_and_nothing_is_left_over(
@@ -118,11 +125,10 @@ def test_files_carry_statistics_and_nothing_is_left_over(
     names = set(actions.schema.names)
     assert {"num_records", "min.symbol", "max.symbol", "min.date", "max.date"} <= names
     rows = [r.as_py() for r in actions.column("num_records")]
-    assert sum(rows) == 600
-    assert [m.as_py() for m in actions.column("min.symbol")] == ["AAA"]
-    assert str(actions.column("max.date")[0].as_py()) == str(
-        pd.bdate_range("2015-01-01", periods=300)[-1].date()
-    )
+    assert sum(rows) == 800
+    assert sorted(m.as_py() for m in actions.column("min.symbol")) == ["AAA", "DDD"]
+    last = pd.bdate_range("2015-01-01", periods=300)[-1].date()
+    assert str(max(d.as_py() for d in actions.column("max.date"))) == str(last)
     for name in ("bars", "series", "_catalog", "_journal"):
         assert orphan_files(table_location(str(odd), name)) == []
 
@@ -156,3 +162,55 @@ def test_a_crashed_write_is_rolled_back_on_a_bracketed_path(tmp_path: Path) -> N
         got[got["symbol"] == "AAA"].reset_index(drop=True), before, check_like=True
     )
     assert "recover" in set(again.history()["operation"])
+
+
+def test_own_writer_partitions_statistics_and_partial_overwrite(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from sizeup.data.store import _txn
+
+    rng = np.random.default_rng(9)
+    n = 3_000
+    table = pa.table(
+        {
+            "symbol": pa.array([f"S{k % 37:02d}" for k in rng.permutation(n)]),
+            "date": pa.array(rng.integers(10_000, 20_000, n).astype("int32")).cast(pa.date32()),
+            "close": rng.uniform(1.0, 500.0, n),
+            "source": pa.array(rng.choice(["x/one", "y two", "z"], n)),
+        }
+    )
+    location = str(tmp_path / "t[1]")
+    # many small batches in random order: each column's extremes sit in some middle batch
+    batches = pa.Table.from_batches(table.to_batches(max_chunksize=97))
+    _txn.write(location, batches, mode="append", partition_by="source", row_group_rows=500)
+    dt = DeltaTable(location)
+    back = dt.to_pyarrow_table()
+    key = [("source", "ascending"), ("symbol", "ascending"), ("date", "ascending")]
+    assert back.select(table.column_names).sort_by(key).equals(table.sort_by(key))
+    actions = pa.table(dt.get_add_actions(flatten=True))
+    assert actions.num_rows == 3  # one file per partition
+    for row in actions.to_pylist():
+        part = table.filter(pc.equal(table["source"], row["partition.source"]))
+        assert row["num_records"] == part.num_rows
+        for col in ("symbol", "date", "close"):
+            extremes = pc.min_max(part[col]).as_py()
+            assert row[f"min.{col}"] == extremes["min"], col
+            assert row[f"max.{col}"] == extremes["max"], col
+    # an overwrite of one partition leaves the others as they were
+    z_rows = table.filter(pc.equal(table["source"], "z")).slice(0, 5)
+    _txn.write(
+        location,
+        z_rows,
+        mode="overwrite",
+        partition_by="source",
+        only_partition="z",
+        row_group_rows=500,
+    )
+    after = DeltaTable(location).to_pyarrow_table()
+    counts = dict(zip(*pc.value_counts(after["source"]).flatten(), strict=True))
+    want = dict(zip(*pc.value_counts(table["source"]).flatten(), strict=True))
+    assert {str(k): v.as_py() for k, v in counts.items()} == {
+        **{str(k): v.as_py() for k, v in want.items()},
+        "z": 5,
+    }
