@@ -149,5 +149,7 @@ def test_factor_premium_of_an_empty_window() -> None:
         metric="factor_premium", series="FF:X", start="2023-01", end="2023-06"
     )
     assert verdict == "NOT_CHECKABLE"
-    # month fields are the month's last day
-    assert missing == ("series FF:X between 2023-01-31 00:00:00 and 2023-06-30 00:00:00",)
+    # month fields are read as the month's last day and shown as the month
+    assert missing == ("series FF:X between 2023-01 and 2023-06",)
+    _, _, _, missing = _run(metric="factor_premium", series="FF:X", start="2023-01")
+    assert missing == ("series FF:X between 2023-01 and its last month",)

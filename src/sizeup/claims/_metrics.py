@@ -158,7 +158,9 @@ def factor_premium(claim: Claim, data: ClaimData) -> tuple[float, str]:
     s = upto(series(claim, data, [p["series"]]), claim)[p["series"]].dropna()
     s = _clip(s, p["start"], p["end"])
     if s.empty:
-        raise MissingDataError(f"series {p['series']} between {p['start']} and {p['end']}")
+        first = "its first month" if p["start"] is None else f"{pd.Timestamp(p['start']):%Y-%m}"
+        last = "its last month" if p["end"] is None else f"{pd.Timestamp(p['end']):%Y-%m}"
+        raise MissingDataError(f"series {p['series']} between {first} and {last}")
     span = f"{s.index[0]:%Y-%m}..{s.index[-1]:%Y-%m}"
     if p["stat"] == "january_share":
         return seasonality.january_share(s), f"{p['series']} {span}"
