@@ -153,3 +153,5 @@ def test_factor_premium_of_an_empty_window() -> None:
     assert missing == ("series FF:X between 2023-01 and 2023-06",)
     _, _, _, missing = _run(metric="factor_premium", series="FF:X", start="2023-01")
     assert missing == ("series FF:X between 2023-01 and its last month",)
+    _, _, _, missing = _run(metric="factor_premium", series="FF:X", end="1990-12")
+    assert missing == ("series FF:X between its first month and 1990-12",)
