@@ -139,15 +139,20 @@ def test_both_paths_agree_on_a_large_read() -> None:
 
 def test_a_spliced_history_and_an_empty_read() -> None:
     dates = np.array(["2020-01-02", "2020-01-03"], dtype="datetime64[D]")
-    got = _wide.wide_frame([_wide.single("Z", dates, np.array([1.0, 2.0]))], order=["Y", "Z"])
-    assert list(got.columns) == ["Z"]
-    assert got["Z"].tolist() == [1.0, 2.0]
-    assert list(got.index) == [pd.Timestamp("2020-01-02"), pd.Timestamp("2020-01-03")]
+    later = np.array(["2020-01-03", "2020-01-06"], dtype="datetime64[D]")
+    both = _wide.histories([("Z", dates, np.array([1.0, 2.0])), ("X", later, np.array([5.0, 6.0]))])
+    got = _wide.wide_frame([both], order=["Y", "Z", "X"])
+    assert list(got.columns) == ["Z", "X"]
+    assert got["Z"].tolist()[:2] == [1.0, 2.0]
+    assert got["X"].tolist()[1:] == [5.0, 6.0]
+    assert list(got.index) == [pd.Timestamp(d) for d in ("2020-01-02", "2020-01-03", "2020-01-06")]
+    assert _wide.wide_frame([_wide.histories([])]).shape == (0, 0)
     empty = _wide.wide_frame([])
     assert empty.shape == (0, 0)
     assert isinstance(empty.index, pd.DatetimeIndex)
     # a window after every row: nothing, not an error
-    assert _wide.wide_frame([_wide.single("Z", dates, np.ones(2))], start="2021-01-01").empty
+    one = _wide.histories([("Z", dates, np.ones(2))])
+    assert _wide.wide_frame([one], start="2021-01-01").empty
 
 
 @pytest.mark.parametrize("kernels", [True, False])

@@ -1703,6 +1703,7 @@ class Store:
                     for sym, piece in _split_spliceable(rows, field, keep=set(syms)):
                         pieces[(sym, src)] = piece
                 ranks = ranked.groupby("symbol", sort=False)["source"].agg(list).to_dict()
+                spliced = []
                 for sym in sorted(multi):
                     pieces_of = [
                         pieces[(str(sym), str(src))]
@@ -1710,7 +1711,8 @@ class Store:
                         if (str(sym), str(src)) in pieces
                     ]
                     if pieces_of:
-                        parts.append(_wide.single(sym, *splice_arrays(pieces_of)))
+                        spliced.append((str(sym), *splice_arrays(pieces_of)))
+                parts.append(_wide.histories(spliced))
         return _wide.wide_frame(parts, order=symbols, start=start, end=end)
 
     @_reads

@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 
 from sizeup.types import DateLike
 
-__all__ = ["KERNEL_ROWS", "Rows", "rows_of", "single", "wide_frame"]
+__all__ = ["KERNEL_ROWS", "Rows", "histories", "rows_of", "wide_frame"]
 
 KERNEL_ROWS: Final = 500_000
 """Reads of at least this many rows use the numba kernels; numba's start-up (about 0.4 s of
@@ -104,13 +104,17 @@ def rows_of(
     return out
 
 
-def single(name: str, dates: np.ndarray, values: np.ndarray) -> Rows:
-    """One symbol's (dates, values) arrays, e.g. a spliced history, as :class:`Rows`."""
+def histories(columns: Sequence[tuple[str, np.ndarray, np.ndarray]]) -> Rows:
+    """Pack whole histories, ``(name, dates, values)`` each (e.g. spliced), as one batch."""
+    sizes = [len(d) for _, d, _ in columns]
+    days = [np.asarray(d).astype("datetime64[D]") for _, d, _ in columns]
+    dates = np.concatenate(days) if days else np.empty(0, dtype="datetime64[D]")
+    values = [np.asarray(v, dtype=np.float64) for _, _, v in columns]
     return Rows(
-        np.zeros(len(dates), dtype=np.int32),
-        pa.array([name], pa.string()),
-        _day_numbers(pa.array(np.asarray(dates).astype("datetime64[D]"))),
-        np.asarray(values, dtype=np.float64),
+        np.repeat(np.arange(len(columns), dtype=np.int32), sizes),
+        pa.array([name for name, _, _ in columns], pa.string()),
+        _day_numbers(pa.array(dates)),
+        np.concatenate(values) if values else np.empty(0),
     )
 
 
