@@ -270,6 +270,11 @@ def _markdown(res: dict[str, Any]) -> str:
     ]
     out = ["| measure | value |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
+    out += [
+        "",
+        "Wall times move with the machine's speed: compare them with the floor row of the same "
+        "run (pyarrow's parse alone), and the panel with the pyarrow read beside it.",
+    ]
     return "\n".join(out)
 
 
