@@ -31,10 +31,12 @@ def _store(root: Path) -> Store:
     return store
 
 
-def test_dask_local_cluster_reads_the_snapshot_file_list(tmp_path: Path) -> None:
+# "[" and "]": dd.read_parquet would read the paths as glob patterns (fsspec) and find nothing
+@pytest.mark.parametrize("folder", ["store", "st [1] *?"])
+def test_dask_local_cluster_reads_the_snapshot_file_list(tmp_path: Path, folder: str) -> None:
     dd = pytest.importorskip("dask.dataframe")
     distributed = pytest.importorskip("distributed")
-    store = _store(tmp_path / "store")
+    store = _store(tmp_path / folder)
     files = store.snapshot_files("bars")
     assert files["rows"].sum() == 900 and set(files["source"]) == {"yahoo_csv/etf", "close_csv/a b"}
     with (
@@ -45,9 +47,9 @@ def test_dask_local_cluster_reads_the_snapshot_file_list(tmp_path: Path) -> None
     ):
         assert len(client.scheduler_info()["workers"]) == 2
         parts = [
-            dd.read_parquet(list(group["path"]), columns=["symbol", "date", "close"]).assign(
-                source=source
-            )
+            dd.from_map(
+                pd.read_parquet, list(group["path"]), columns=["symbol", "date", "close"]
+            ).assign(source=source)
             for source, group in files.groupby("source")
         ]
         frame = dd.concat(parts)
@@ -67,10 +69,11 @@ def test_dask_local_cluster_reads_the_snapshot_file_list(tmp_path: Path) -> None
     assert got == pytest.approx(want, rel=1e-12)
 
 
-def test_duckdb_reads_the_same_snapshot(tmp_path: Path) -> None:
+@pytest.mark.parametrize("folder", ["store", "st [1] *?"])
+def test_duckdb_reads_the_same_snapshot(tmp_path: Path, folder: str) -> None:
     import duckdb
 
-    store = _store(tmp_path / "store")
+    store = _store(tmp_path / folder)
     files = store.snapshot_files("bars")
     with duckdb.connect() as con:
         got = con.execute(
