@@ -17,7 +17,6 @@ from sizeup.types import DateLike
 __all__ = [
     "SPLICE_MIN_OVERLAP",
     "SPLICE_RTOL",
-    "pivot",
     "restrict",
     "splice",
     "splice_arrays",
@@ -48,16 +47,6 @@ def splice_arrays(
         order = np.argsort(dates, kind="mergesort")
         dates, values, check = dates[order], values[order], check[order]
     return dates, values
-
-
-def pivot(tidy: pd.DataFrame, field: str, symbols: Sequence[str] | None) -> pd.DataFrame:
-    if tidy.empty:
-        return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
-    wide = tidy.pivot(index="date", columns="symbol", values=field).sort_index()
-    wide.columns.name = None
-    if symbols is not None:
-        wide = wide.reindex(columns=[s for s in symbols if s in wide.columns])
-    return wide
 
 
 SPLICE_RTOL = 1e-6
