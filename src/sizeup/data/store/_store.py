@@ -625,8 +625,7 @@ class Store:
         if dt is None:
             return pd.DataFrame(columns=cols)
         actions = _actions(dt)
-        names = actions.column_names
-        part = next((c for c in names if c.endswith(PARTITION) and c != "path"), None)
+        part = _partition_column(actions)
         base = self._location(table)
         sep = "/" if _delta.is_remote(self.uri) else os.sep
         return pd.DataFrame(
@@ -1038,13 +1037,8 @@ class Store:
         )
 
     def _delete_all(self, name: str, dt: DeltaTable, props: CommitProperties | None) -> None:
-        """Remove every row of a table (one commit)."""
-        if not _delta.is_remote(self.uri) and _txn.needs_own_writer(self._location(name)):
-            self._write(name, dt, _table_schema(name).empty_table(), mode="overwrite", props=props)
-        elif props is None:
-            dt.delete()
-        else:
-            dt.delete(commit_properties=props)
+        """Remove every row of a table: an overwrite with no rows (one commit, any path)."""
+        self._write(name, dt, _table_schema(name).empty_table(), mode="overwrite", props=props)
 
     def _unview(self, name: str, before: set[str], props: CommitProperties) -> None:
         """Rewrite the partitions in which a merge wrote strings as Arrow ``string_view``.
@@ -1059,7 +1053,8 @@ class Store:
         assert dt is not None
         location = self._location(name)
         actions = _actions(dt)
-        column = next(c for c in actions.column_names if c.endswith(PARTITION) and c != "path")
+        column = _partition_column(actions)
+        assert column is not None  # data tables are partitioned
         # the partition value from the log, not from the folder name (percent-encoded there,
         # twice in the log's paths: "csv/a" is in "source=csv%252Fa")
         parts = {
@@ -1947,6 +1942,11 @@ def splice_rows(rows: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
 def _actions(dt: DeltaTable) -> pa.Table:
     """Return a table version's add actions (path, size_bytes, stats) as an Arrow table."""
     return pa.table(dt.get_add_actions(flatten=True))
+
+
+def _partition_column(actions: pa.Table) -> str | None:
+    """Name the add actions' partition-value column (``None``: an unpartitioned table)."""
+    return next((c for c in actions.column_names if c.endswith(PARTITION) and c != "path"), None)
 
 
 def _paths(dt: DeltaTable) -> set[str]:

@@ -264,24 +264,26 @@ def _lut(p: Rows, names: pa.Array) -> Int32Array:
     return lut
 
 
+def _wanted(p: Rows, lut: Int32Array, span: tuple[int, int]) -> tuple[Int32Array, np.ndarray]:
+    """Each row's column and whether it is wanted (a wanted symbol, a day inside ``span``)."""
+    col = lut[p.codes]
+    return col, (col >= 0) & (p.days >= span[0]) & (p.days <= span[1])
+
+
 def _mark_numpy(
     p: Rows, lut: Int32Array, span: tuple[int, int], present: np.ndarray, seen: np.ndarray
 ) -> None:
-    lo, hi = span
-    col = lut[p.codes]
-    ok = (col >= 0) & (p.days >= lo) & (p.days <= hi)
+    col, ok = _wanted(p, lut, span)
     seen[col[ok]] = True
-    present[p.days[ok & ~np.isnan(p.values)] - lo] = True
+    present[p.days[ok & ~np.isnan(p.values)] - span[0]] = True
 
 
 def _scatter_numpy(
     p: Rows, lut: Int32Array, span: tuple[int, int], row_of: np.ndarray, out: np.ndarray
 ) -> None:
-    lo, hi = span
-    col = lut[p.codes]
-    ok = (col >= 0) & (p.days >= lo) & (p.days <= hi)
+    col, ok = _wanted(p, lut, span)
     row = np.full(len(col), -1, dtype=np.int64)
-    row[ok] = row_of[p.days[ok] - lo]
+    row[ok] = row_of[p.days[ok] - span[0]]
     ok &= row >= 0
     out[col[ok], row[ok]] = p.values[ok]
 

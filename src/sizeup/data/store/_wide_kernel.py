@@ -6,7 +6,9 @@ loads numba: :mod:`~sizeup.data.store._wide` imports this module only for reads 
 the small reads' path; the tests check both against a pandas pivot.
 
 Each kernel takes one slice ``[a, b)`` of one batch of rows so that two threads can share a
-read (the kernels release the GIL).
+read (the kernels release the GIL). The two loops repeat their row filter on purpose: moved
+into a shared inlined helper it made the panel of the 1,848-symbol matrix twice as slow
+(0.16 -> 0.27-0.35 s).
 """
 
 from __future__ import annotations
